@@ -1,0 +1,63 @@
+/**
+ * AArch64 AAPCS64 as used on Linux.
+ *
+ * x19-x29 are callee-saved (x29 is the frame pointer), and so are the low 64
+ * bits of v8-v15 (d8-d15). `bl` leaves the return address in x30, so nothing
+ * is pushed by a call and the stack pointer stays 16-byte aligned at every
+ * function entry. FPCR (rounding mode, flush-to-zero) is callee-saved state.
+ * x16/x17 are intra-procedure-call scratch registers; x18 is the platform
+ * register, which this runtime never touches so that the same code also runs
+ * where the platform reserves it.
+ *
+ * @module
+ */
+import type { Abi, SavedFloat } from "./abi.js";
+import { deriveContextLayout } from "./context-layout.js";
+
+const A64_INTEGER = Array.from({ length: 31 }, (_, i) => `x${i}`);
+const A64_FLOAT = Array.from({ length: 32 }, (_, i) => `d${i}`);
+const calleeSavedInteger = Array.from({ length: 11 }, (_, i) => `x${i + 19}`);
+const calleeSavedFloat: SavedFloat[] = Array.from({ length: 8 }, (_, i) => ({
+  reg: `d${i + 8}`,
+  width: 8 as const,
+}));
+
+/**
+ * The AArch64 procedure call standard on Linux.
+ *
+ * @example
+ * ```ts
+ * import { aarch64Aapcs64 } from "@greenthreads/isa";
+ * console.log(aarch64Aapcs64.returnAddress); // { kind: "register", reg: "x30" }
+ * ```
+ */
+export const aarch64Aapcs64: Abi = {
+  name: "aarch64-aapcs64",
+  arch: "aarch64",
+  description: "AArch64 AAPCS64: Linux",
+  integerRegisters: A64_INTEGER,
+  floatRegisters: A64_FLOAT,
+  stackPointer: "sp",
+  framePointer: "x29",
+  returnAddress: { kind: "register", reg: "x30" },
+  calleeSavedInteger,
+  calleeSavedFloat,
+  argumentRegisters: ["x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7"],
+  floatArgumentRegisters: A64_FLOAT.slice(0, 8),
+  returnRegisters: ["x0", "x1"],
+  temporaries: ["x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17"],
+  reservedRegisters: [{ reg: "x18", why: "platform register, left untouched for portability" }],
+  stackAlignment: 16,
+  redZone: 0,
+  shadowSpace: 0,
+  floatControl: ["fpcr"],
+  threadInformation: [],
+  context: deriveContextLayout({
+    calleeSavedInteger,
+    calleeSavedFloat,
+    floatControl: ["fpcr"],
+    threadInformation: [],
+  }),
+};
+
+export { A64_FLOAT, A64_INTEGER };

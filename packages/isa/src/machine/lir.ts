@@ -1,0 +1,124 @@
+/**
+ * LIR, the portable low-level operations from which every routine of the
+ * runtime is generated.
+ *
+ * Why a portable layer: the context switch, the start-up trampoline, the exit
+ * routine and every lowered thread program are written once, in terms of an
+ * ABI's data, as a list of LIR operations over that ABI's physical register
+ * names. Each instruction set then selects its own instructions for each
+ * operation ({@link Arch.select}). Nothing is written by hand per ABI, and a
+ * new ABI is new data, not new code.
+ *
+ * Conventions every {@link Arch.select} honours:
+ * - Registers are the ABI's physical names (`rbx`, `x19`, `s1`...). `sp` is
+ *   spelled as the ABI's stack pointer name and may appear only where noted.
+ * - Values are 64-bit. Immediates of any size are accepted; an instruction set
+ *   whose encodings are narrower builds the value in its reserved scratch
+ *   registers ({@link Arch.reserved}), which no generator may use.
+ * - Shifts use the low 6 bits of the amount on every instruction set.
+ * - `mul` keeps the low 64 bits of the product.
+ *
+ * @module
+ */
+
+/**
+ * A physical register name of the instruction set (`"rax"`, `"x19"`, `"s0"`).
+ *
+ * @example
+ * ```ts
+ * import type { Reg } from "@greenthreads/isa";
+ * const r: Reg = "rbx";
+ * ```
+ */
+export type Reg = string;
+
+/**
+ * Two-operand arithmetic and logic: `dst = a <kind> b`.
+ *
+ * @example
+ * ```ts
+ * import type { AluKind } from "@greenthreads/isa";
+ * const k: AluKind = "add";
+ * ```
+ */
+export type AluKind = "add" | "sub" | "mul" | "and" | "or" | "xor" | "shl" | "shr" | "sar";
+
+/**
+ * Branch conditions. `lt`/`le`/`gt`/`ge` compare signed, the `u` forms unsigned.
+ *
+ * @example
+ * ```ts
+ * import type { Cond } from "@greenthreads/isa";
+ * const c: Cond = "ltu";
+ * ```
+ */
+export type Cond = "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "ltu" | "leu" | "gtu" | "geu";
+
+/**
+ * Floating-point control state that a context switch keeps: x86-64's MXCSR
+ * (32 bits) and x87 control word (16 bits), AArch64's FPCR, RISC-V's fcsr.
+ *
+ * @example
+ * ```ts
+ * import type { ControlRegister } from "@greenthreads/isa";
+ * const c: ControlRegister = "mxcsr";
+ * ```
+ */
+export type ControlRegister = "mxcsr" | "x87cw" | "fpcr" | "fcsr";
+
+/**
+ * One portable operation. See the module comment for the conventions.
+ *
+ * | op | meaning |
+ * |---|---|
+ * | `label` | marks the next operation's address; `global` exports it as a symbol |
+ * | `mov` | `dst = src`; either may be the stack pointer |
+ * | `li` | `dst = imm` (any 64-bit value) |
+ * | `la` | `dst =` address of `label` (PC-relative) |
+ * | `alu` | `dst = a <kind> b` |
+ * | `alui` | `dst = a <kind> imm`; `add`/`sub` may name the stack pointer as `dst` and `a` |
+ * | `load`/`store` | 64-bit memory access at `base + offset`; `base` may be the stack pointer |
+ * | `loadf`/`storef` | a float/vector register, `width` 8 or 16 bytes |
+ * | `loadctl`/`storectl` | floating-point control state to or from 8 bytes of memory |
+ * | `loadtls`/`storetls` | 64-bit word at `gs:offset` (x86-64 Windows thread information block) |
+ * | `pop` | `dst = [sp]; sp += 8` (x86-64 only: takes the return address a `call` pushed) |
+ * | `br` | if `a <cond> b` then go to `target`; `b` is a register or an integer |
+ * | `jmp` | go to `target` |
+ * | `jr` | go to the address in `reg` |
+ * | `call` | native call of `target` (pushes the return address on x86-64, sets the link register elsewhere) |
+ * | `callr` | native call of the address in `reg` |
+ * | `trap` | an illegal instruction: stops the machine with a fault |
+ *
+ * @example
+ * ```ts
+ * import type { LirOp } from "@greenthreads/isa";
+ * const ops: LirOp[] = [
+ *   { op: "label", name: "answer", global: true },
+ *   { op: "li", dst: "rax", imm: 42n },
+ *   { op: "pop", dst: "rcx" },
+ *   { op: "jr", reg: "rcx" },
+ * ];
+ * ```
+ */
+export type LirOp =
+  | { op: "label"; name: string; global?: boolean }
+  | { op: "mov"; dst: Reg; src: Reg }
+  | { op: "li"; dst: Reg; imm: bigint }
+  | { op: "la"; dst: Reg; label: string }
+  | { op: "alu"; kind: AluKind; dst: Reg; a: Reg; b: Reg }
+  | { op: "alui"; kind: AluKind; dst: Reg; a: Reg; imm: bigint }
+  | { op: "load"; dst: Reg; base: Reg; offset: number }
+  | { op: "store"; src: Reg; base: Reg; offset: number }
+  | { op: "loadf"; dst: Reg; base: Reg; offset: number; width: 8 | 16 }
+  | { op: "storef"; src: Reg; base: Reg; offset: number; width: 8 | 16 }
+  | { op: "loadctl"; control: ControlRegister; base: Reg; offset: number }
+  | { op: "storectl"; control: ControlRegister; base: Reg; offset: number }
+  | { op: "loadtls"; dst: Reg; offset: number }
+  | { op: "storetls"; src: Reg; offset: number }
+  | { op: "pop"; dst: Reg }
+  | { op: "br"; cond: Cond; a: Reg; b: Reg | bigint; target: string }
+  | { op: "jmp"; target: string }
+  | { op: "jr"; reg: Reg }
+  | { op: "call"; target: string }
+  | { op: "callr"; reg: Reg }
+  | { op: "trap" };

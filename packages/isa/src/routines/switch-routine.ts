@@ -1,0 +1,94 @@
+/**
+ * The context-switch routine, derived from an ABI's data.
+ *
+ * `switch(from, to, value)` is called like an ordinary function. It saves
+ * the caller's continuation into the context at `from`, loads the one at
+ * `to`, and "returns" there, on the other stack, with `value` in the return
+ * register. Because it is entered by a call, only the ABI's callee-saved
+ * state has to be saved: the caller has already given up everything else.
+ *
+ * ```
+ *   save into *from                  load from *to
+ *   ─────────────────────────        ─────────────────────────
+ *   pc  ← return address             thread-information words
+ *   sp  ← sp as the caller had it    float control state
+ *   callee-saved integer registers   callee-saved float registers
+ *   callee-saved float registers     callee-saved integer registers
+ *   float control state              sp
+ *   thread-information words         jump to pc, return register = value
+ * ```
+ *
+ * Where `call` pushed the return address (x86-64), the routine pops it into
+ * a scratch register and ends with an indirect jump rather than `ret`: a
+ * `ret` would consult the return-stack buffer, which predicts a return to the
+ * caller of this switch and is wrong every time, on every switch. With a
+ * link register the same holds for `ret`'s return-prediction hint, so every
+ * ABI ends the switch with a plain indirect jump.
+ *
+ * @module
+ */
+import type { Abi } from "../abi/abi.js";
+import type { Arch } from "../arch/arch.js";
+import type { LirOp } from "../machine/lir.js";
+import { scratchRegisters } from "./scratch-registers.js";
+import { routineSymbol } from "./symbols.js";
+
+/**
+ * The switch routine for `abi`, as LIR, under the global label
+ * `gt_switch_<abi>`.
+ *
+ * @example
+ * ```ts
+ * import { getAbi, switchRoutine, x86_64 } from "@greenthreads/isa";
+ * const ops = switchRoutine(getAbi("x86_64-sysv"), x86_64);
+ * console.log(x86_64.format(x86_64.select(ops)));
+ * ```
+ */
+export function switchRoutine(abi: Abi, arch: Arch): LirOp[] {
+  const [pcScratch, spScratch] = scratchRegisters(abi, arch) as [string, string];
+  const [from, to, value] = abi.argumentRegisters as [string, string, string];
+  const sp = abi.stackPointer;
+  const ctx = abi.context;
+  const ops: LirOp[] = [{ op: "label", name: routineSymbol("switch", abi.name), global: true }];
+
+  // Save: the continuation first, so that sp is taken after the return address left the stack.
+  if (abi.returnAddress.kind === "stack") ops.push({ op: "pop", dst: pcScratch });
+  else ops.push({ op: "mov", dst: pcScratch, src: abi.returnAddress.reg });
+  ops.push({ op: "store", src: pcScratch, base: from, offset: ctx.slot("pc").offset });
+  ops.push({ op: "mov", dst: spScratch, src: sp });
+  ops.push({ op: "store", src: spScratch, base: from, offset: ctx.slot("sp").offset });
+  for (const reg of abi.calleeSavedInteger) {
+    ops.push({ op: "store", src: reg, base: from, offset: ctx.slot(reg).offset });
+  }
+  for (const { reg, width } of abi.calleeSavedFloat) {
+    ops.push({ op: "storef", src: reg, base: from, offset: ctx.slot(reg).offset, width });
+  }
+  for (const control of abi.floatControl) {
+    ops.push({ op: "storectl", control, base: from, offset: ctx.slot(control).offset });
+  }
+  for (const info of abi.threadInformation) {
+    ops.push({ op: "loadtls", dst: spScratch, offset: info.offset });
+    ops.push({ op: "store", src: spScratch, base: from, offset: ctx.slot(info.name).offset });
+  }
+
+  // Load, in the reverse order, ending with the stack pointer and the jump.
+  for (const info of abi.threadInformation) {
+    ops.push({ op: "load", dst: spScratch, base: to, offset: ctx.slot(info.name).offset });
+    ops.push({ op: "storetls", src: spScratch, offset: info.offset });
+  }
+  for (const control of abi.floatControl) {
+    ops.push({ op: "loadctl", control, base: to, offset: ctx.slot(control).offset });
+  }
+  for (const { reg, width } of abi.calleeSavedFloat) {
+    ops.push({ op: "loadf", dst: reg, base: to, offset: ctx.slot(reg).offset, width });
+  }
+  for (const reg of abi.calleeSavedInteger) {
+    ops.push({ op: "load", dst: reg, base: to, offset: ctx.slot(reg).offset });
+  }
+  ops.push({ op: "load", dst: spScratch, base: to, offset: ctx.slot("sp").offset });
+  ops.push({ op: "mov", dst: sp, src: spScratch });
+  ops.push({ op: "load", dst: pcScratch, base: to, offset: ctx.slot("pc").offset });
+  ops.push({ op: "mov", dst: abi.returnRegisters[0]!, src: value });
+  ops.push({ op: "jr", reg: pcScratch });
+  return ops;
+}

@@ -1,0 +1,21 @@
+/**
+ * Symbol names of generated routines. They say operation and ABI, as the
+ * generated assembler files' names do, so a backtrace through a switch reads
+ * plainly.
+ *
+ * @module
+ */
+import type { AbiName } from "../abi/abi.js";
+
+/**
+ * The symbol of a generated routine for an ABI.
+ *
+ * @example
+ * ```ts
+ * import { routineSymbol } from "@greenthreads/isa";
+ * console.log(routineSymbol("switch", "x86_64-sysv")); // "gt_switch_x86_64_sysv"
+ * ```
+ */
+export function routineSymbol(routine: "switch" | "start" | "exit", abi: AbiName): string {
+  return `gt_${routine}_${abi.replaceAll("-", "_")}`;
+}
