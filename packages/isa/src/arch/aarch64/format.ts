@@ -1,0 +1,142 @@
+/**
+ * GNU assembler text for AArch64 instruction lists.
+ *
+ * Why exact mnemonics: GNU `as` picks encodings by itself for some spellings
+ * (`ldr x0, [x1, #-8]` silently becomes `ldur`, `mov x0, #imm` becomes
+ * whichever of movz/movn/orr fits). The formatter therefore prints the
+ * mnemonic that names exactly one encoding (`ldur`, `movz`, `lslv`), so that
+ * assembling the text gives the encoder's bytes, word for word. That is what
+ * the golden tests check. Immediates print in decimal, registers canonically.
+ *
+ * @module
+ */
+import type { LabelItem } from "../arch.js";
+import type { A64Instruction, A64Item } from "./instructions.js";
+import { a64CanonicalRegister as r } from "./registers.js";
+
+/**
+ * Directives that make {@link a64Format}'s output assemble with
+ * `aarch64-linux-gnu-as`: the base ARMv8-A instruction set.
+ *
+ * @example
+ * ```ts
+ * import { A64_ASM_PROLOGUE } from "@greenthreads/isa";
+ * console.log(A64_ASM_PROLOGUE); // ".arch armv8-a"
+ * ```
+ */
+export const A64_ASM_PROLOGUE = ".arch armv8-a";
+
+function shifted(instr: { shift?: string; amount?: number }): string {
+  const amount = instr.amount ?? 0;
+  const shift = instr.shift ?? "lsl";
+  return amount === 0 && shift === "lsl" ? "" : `, ${shift} #${amount}`;
+}
+
+function lsl12(instr: { lsl12?: boolean }): string {
+  return instr.lsl12 ? ", lsl #12" : "";
+}
+
+function address(rn: string, offset: number): string {
+  return offset === 0 ? `[${r(rn)}]` : `[${r(rn)}, #${offset}]`;
+}
+
+/**
+ * One instruction as a line of GNU assembler text (no indentation).
+ *
+ * @example
+ * ```ts
+ * import { a64FormatInstruction } from "@greenthreads/isa";
+ * console.log(a64FormatInstruction({ op: "addi", rd: "sp", rn: "sp", imm: 1, lsl12: true }));
+ * // "add sp, sp, #1, lsl #12"
+ * ```
+ */
+export function a64FormatInstruction(instr: A64Instruction): string {
+  switch (instr.op) {
+    case "movz":
+    case "movk":
+    case "movn":
+      return `${instr.op} ${r(instr.rd)}, #${instr.imm}${instr.shift ? `, lsl #${instr.shift}` : ""}`;
+    case "mov":
+      return `mov ${r(instr.rd)}, ${r(instr.rn)}`;
+    case "addi":
+    case "subi":
+    case "addsi":
+    case "subsi":
+      return `${instr.op.slice(0, -1)} ${r(instr.rd)}, ${r(instr.rn)}, #${instr.imm}${lsl12(instr)}`;
+    case "cmpi":
+    case "cmni":
+      return `${instr.op.slice(0, -1)} ${r(instr.rn)}, #${instr.imm}${lsl12(instr)}`;
+    case "add":
+    case "sub":
+    case "adds":
+    case "subs":
+    case "and":
+    case "orr":
+    case "eor":
+    case "ands":
+      return `${instr.op} ${r(instr.rd)}, ${r(instr.rn)}, ${r(instr.rm)}${shifted(instr)}`;
+    case "cmp":
+      return `cmp ${r(instr.rn)}, ${r(instr.rm)}${shifted(instr)}`;
+    case "mul":
+    case "lslv":
+    case "lsrv":
+    case "asrv":
+      return `${instr.op} ${r(instr.rd)}, ${r(instr.rn)}, ${r(instr.rm)}`;
+    case "lsli":
+    case "lsri":
+    case "asri":
+      return `${instr.op.slice(0, -1)} ${r(instr.rd)}, ${r(instr.rn)}, #${instr.amount}`;
+    case "ldr":
+    case "str":
+    case "ldur":
+    case "stur":
+      return `${instr.op} ${r(instr.rt)}, ${address(instr.rn, instr.offset)}`;
+    case "b":
+    case "bl":
+      return `${instr.op} ${instr.target}`;
+    case "bcond":
+      return `b.${instr.cond} ${instr.target}`;
+    case "br":
+    case "blr":
+      return `${instr.op} ${r(instr.rn)}`;
+    case "ret":
+      return instr.rn === undefined || r(instr.rn) === "x30" ? "ret" : `ret ${r(instr.rn)}`;
+    case "adr":
+      return `adr ${r(instr.rd)}, ${instr.target}`;
+    case "mrs":
+      return `mrs ${r(instr.rt)}, ${instr.sysreg}`;
+    case "msr":
+      return `msr ${instr.sysreg}, ${r(instr.rt)}`;
+    case "brk":
+      return `brk #${instr.imm}`;
+    case "nop":
+      return "nop";
+  }
+  return `.error "unsupported instruction ${(instr as { op: string }).op}"`;
+}
+
+/**
+ * GNU assembler text for instructions and labels: one instruction per
+ * indented line, labels as `name:` lines, a global label preceded by
+ * `.globl name`.
+ *
+ * @example
+ * ```ts
+ * import { a64Format } from "@greenthreads/isa";
+ * console.log(a64Format([{ op: "label", name: "f", global: true }, { op: "ret" }]));
+ * // ".globl f\nf:\n  ret\n"
+ * ```
+ */
+export function a64Format(items: readonly A64Item[]): string {
+  let out = "";
+  for (const item of items) {
+    if (item.op === "label") {
+      const label = item as LabelItem;
+      if (label.global) out += `.globl ${label.name}\n`;
+      out += `${label.name}:\n`;
+    } else {
+      out += `  ${a64FormatInstruction(item as A64Instruction)}\n`;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,83 @@
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, test } from "vitest";
+import { a64Encode, a64FormatInstruction, a64SizeOf } from "../../src/arch/aarch64/index.js";
+import { CORPUS, DEFAULT_AT, labelsOf } from "./corpus.js";
+
+const golden = readFileSync(
+  join(dirname(fileURLToPath(import.meta.url)), "..", "golden", "aarch64.golden"),
+  "utf8",
+)
+  .trimEnd()
+  .split("\n")
+  .map((line) => {
+    const [text, hex] = line.split("\t");
+    return { text: text!, hex: hex! };
+  });
+
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString("hex");
+}
+
+describe("aarch64 golden encodings (GNU as)", () => {
+  test("the golden file has one line per corpus entry", () => {
+    expect(golden.length).toBe(CORPUS.length);
+  });
+
+  test.each(CORPUS.map((entry, i) => [i, entry] as const))("entry %i", (i, entry) => {
+    const line = golden[i]!;
+    expect(a64FormatInstruction(entry.instr)).toBe(line.text);
+    expect(a64SizeOf(entry.instr)).toBe(4);
+    expect(hex(a64Encode(entry.instr, entry.at ?? DEFAULT_AT, labelsOf(entry)))).toBe(line.hex);
+  });
+
+  test("the corpus covers every instruction form of the subset", () => {
+    const ops = new Set(CORPUS.map((e) => e.instr.op));
+    for (const op of [
+      "movz",
+      "movk",
+      "movn",
+      "mov",
+      "addi",
+      "subi",
+      "addsi",
+      "subsi",
+      "cmpi",
+      "cmni",
+      "add",
+      "sub",
+      "adds",
+      "subs",
+      "cmp",
+      "and",
+      "orr",
+      "eor",
+      "ands",
+      "mul",
+      "lslv",
+      "lsrv",
+      "asrv",
+      "lsli",
+      "lsri",
+      "asri",
+      "ldr",
+      "str",
+      "ldur",
+      "stur",
+      "b",
+      "bl",
+      "bcond",
+      "br",
+      "blr",
+      "ret",
+      "adr",
+      "mrs",
+      "msr",
+      "brk",
+      "nop",
+    ]) {
+      expect(ops.has(op as never), op).toBe(true);
+    }
+  });
+});
