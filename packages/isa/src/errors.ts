@@ -34,7 +34,8 @@ export type IsaErrorCode =
   | "PARSE_ERROR"
   | "VERIFY_ERROR"
   | "LOWERING_ERROR"
-  | "BAD_ARGUMENT";
+  | "BAD_ARGUMENT"
+  | "MACHINE_FAULT";
 
 /**
  * An error raised by `@greenthreads/isa` for bad input. `code` is stable;

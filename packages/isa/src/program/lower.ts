@@ -1,0 +1,420 @@
+/**
+ * Lowering a thread program to LIR for one ABI.
+ *
+ * The lowered code runs on the thread's own machine stack and enforces the
+ * program semantics of `program.ts` by itself: it checks every push, pop,
+ * call, return and stack access against the bounds in the thread control
+ * block, so a program can never touch memory outside its stack or jump
+ * outside its code, and it counts fuel when asked to. Every check that fails
+ * becomes a trap, never a machine fault.
+ *
+ * Layout of the generated code:
+ *
+ * ```
+ *   <p>entry:     tcb ← arg0; stack high ← sp; r0..r7 ← 0
+ *   <p>i0:        [fuel check]  body of instruction 0
+ *   <p>i1:        [fuel check]  body of instruction 1
+ *   …
+ *   cold stubs:   budget, fault and trap sequences, out of the hot path
+ *   <p>trap:      spill r0..r7 → tcb; switch(thread ctx, host ctx);
+ *                 reload r0..r7 ← tcb; jump to tcb.resume pc
+ * ```
+ *
+ * A trap site stores its kind and values in the control block, stores where
+ * to continue in `resume pc`, and jumps to the shared trap sequence. Nothing
+ * of it uses the stack except the switch's own call, which needs one word
+ * below the stack pointer: the stack limit leaves {@link STACK_RESERVE}
+ * bytes for that.
+ *
+ * The machine stack and the program stack are the same: `push` moves the
+ * machine stack pointer by 8, so a program uses exactly as much stack on every
+ * instruction set, and overflows at the same instruction. A `call` pushes the
+ * index of the return instruction, not a machine address; `ret` pops it and
+ * finds the machine address by a binary search over the program's return
+ * sites, which is also what rejects a forged return.
+ *
+ * @module
+ */
+import type { Abi } from "../abi/abi.js";
+import type { Arch } from "../arch/arch.js";
+import type { Cond, LirOp, Reg } from "../machine/lir.js";
+import type { Operand, Program, ProgramInstruction } from "./program.js";
+import { PROGRAM_REGISTERS } from "./program.js";
+import { assignRegisters } from "./register-assignment.js";
+import { FAULT_CODE, TCB, TRAP_KIND } from "./thread-control-block.js";
+
+/**
+ * Bytes below the stack limit that lowered code may touch: the return
+ * address that calling the switch routine pushes on x86-64, with room to
+ * spare.
+ *
+ * @example
+ * ```ts
+ * import { STACK_RESERVE } from "@greenthreads/isa";
+ * console.log(STACK_RESERVE); // 64
+ * ```
+ */
+export const STACK_RESERVE = 64;
+
+/**
+ * Options of {@link lowerProgram}.
+ *
+ * @example
+ * ```ts
+ * import type { LowerOptions } from "@greenthreads/isa";
+ * const o: LowerOptions = { fuel: true, prefix: "fiber1_" };
+ * ```
+ */
+export interface LowerOptions {
+  /** Count an instruction budget and trap when it runs out. Default false. */
+  readonly fuel?: boolean;
+  /** Prefix of every label, so several programs can share one code region. Default `"gtp_"`. */
+  readonly prefix?: string;
+}
+
+/**
+ * A lowered program: its LIR and the label of its entry point.
+ *
+ * @example
+ * ```ts
+ * import type { LoweredProgram } from "@greenthreads/isa";
+ * function entry(l: LoweredProgram): string {
+ *   return l.entry;
+ * }
+ * ```
+ */
+export interface LoweredProgram {
+  readonly ops: readonly LirOp[];
+  /** Label to start the thread at, with the control block's address in the first argument register. */
+  readonly entry: string;
+}
+
+/**
+ * Lowers a verified program to LIR for `abi` (run `verifyProgram` first:
+ * lowering assumes labels and registers are valid).
+ *
+ * @example
+ * ```ts
+ * import { getAbi, lowerProgram, parseProgram, x86_64 } from "@greenthreads/isa";
+ * const lowered = lowerProgram(parseProgram("yield 1\nexit 0"), getAbi("x86_64-sysv"), x86_64, { fuel: true });
+ * console.log(x86_64.format(x86_64.select(lowered.ops)));
+ * ```
+ */
+export function lowerProgram(
+  program: Program,
+  abi: Abi,
+  arch: Arch,
+  options: LowerOptions = {},
+): LoweredProgram {
+  return new Lowering(program, abi, arch, options).run();
+}
+
+class Lowering {
+  readonly #program: Program;
+  readonly #abi: Abi;
+  readonly #fuel: boolean;
+  readonly #prefix: string;
+  readonly #tcb: Reg;
+  readonly #t: readonly [Reg, Reg, Reg];
+  readonly #r: readonly Reg[];
+  readonly #sp: Reg;
+  readonly #hot: LirOp[] = [];
+  readonly #cold: LirOp[] = [];
+  #stubs = 0;
+
+  constructor(program: Program, abi: Abi, arch: Arch, options: LowerOptions) {
+    this.#program = program;
+    this.#abi = abi;
+    this.#fuel = options.fuel ?? false;
+    this.#prefix = options.prefix ?? "gtp_";
+    const regs = assignRegisters(abi, arch);
+    this.#tcb = regs.tcb;
+    this.#t = regs.temps;
+    this.#r = regs.program;
+    this.#sp = abi.stackPointer;
+  }
+
+  run(): LoweredProgram {
+    const entry = `${this.#prefix}entry`;
+    const [t0] = this.#t;
+    this.#hot.push(
+      { op: "label", name: entry },
+      { op: "mov", dst: this.#tcb, src: this.#abi.argumentRegisters[0]! },
+      { op: "mov", dst: t0, src: this.#sp },
+      { op: "store", src: t0, base: this.#tcb, offset: TCB.stackHigh },
+    );
+    for (const reg of this.#r) this.#hot.push({ op: "li", dst: reg, imm: 0n });
+    this.#program.instructions.forEach((instruction, index) => {
+      this.#hot.push({ op: "label", name: this.#at(index) });
+      if (this.#fuel) this.#fuelCheck(index);
+      this.#lower(instruction, index);
+    });
+    return { ops: [...this.#hot, ...this.#cold, ...this.#trapSequence()], entry };
+  }
+
+  #at(index: number): string {
+    return `${this.#prefix}i${index}`;
+  }
+
+  #label(name: string): string {
+    return this.#at(this.#program.labels.get(name)!);
+  }
+
+  #stub(what: string): string {
+    return `${this.#prefix}${what}${this.#stubs++}`;
+  }
+
+  /** Fuel zero: trap out of line, and check again when resumed. Otherwise spend one. */
+  #fuelCheck(index: number): void {
+    const [t0] = this.#t;
+    const budget = this.#stub("budget");
+    this.#hot.push(
+      { op: "load", dst: t0, base: this.#tcb, offset: TCB.fuel },
+      { op: "br", cond: "eq", a: t0, b: 0n, target: budget },
+      { op: "alui", kind: "sub", dst: t0, a: t0, imm: 1n },
+      { op: "store", src: t0, base: this.#tcb, offset: TCB.fuel },
+    );
+    this.#cold.push({ op: "label", name: budget });
+    this.#trap(this.#cold, TRAP_KIND.budget, index, this.#at(index));
+  }
+
+  #lower(ins: ProgramInstruction, index: number): void {
+    const out = this.#hot;
+    const r = this.#r;
+    const [t0, t1, t2] = this.#t;
+    switch (ins.op) {
+      case "mov":
+        if ("reg" in ins.src) out.push({ op: "mov", dst: r[ins.dst]!, src: r[ins.src.reg]! });
+        else out.push({ op: "li", dst: r[ins.dst]!, imm: ins.src.imm });
+        return;
+      case "add":
+      case "sub":
+      case "mul":
+      case "and":
+      case "or":
+      case "xor":
+      case "shl":
+      case "shr":
+      case "sar":
+        if ("reg" in ins.b) {
+          out.push({ op: "alu", kind: ins.op, dst: r[ins.dst]!, a: r[ins.a]!, b: r[ins.b.reg]! });
+        } else {
+          out.push({ op: "alui", kind: ins.op, dst: r[ins.dst]!, a: r[ins.a]!, imm: ins.b.imm });
+        }
+        return;
+      case "br":
+        out.push({
+          op: "br",
+          cond: ins.cond as Cond,
+          a: r[ins.a]!,
+          b: "reg" in ins.b ? r[ins.b.reg]! : ins.b.imm,
+          target: this.#label(ins.target),
+        });
+        return;
+      case "jmp":
+        out.push({ op: "jmp", target: this.#label(ins.target) });
+        return;
+      case "push":
+        this.#checkRoom(index);
+        out.push({ op: "alui", kind: "sub", dst: this.#sp, a: this.#sp, imm: 8n });
+        out.push({ op: "store", src: this.#operand(ins.src, t0), base: this.#sp, offset: 0 });
+        return;
+      case "call":
+        this.#checkRoom(index);
+        out.push(
+          { op: "li", dst: t0, imm: BigInt(index + 1) },
+          { op: "alui", kind: "sub", dst: this.#sp, a: this.#sp, imm: 8n },
+          { op: "store", src: t0, base: this.#sp, offset: 0 },
+          { op: "jmp", target: this.#label(ins.target) },
+        );
+        return;
+      case "pop":
+        this.#checkNotEmpty(index);
+        out.push(
+          { op: "load", dst: r[ins.dst]!, base: this.#sp, offset: 0 },
+          { op: "alui", kind: "add", dst: this.#sp, a: this.#sp, imm: 8n },
+        );
+        return;
+      case "ret":
+        this.#checkNotEmpty(index);
+        out.push(
+          { op: "load", dst: t0, base: this.#sp, offset: 0 },
+          { op: "alui", kind: "add", dst: this.#sp, a: this.#sp, imm: 8n },
+        );
+        this.#returnDispatch(index);
+        return;
+      case "load":
+      case "store": {
+        // t0 = word index; t1 = depth in words; t2 = sp. Unsigned compare rejects negative indices too.
+        if (ins.index === null) out.push({ op: "li", dst: t0, imm: BigInt(ins.offset) });
+        else
+          out.push({ op: "alui", kind: "add", dst: t0, a: r[ins.index]!, imm: BigInt(ins.offset) });
+        const fault = this.#stub("oob");
+        out.push(
+          { op: "load", dst: t1, base: this.#tcb, offset: TCB.stackHigh },
+          { op: "mov", dst: t2, src: this.#sp },
+          { op: "alu", kind: "sub", dst: t1, a: t1, b: t2 },
+          { op: "alui", kind: "shr", dst: t1, a: t1, imm: 3n },
+          { op: "br", cond: "geu", a: t0, b: t1, target: fault },
+          { op: "alui", kind: "shl", dst: t0, a: t0, imm: 3n },
+          { op: "alu", kind: "add", dst: t0, a: t0, b: t2 },
+        );
+        if (ins.op === "load") out.push({ op: "load", dst: r[ins.dst]!, base: t0, offset: 0 });
+        else out.push({ op: "store", src: this.#operand(ins.src, t1), base: t0, offset: 0 });
+        this.#cold.push({ op: "label", name: fault });
+        this.#fault(FAULT_CODE.outOfBoundsIndex, index, t0, true);
+        return;
+      }
+      case "hostcall": {
+        const name = this.#program.hostcalls.indexOf(ins.name);
+        const resume = this.#stub("resume");
+        out.push({ op: "li", dst: t0, imm: BigInt(name) });
+        this.#trap(out, TRAP_KIND.hostcall, index, resume, t0);
+        out.push({ op: "label", name: resume });
+        return;
+      }
+      case "yield": {
+        const resume = this.#stub("resume");
+        this.#trap(out, TRAP_KIND.yield, index, resume, this.#operand(ins.value, t0));
+        out.push({ op: "label", name: resume });
+        return;
+      }
+      case "exit": {
+        // An exited thread is never resumed; if it were, it reports the same exit again.
+        const again = this.#stub("exit");
+        out.push({ op: "label", name: again });
+        this.#trap(out, TRAP_KIND.exit, index, again, this.#operand(ins.code, t0));
+        return;
+      }
+    }
+  }
+
+  /** The register holding an operand: its program register, or `scratch` loaded with the immediate. */
+  #operand(operand: Operand, scratch: Reg): Reg {
+    if ("reg" in operand) return this.#r[operand.reg]!;
+    this.#hot.push({ op: "li", dst: scratch, imm: operand.imm });
+    return scratch;
+  }
+
+  /** Faults stack-overflow unless one more word fits above the limit. */
+  #checkRoom(index: number): void {
+    const [t0, t1] = this.#t;
+    const fault = this.#stub("overflow");
+    this.#hot.push(
+      { op: "mov", dst: t0, src: this.#sp },
+      { op: "alui", kind: "sub", dst: t0, a: t0, imm: 8n },
+      { op: "load", dst: t1, base: this.#tcb, offset: TCB.stackLimit },
+      { op: "br", cond: "ltu", a: t0, b: t1, target: fault },
+    );
+    this.#cold.push({ op: "label", name: fault });
+    this.#fault(FAULT_CODE.stackOverflow, index);
+  }
+
+  /** Faults out-of-bounds when the stack holds no word. */
+  #checkNotEmpty(index: number): void {
+    const [t0, t1] = this.#t;
+    const fault = this.#stub("empty");
+    this.#hot.push(
+      { op: "mov", dst: t0, src: this.#sp },
+      { op: "load", dst: t1, base: this.#tcb, offset: TCB.stackHigh },
+      { op: "br", cond: "geu", a: t0, b: t1, target: fault },
+    );
+    this.#cold.push({ op: "label", name: fault });
+    this.#fault(FAULT_CODE.outOfBounds, index);
+  }
+
+  /**
+   * Jumps to the instruction whose index is in t0, if it is a return site of
+   * the program: binary search over the sorted return sites, faulting with
+   * the popped value otherwise.
+   */
+  #returnDispatch(index: number): void {
+    const [t0] = this.#t;
+    const sites = [
+      ...new Set(
+        this.#program.instructions.flatMap((ins, i) =>
+          ins.op === "call" && i + 1 < this.#program.instructions.length ? [i + 1] : [],
+        ),
+      ),
+    ].sort((a, b) => a - b);
+    const fault = this.#stub("badret");
+    const search = (lo: number, hi: number): void => {
+      if (hi - lo <= 3) {
+        for (let i = lo; i < hi; i++) {
+          this.#hot.push({
+            op: "br",
+            cond: "eq",
+            a: t0,
+            b: BigInt(sites[i]!),
+            target: this.#at(sites[i]!),
+          });
+        }
+        this.#hot.push({ op: "jmp", target: fault });
+        return;
+      }
+      const mid = (lo + hi) >> 1;
+      const upper = this.#stub("ret");
+      this.#hot.push({ op: "br", cond: "geu", a: t0, b: BigInt(sites[mid]!), target: upper });
+      search(lo, mid);
+      this.#hot.push({ op: "label", name: upper });
+      search(mid, hi);
+    };
+    search(0, sites.length);
+    this.#cold.push({ op: "label", name: fault });
+    this.#fault(FAULT_CODE.outOfBoundsIndex, index, t0, true);
+  }
+
+  /** A fault trap in the cold section; resuming a faulted thread reports the fault again. */
+  #fault(code: number, index: number, offending?: Reg, withIndex = false): void {
+    const again = this.#stub("fault");
+    if (withIndex && offending) {
+      this.#cold.push({ op: "store", src: offending, base: this.#tcb, offset: TCB.trapIndex });
+    }
+    this.#cold.push({ op: "label", name: again });
+    const [, , t2] = this.#t;
+    this.#cold.push({ op: "li", dst: t2, imm: BigInt(code) });
+    this.#trap(this.#cold, TRAP_KIND.fault, index, again, t2);
+  }
+
+  /**
+   * Stores a trap record and enters the shared trap sequence, which comes
+   * back to the label `resume` (placed by the caller). `a`, when given, is
+   * stored as the trap's first value.
+   */
+  #trap(out: LirOp[], kind: number, index: number, resume: string, a?: Reg): void {
+    const [t0, t1] = this.#t;
+    const tmp = a === t1 ? t0 : t1;
+    if (a) out.push({ op: "store", src: a, base: this.#tcb, offset: TCB.trapA });
+    out.push(
+      { op: "li", dst: tmp, imm: BigInt(kind) },
+      { op: "store", src: tmp, base: this.#tcb, offset: TCB.trapKind },
+      { op: "li", dst: tmp, imm: BigInt(index) },
+      { op: "store", src: tmp, base: this.#tcb, offset: TCB.trapInstruction },
+      { op: "la", dst: tmp, label: resume },
+      { op: "store", src: tmp, base: this.#tcb, offset: TCB.resumePc },
+      { op: "jmp", target: `${this.#prefix}trap` },
+    );
+  }
+
+  /** Spill, switch to the host, reload, continue at the resume pc. */
+  #trapSequence(): LirOp[] {
+    const [t0] = this.#t;
+    const [from, to, value] = this.#abi.argumentRegisters as [Reg, Reg, Reg];
+    const ops: LirOp[] = [{ op: "label", name: `${this.#prefix}trap` }];
+    for (let i = 0; i < PROGRAM_REGISTERS; i++) {
+      ops.push({ op: "store", src: this.#r[i]!, base: this.#tcb, offset: TCB.registers + 8 * i });
+    }
+    ops.push(
+      { op: "load", dst: from, base: this.#tcb, offset: TCB.threadContext },
+      { op: "load", dst: to, base: this.#tcb, offset: TCB.hostContext },
+      { op: "li", dst: value, imm: 0n },
+      { op: "load", dst: t0, base: this.#tcb, offset: TCB.switchRoutine },
+      { op: "callr", reg: t0 },
+    );
+    for (let i = 0; i < PROGRAM_REGISTERS; i++) {
+      ops.push({ op: "load", dst: this.#r[i]!, base: this.#tcb, offset: TCB.registers + 8 * i });
+    }
+    ops.push({ op: "load", dst: t0, base: this.#tcb, offset: TCB.resumePc }, { op: "jr", reg: t0 });
+    return ops;
+  }
+}
