@@ -18,3 +18,7 @@ export * from "./routines/scratch-registers.js";
 export * from "./routines/switch-routine.js";
 export * from "./routines/symbols.js";
 export * from "./routines/trampolines.js";
+export * from "./program/thread-control-block.js";
+export * from "./program/register-assignment.js";
+export * from "./program/lower.js";
+export * from "./program/stack-capacity.js";
