@@ -492,7 +492,7 @@ function collect(program: unknown, options: unknown, mode: Mode): IsaError[] {
       continue;
     }
     const record = ins as Record<string, unknown>;
-    const ok = checkInstruction(ctx, pos, record);
+    checkInstruction(ctx, pos, record);
     if (
       record.op === "hostcall" &&
       isProgramIdentifier(record.name) &&
@@ -500,11 +500,14 @@ function collect(program: unknown, options: unknown, mode: Mode): IsaError[] {
     ) {
       used.push(record.name);
     }
-    if (!ok) {
+    // A malformed instruction still has its place in control flow, so that
+    // one bad operand does not hide the flow problems around it; only an
+    // unknown op is a dead end.
+    const op = record.op;
+    if (typeof op !== "string" || !OPS.includes(op)) {
       nodes.push(null);
       continue;
     }
-    const op = record.op as string;
     const target =
       op === "br" || op === "jmp" || op === "call"
         ? (labels?.get(record.target as string) ?? null)
