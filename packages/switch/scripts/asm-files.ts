@@ -1,0 +1,81 @@
+/**
+ * The generated assembler files of the native addon and the harness, derived
+ * from the ABI data of @greenthreads/isa.
+ *
+ * Each file's name says what it holds, after Boost.Context's convention:
+ * `<operation>_<arch>_<abi>_<binary format>_<assembler>.S`, e.g.
+ * `switch_x86_64_sysv_elf_gas.S`. `switch` holds the context switch,
+ * `start` the start trampoline and the exit routine.
+ *
+ * Shared by `generate-asm.ts` (which writes the files) and the test that
+ * fails when the committed files differ from what the ABI data gives.
+ *
+ * @module
+ */
+import {
+  type Abi,
+  type AbiName,
+  getAbi,
+  getArch,
+  type LirOp,
+  switchRoutine,
+  trampolines,
+} from "@greenthreads/isa";
+
+/** The ABIs that get assembler files, with their binary format. */
+export const ASM_TARGETS: readonly { abi: AbiName; format: "elf" | "pe" }[] = [
+  { abi: "x86_64-sysv", format: "elf" },
+  { abi: "aarch64-aapcs64", format: "elf" },
+  { abi: "riscv64-lp64d", format: "elf" },
+  { abi: "x86_64-win64", format: "pe" },
+];
+
+const OPERATIONS = {
+  switch: {
+    what: "the context switch: gt_switch(from, to, value)",
+    ops: switchRoutine,
+  },
+  start: {
+    what: "the start trampoline and the exit routine of a new thread",
+    ops: trampolines,
+  },
+} as const;
+
+/** File name of a generated assembler file. */
+export function asmFileName(operation: keyof typeof OPERATIONS, abi: Abi, format: "elf" | "pe"): string {
+  return `${operation}_${abi.name.replaceAll("-", "_")}_${format}_gas.S`;
+}
+
+function render(operation: keyof typeof OPERATIONS, abi: Abi, format: "elf" | "pe"): string {
+  const arch = getArch(abi);
+  const ops: LirOp[] = OPERATIONS[operation].ops(abi, arch);
+  const globals = ops.flatMap((op) => (op.op === "label" && op.global ? [op.name] : []));
+  const body = arch.format(arch.select(ops));
+  const lines = [
+    `/* ${OPERATIONS[operation].what}, for ${abi.description}.`,
+    ` * Generated from the ABI data of @greenthreads/isa by scripts/generate-asm.ts; do not edit. */`,
+    "",
+    arch.asmPrologue.trimEnd(),
+    "    .text",
+    "    .p2align 4",
+  ];
+  if (format === "elf") for (const g of globals) lines.push(`    .type ${g}, %function`);
+  lines.push(body.trimEnd());
+  if (format === "elf") {
+    for (const g of globals) lines.push(`    .size ${g}, . - ${g}`);
+    // The stack of a program linking this file stays non-executable.
+    lines.push('    .section .note.GNU-stack,"",%progbits');
+  }
+  return `${lines.filter((l, i) => l !== "" || i === 2).join("\n")}\n`;
+}
+
+/** Every generated file: its name and its text. */
+export function generatedAsmFiles(): { name: string; text: string }[] {
+  return ASM_TARGETS.flatMap(({ abi: name, format }) => {
+    const abi = getAbi(name);
+    return (Object.keys(OPERATIONS) as (keyof typeof OPERATIONS)[]).map((operation) => ({
+      name: asmFileName(operation, abi, format),
+      text: render(operation, abi, format),
+    }));
+  });
+}
