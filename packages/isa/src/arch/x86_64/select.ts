@@ -160,15 +160,26 @@ function selectAluImm(out: Item[], op: LirOp, kind: AluKind, dst: Reg, a: Reg, i
   selectAlu(out, kind, dst, a, scratch);
 }
 
-/** An address `base + offset` as a base register and a 32-bit displacement. */
+/**
+ * An address `base + offset` as a base register and a 32-bit displacement.
+ * A wider offset is added to the base in a scratch register that is neither
+ * the base nor `keep` (a value the access still needs).
+ */
 function memoryOperand(
   out: Item[],
+  op: LirOp,
   base: Reg,
   off: number,
-  avoid: Reg | undefined,
+  keep: Reg | undefined,
 ): { base: Reg; disp: number } {
   if (off >= -(2 ** 31) && off < 2 ** 31) return { base, disp: off };
-  const scratch = avoid === SCRATCH ? COUNT : SCRATCH;
+  const scratch = [SCRATCH, COUNT].find((r) => r !== base && r !== keep);
+  if (scratch === undefined) {
+    throw new IsaError(
+      "OPERAND_OUT_OF_RANGE",
+      `x86_64 select ${op.op}: offset ${off} needs a scratch register, but both r11 and rcx are operands; use a 32-bit offset or other registers`,
+    );
+  }
   out.push({ op: "movi", dst: scratch, imm: BigInt(off) });
   out.push({ op: "alu", kind: "add", dst: scratch, src: base });
   return { base: scratch, disp: 0 };
@@ -214,12 +225,12 @@ export function selectX86(ops: readonly LirOp[]): Item[] {
         selectAluImm(out, op, op.kind, integer(op.dst), integer(op.a), op.imm);
         break;
       case "load": {
-        const m = memoryOperand(out, integer(op.base), offset(op, op.offset), undefined);
+        const m = memoryOperand(out, op, integer(op.base), offset(op, op.offset), undefined);
         out.push({ op: "load", dst: integer(op.dst), ...m });
         break;
       }
       case "store": {
-        const m = memoryOperand(out, integer(op.base), offset(op, op.offset), integer(op.src));
+        const m = memoryOperand(out, op, integer(op.base), offset(op, op.offset), integer(op.src));
         out.push({ op: "store", src: op.src, ...m });
         break;
       }
@@ -232,7 +243,7 @@ export function selectX86(ops: readonly LirOp[]): Item[] {
             `x86_64 select ${op.op}: width ${op.width} is not 8 or 16`,
           );
         }
-        const m = memoryOperand(out, integer(op.base), offset(op, op.offset), undefined);
+        const m = memoryOperand(out, op, integer(op.base), offset(op, op.offset), undefined);
         if (op.op === "loadf") {
           out.push({ op: op.width === 16 ? "movdquLoad" : "movqLoad", dst: reg, ...m });
         } else {
@@ -248,7 +259,7 @@ export function selectX86(ops: readonly LirOp[]): Item[] {
             `control register "${op.control}" does not exist on x86_64; use mxcsr or x87cw`,
           );
         }
-        const m = memoryOperand(out, integer(op.base), offset(op, op.offset), undefined);
+        const m = memoryOperand(out, op, integer(op.base), offset(op, op.offset), undefined);
         const load = op.op === "loadctl";
         const which =
           op.control === "mxcsr" ? (load ? "ldmxcsr" : "stmxcsr") : load ? "fldcw" : "fnstcw";
