@@ -53,20 +53,25 @@ export function fiberProgramSource(id: number, count: number): string {
       );
     }
   }
-  return `; Fiber ${id}: counts 0..${count - 1}, printing and yielding once per count.
-  mov r0, ${id}                 ; r0 = id
-  hostcall started(r0)          ; "THREAD ${id} STARTING"
-  mov r1, 0                     ; r1 = counter
-loop:
-  bge r1, ${count}, done
-  hostcall print(r0, r1)        ; "thread: ${id} counter: <r1>"
-  yield 0                       ; let the other threads run
-  add r1, r1, 1
-  jmp loop
-done:
-  hostcall finished(r0)         ; "THREAD ${id} FINISHED"
-  exit 0
-`;
+  const lines: [string, string?][] = [
+    [`; Fiber ${id}: counts 0..${count - 1}, printing and yielding once per count.`],
+    [`  mov r0, ${id}`, "r0 = id"],
+    ["  hostcall started(r0)", `"THREAD ${id} STARTING"`],
+    ["  mov r1, 0", "r1 = counter"],
+    ["loop:"],
+    [`  bge r1, ${count}, done`],
+    ["  hostcall print(r0, r1)", `"thread: ${id} counter: <r1>"`],
+    ["  yield 0", "let the other threads run"],
+    ["  add r1, r1, 1"],
+    ["  jmp loop"],
+    ["done:"],
+    ["  hostcall finished(r0)", `"THREAD ${id} FINISHED"`],
+    ["  exit 0"],
+  ];
+  return lines
+    .map(([code, comment]) => (comment === undefined ? code : `${code.padEnd(30)}; ${comment}`))
+    .map((line) => `${line}\n`)
+    .join("");
 }
 
 /**

@@ -89,3 +89,10 @@ describe("the book's fibers", () => {
     );
   });
 });
+
+test("the language reference shows FIBER_PROGRAM_1 verbatim", async () => {
+  const { readFile } = await import("node:fs/promises");
+  const doc = await readFile(new URL("../../docs/thread-programs.md", import.meta.url), "utf8");
+  const block = /```text\n([\s\S]*?)```/.exec(doc);
+  expect(block?.[1]).toBe(FIBER_PROGRAM_1);
+});
