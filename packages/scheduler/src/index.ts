@@ -1,1 +1,66 @@
-export const placeholder = 1;
+export {
+  type BlockedThread,
+  ChannelClosedError,
+  DeadlockError,
+  type NamedThread,
+  ReplayDivergenceError,
+  RunFailedError,
+  SchedulerError,
+  ThreadCancelledError,
+  type ThreadFailure,
+} from "./errors.js";
+export {
+  type ExploreBody,
+  ExploreFailure,
+  type ExploreOptions,
+  type ExploreResult,
+  type ExploreStrategy,
+  explore,
+} from "./explore.js";
+export { Channel, type ChannelOptions } from "./helpers/channel.js";
+export { join } from "./helpers/join.js";
+export { Mutex, type MutexOptions } from "./helpers/mutex.js";
+export { sleep } from "./helpers/sleep.js";
+export { wait } from "./helpers/wait.js";
+export { FIFO } from "./policies/fifo.js";
+export { PCT, type PCTOptions } from "./policies/pct.js";
+export { Priority, type PriorityOptions } from "./policies/priority.js";
+export { Random, type RandomOptions } from "./policies/random.js";
+export { Replay } from "./policies/replay.js";
+export { RoundRobin } from "./policies/round-robin.js";
+export { Stride } from "./policies/stride.js";
+export { type Seed, splitMix64, Xoshiro128 } from "./prng.js";
+export {
+  currentThread,
+  GeneratorDriver,
+  type RunAsyncOptions,
+  type RunOptions,
+  type RunSummary,
+  Runtime,
+  type RuntimeOptions,
+  requireThread,
+  type ThreadBody,
+  wake,
+} from "./runtime.js";
+export {
+  decodeSchedule,
+  encodeSchedule,
+  Recorder,
+  type ScheduleData,
+} from "./schedule-recording.js";
+export type { Scheduler, SpawnOptions } from "./scheduler.js";
+export {
+  type Blocker,
+  type Outcome,
+  PARK,
+  type Park,
+  STEP_BLOCK,
+  STEP_RETURN,
+  STEP_THROW,
+  STEP_YIELD,
+  type StepResult,
+  Thread,
+  type ThreadDriver,
+  type ThreadState,
+  takeResumeMode,
+} from "./thread.js";

@@ -1,0 +1,97 @@
+/**
+ * Errors raised by the runtime. Every error the package throws on purpose is a
+ * {@link SchedulerError}; the ones that end a run collect their causes.
+ */
+
+/** A thread as errors name it: `thread "name" (#id)` or `thread #id`. */
+export interface NamedThread {
+  readonly id: number;
+  readonly label: string;
+}
+
+/** Base class of every error this package throws on purpose. */
+export class SchedulerError extends Error {
+  /** The thread the error is about, when there is one. */
+  readonly thread: NamedThread | undefined;
+  /** The message without the thread's label in front. */
+  readonly detail: string;
+
+  constructor(message: string, options?: { thread?: NamedThread; cause?: unknown }) {
+    super(
+      options?.thread ? `${options.thread.label}: ${message}` : message,
+      options && "cause" in options ? { cause: options.cause } : undefined,
+    );
+    this.name = new.target.name;
+    this.thread = options?.thread;
+    this.detail = message;
+  }
+}
+
+/** One failed thread and what it threw. */
+export interface ThreadFailure {
+  readonly thread: NamedThread;
+  readonly error: unknown;
+}
+
+function describeCause(failure: ThreadFailure): string {
+  const e = failure.error;
+  if (e instanceof SchedulerError && e.thread === failure.thread) return `${e.name}: ${e.detail}`;
+  if (e instanceof Error) return `${e.name}: ${e.message}`;
+  return `threw ${typeof e === "string" ? JSON.stringify(e) : String(e)}`;
+}
+
+/**
+ * Thrown by `run()` / `runAsync()` when threads threw and nobody joined them.
+ * Like `AggregateError`: `errors` holds each cause, `failures` pairs each cause
+ * with its thread, `cause` is the first cause.
+ */
+export class RunFailedError extends SchedulerError {
+  readonly failures: readonly ThreadFailure[];
+  readonly errors: readonly unknown[];
+
+  constructor(failures: readonly ThreadFailure[], headline?: string) {
+    const n = failures.length;
+    const lines = failures.map((f) => `  ${f.thread.label}: ${describeCause(f)}`);
+    const head = headline ?? `${n} thread${n === 1 ? "" : "s"} failed:`;
+    super([head, ...lines].join("\n"), n > 0 ? { cause: failures[0]!.error } : undefined);
+    this.failures = failures;
+    this.errors = failures.map((f) => f.error);
+  }
+}
+
+/** A blocked thread in a deadlock report, and what it waits for. */
+export interface BlockedThread {
+  readonly thread: NamedThread;
+  readonly waitingFor: string;
+}
+
+/**
+ * Thrown when nothing can run, nothing is pending (no timer, no promise) and
+ * some threads are still blocked. `blocked` lists each one and what it waits
+ * for; `failures` holds threads that threw during the same run, if any. The
+ * runtime cancels the deadlocked threads (their `finally` blocks run) before it
+ * throws, so every thread still ends with one outcome.
+ */
+export class DeadlockError extends RunFailedError {
+  readonly blocked: readonly BlockedThread[];
+
+  constructor(blocked: readonly BlockedThread[], failures: readonly ThreadFailure[]) {
+    const n = blocked.length;
+    const head = [
+      `deadlock: nothing can run and ${n} thread${n === 1 ? " is" : "s are"} blocked forever:`,
+      ...blocked.map((b) => `  ${b.thread.label} waits for ${b.waitingFor}`),
+    ];
+    if (failures.length > 0) head.push(`and ${failures.length} thread(s) failed:`);
+    super(failures, head.join("\n"));
+    this.blocked = blocked;
+  }
+}
+
+/** `join()` of a cancelled thread throws this in the joiner. */
+export class ThreadCancelledError extends SchedulerError {}
+
+/** `send()` on a closed channel, or `recv()` on a closed and drained one. */
+export class ChannelClosedError extends SchedulerError {}
+
+/** The Replay policy found that the run no longer follows its schedule. */
+export class ReplayDivergenceError extends SchedulerError {}

@@ -1,0 +1,227 @@
+/**
+ * explore(): run a concurrent test body under many schedules and report the
+ * first one that fails, with what reproduces it.
+ *
+ * The body gets a fresh Runtime each run, spawns threads (and may run them
+ * itself); explore() then runs what is left and calls the check function the
+ * body returned, if any. A run fails when the body, a thread, the run (e.g. a
+ * deadlock) or the check throws. Strategies:
+ *   - "random": Random policy, run i seeded with seed + i;
+ *   - "pct":    PCT policy (bug depth `depth`), run i seeded with seed + i;
+ *   - "dfs":    every schedule, depth first, over the decisions of the run
+ *               (a decision is a pick among two or more ready threads), up to
+ *               `runs` schedules; decisions after the first `maxDecisions` of a
+ *               run always take the first ready thread.
+ * The failure carries the schedule string: `new Replay(schedule)` runs the
+ * same body the same way again, switch for switch.
+ */
+import { SchedulerError } from "./errors.js";
+import { IdOrderedReady } from "./policies/id-ordered.js";
+import { PCT } from "./policies/pct.js";
+import { Random } from "./policies/random.js";
+import { checkSeed, type Seed } from "./prng.js";
+import { Runtime } from "./runtime.js";
+import type { Scheduler } from "./scheduler.js";
+import type { Thread } from "./thread.js";
+
+export type ExploreStrategy = "random" | "pct" | "dfs";
+
+/** Spawns the threads of one run; may return a check to call after the run. */
+export type ExploreBody = (rt: Runtime, run: number) => void | (() => void);
+
+export interface ExploreOptions {
+  /** Default "random". */
+  strategy?: ExploreStrategy;
+  /** Runs to make (for dfs: the most schedules to try). Default 1000. */
+  runs?: number;
+  /** Seed of run 0 for random and pct; run i uses seed + i. Default 0. */
+  seed?: Seed;
+  /** pct: bug depth d. Default 2. */
+  depth?: number;
+  /** pct: expected decisions k per run. Default: the most switches of any earlier run (100 for the first). */
+  steps?: number;
+  /** dfs: decisions per run that branch. Default 64. */
+  maxDecisions?: number;
+  /** A run still going after this many switches fails (a livelock). Default 1,000,000. */
+  maxSwitches?: number;
+}
+
+/** The failing run: its error, how to reproduce it, and the cause. */
+export class ExploreFailure extends SchedulerError {
+  readonly strategy: ExploreStrategy;
+  /** 0-based index of the failing run. */
+  readonly run: number;
+  /** The seed of the failing run (random and pct). */
+  readonly seed: Seed | undefined;
+  /** The failing run's schedule: `new Replay(schedule)` reproduces it. */
+  readonly schedule: string;
+  /** pct: the `steps` the failing run used. */
+  readonly steps: number | undefined;
+  readonly error: unknown;
+
+  constructor(
+    strategy: ExploreStrategy,
+    run: number,
+    seed: Seed | undefined,
+    schedule: string,
+    steps: number | undefined,
+    depth: number | undefined,
+    error: unknown,
+  ) {
+    const cause = error instanceof Error ? error.message : String(error);
+    const policy =
+      strategy === "random"
+        ? `new Random({ seed: ${String(seed)} })`
+        : strategy === "pct"
+          ? `new PCT({ seed: ${String(seed)}, depth: ${depth}, steps: ${steps} })`
+          : undefined;
+    const how = [`new Replay(${JSON.stringify(schedule)})`];
+    if (policy) how.push(policy);
+    super(
+      `explore (${strategy}): run ${run} failed${seed === undefined ? "" : ` (seed ${String(seed)})`}: ${cause}\n` +
+        `  reproduce with the same body under new Runtime({ scheduler: ${how.join(" })\n  or new Runtime({ scheduler: ")} })`,
+      { cause: error },
+    );
+    this.strategy = strategy;
+    this.run = run;
+    this.seed = seed;
+    this.schedule = schedule;
+    this.steps = steps;
+    this.error = error;
+  }
+}
+
+export interface ExploreResult {
+  /** True when no run failed. */
+  ok: boolean;
+  strategy: ExploreStrategy;
+  /** Runs made (including the failing one). */
+  runs: number;
+  /** dfs: true when every schedule (within maxDecisions) was run. */
+  exhausted: boolean;
+  /** The first failing run. */
+  failure?: ExploreFailure;
+}
+
+/** Depth-first search over schedules: follows a prefix of choices, then takes the first ready thread. */
+class DfsScheduler implements Scheduler {
+  readonly name = "dfs";
+  readonly choices: number[] = [];
+  readonly counts: number[] = [];
+  private readonly ready = new IdOrderedReady();
+
+  constructor(private readonly prefix: readonly number[]) {}
+
+  onSpawn(t: Thread): void {
+    this.ready.insert(t);
+  }
+  onYield(t: Thread): void {
+    this.ready.insert(t);
+  }
+  onWake(t: Thread): void {
+    this.ready.insert(t);
+  }
+  onBlock(_t: Thread): void {}
+  onExit(_t: Thread): void {}
+
+  pick(): Thread | undefined {
+    const n = this.ready.size;
+    if (n === 0) return undefined;
+    if (n === 1) return this.ready.removeAt(0);
+    const d = this.choices.length;
+    const c = d < this.prefix.length ? this.prefix[d]! : 0;
+    if (c >= n) {
+      throw new SchedulerError(
+        `explore (dfs): decision ${d + 1} had ${n} ready threads this time but more before; the body must spawn and behave the same way on every run`,
+      );
+    }
+    this.choices.push(c);
+    this.counts.push(n);
+    return this.ready.removeAt(c);
+  }
+}
+
+function positiveInt(v: unknown, name: string): number {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) {
+    throw new SchedulerError(`explore(): ${name} must be an integer >= 1, got ${String(v)}`);
+  }
+  return v;
+}
+
+function addSeed(seed: Seed, i: number): Seed {
+  return typeof seed === "bigint" ? seed + BigInt(i) : seed + i;
+}
+
+/** Run `body` under many schedules; see the module comment. Synchronous: threads cannot sleep or wait. */
+export function explore(body: ExploreBody, options: ExploreOptions = {}): ExploreResult {
+  if (typeof body !== "function") {
+    throw new SchedulerError("explore(body): body must be a function (rt) => { spawn threads }");
+  }
+  const strategy = options.strategy ?? "random";
+  if (strategy !== "random" && strategy !== "pct" && strategy !== "dfs") {
+    throw new SchedulerError(
+      `explore(): strategy must be "random", "pct" or "dfs", got ${JSON.stringify(strategy)}`,
+    );
+  }
+  const runs = positiveInt(options.runs ?? 1000, "runs");
+  const seed = options.seed ?? 0;
+  checkSeed(seed, "explore()");
+  const depth = positiveInt(options.depth ?? 2, "depth");
+  if (options.steps !== undefined) positiveInt(options.steps, "steps");
+  const maxDecisions = positiveInt(options.maxDecisions ?? 64, "maxDecisions");
+  const maxSwitches = positiveInt(options.maxSwitches ?? 1_000_000, "maxSwitches");
+
+  let learnedSteps = 100;
+  let seenSwitches = 0;
+  let prefix: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    let scheduler: Scheduler;
+    let runSeed: Seed | undefined;
+    let steps: number | undefined;
+    if (strategy === "random") {
+      runSeed = addSeed(seed, run);
+      scheduler = new Random({ seed: runSeed });
+    } else if (strategy === "pct") {
+      runSeed = addSeed(seed, run);
+      steps = options.steps ?? learnedSteps;
+      scheduler = new PCT({ seed: runSeed, depth, steps });
+    } else {
+      scheduler = new DfsScheduler(prefix);
+    }
+    const rt = new Runtime({ scheduler, record: true });
+    try {
+      const check = body(rt, run);
+      if (rt.liveThreads > 0) {
+        const summary = rt.run({ maxSwitches });
+        if (summary.stopped) {
+          throw new SchedulerError(
+            `the threads were still running after ${maxSwitches} switches (livelock?)`,
+          );
+        }
+      }
+      if (typeof check === "function") check();
+    } catch (error) {
+      const failure = new ExploreFailure(
+        strategy,
+        run,
+        runSeed,
+        rt.schedule ?? "",
+        steps,
+        strategy === "pct" ? depth : undefined,
+        error,
+      );
+      return { ok: false, strategy, runs: run + 1, exhausted: false, failure };
+    }
+    seenSwitches = Math.max(seenSwitches, rt.switches);
+    learnedSteps = Math.max(1, seenSwitches);
+    if (strategy === "dfs") {
+      const dfs = scheduler as DfsScheduler;
+      let i = Math.min(dfs.choices.length, maxDecisions) - 1;
+      while (i >= 0 && dfs.choices[i]! + 1 >= dfs.counts[i]!) i--;
+      if (i < 0) return { ok: true, strategy, runs: run + 1, exhausted: true };
+      prefix = dfs.choices.slice(0, i);
+      prefix.push(dfs.choices[i]! + 1);
+    }
+  }
+  return { ok: true, strategy, runs, exhausted: false };
+}

@@ -1,0 +1,69 @@
+/**
+ * Priority: strict priority with aging. The ready thread with the highest
+ * effective priority runs; among equals, the one that has been ready longest.
+ * A thread's effective priority is its spawn option `priority` (default 0)
+ * plus one level for every `aging` decisions it has been waiting in the ready
+ * set, so no ready thread starves: one with priority p runs within
+ * (P - p) * aging + (number of ready threads) decisions, P being the highest
+ * priority present. Running resets the wait. `aging: Infinity` gives plain
+ * strict priority (starvation possible).
+ *
+ * Effective priority p + (now - since) / aging orders like the fixed key
+ * since - p * aging, so the ready set is a heap on that key: O(log n) a switch.
+ */
+import { SchedulerError } from "../errors.js";
+import { ThreadHeap } from "../heap.js";
+import type { Scheduler, SpawnOptions } from "../scheduler.js";
+import type { Thread } from "../thread.js";
+
+export interface PriorityOptions {
+  /** Decisions a ready thread waits to gain one priority level. Default 100. */
+  aging?: number;
+}
+
+export class Priority implements Scheduler {
+  readonly name = "priority";
+  readonly aging: number;
+  private readonly heap = new ThreadHeap();
+  private clock = 0;
+  private readonly finite: boolean;
+
+  constructor(options: PriorityOptions = {}) {
+    const aging = options.aging ?? 100;
+    if (typeof aging !== "number" || !(aging > 0)) {
+      throw new SchedulerError(
+        `new Priority(): aging must be a positive number of decisions (or Infinity), got ${String(aging)}`,
+      );
+    }
+    this.aging = aging;
+    this.finite = Number.isFinite(aging);
+  }
+
+  onSpawn(t: Thread, options: SpawnOptions | undefined): void {
+    t.sched = options?.priority ?? 0;
+    this.push(t);
+  }
+
+  onYield(t: Thread): void {
+    this.push(t);
+  }
+
+  onWake(t: Thread): void {
+    this.push(t);
+  }
+
+  onBlock(_t: Thread): void {}
+
+  onExit(_t: Thread): void {}
+
+  pick(): Thread | undefined {
+    const t = this.heap.pop();
+    if (t !== undefined) this.clock++;
+    return t;
+  }
+
+  private push(t: Thread): void {
+    const p = t.sched as number;
+    this.heap.push(t, this.finite ? this.clock - p * this.aging : -p);
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Replay: follows a recorded schedule string exactly, switch for switch, and
+ * throws a ReplayDivergenceError as soon as the run stops matching it: a
+ * decision out of range, a choice the schedule does not have, more or fewer
+ * switches than recorded, or (checked at the end) different threads picked.
+ * A schedule covers one run() / runAsync().
+ */
+import { ReplayDivergenceError } from "../errors.js";
+import { decodeSchedule, HASH_SEED, hashPick } from "../schedule-recording.js";
+import type { Scheduler } from "../scheduler.js";
+import type { Thread } from "../thread.js";
+import { IdOrderedReady } from "./id-ordered.js";
+
+export class Replay implements Scheduler {
+  readonly name = "replay";
+  readonly schedule: string;
+  private readonly decisions: readonly number[];
+  private readonly expectedSwitches: number | undefined;
+  private readonly expectedHash: number | undefined;
+  private readonly ready = new IdOrderedReady();
+  private pos = 0;
+  private switches = 0;
+  private hash = HASH_SEED;
+
+  constructor(schedule: string) {
+    const data = decodeSchedule(schedule);
+    this.schedule = schedule;
+    this.decisions = data.decisions;
+    this.expectedSwitches = data.switches;
+    this.expectedHash = data.hash;
+  }
+
+  /** Decisions not yet used. */
+  get remaining(): number {
+    return this.decisions.length - this.pos;
+  }
+
+  onSpawn(t: Thread): void {
+    this.ready.insert(t);
+  }
+
+  onYield(t: Thread): void {
+    this.ready.insert(t);
+  }
+
+  onWake(t: Thread): void {
+    this.ready.insert(t);
+  }
+
+  onBlock(_t: Thread): void {}
+
+  onExit(_t: Thread): void {}
+
+  pick(): Thread | undefined {
+    const n = this.ready.size;
+    if (n === 0) return undefined;
+    let i = 0;
+    if (n > 1) {
+      if (this.pos >= this.decisions.length) {
+        throw this.diverged(
+          `the schedule has no decision left, but ${n} threads are ready (${this.readyLabels()})`,
+        );
+      }
+      i = this.decisions[this.pos++]!;
+      if (i >= n) {
+        throw this.diverged(
+          `decision ${this.pos} picks ready thread index ${i}, but only ${n} are ready (${this.readyLabels()})`,
+        );
+      }
+    }
+    if (this.expectedSwitches !== undefined && this.switches >= this.expectedSwitches) {
+      throw this.diverged(
+        `the recorded run ended after ${this.expectedSwitches} switches, but threads are still ready (${this.readyLabels()})`,
+      );
+    }
+    const t = this.ready.removeAt(i);
+    this.switches++;
+    this.hash = hashPick(this.hash, t.id);
+    return t;
+  }
+
+  onRunEnd(): void {
+    if (this.pos < this.decisions.length) {
+      throw this.diverged(
+        `the run ended after ${this.switches} switches with ${this.remaining} decisions of the schedule unused`,
+      );
+    }
+    if (this.expectedSwitches !== undefined && this.switches !== this.expectedSwitches) {
+      throw this.diverged(
+        `the run made ${this.switches} switches, the recorded one ${this.expectedSwitches}`,
+      );
+    }
+    if (this.expectedHash !== undefined && this.hash !== this.expectedHash) {
+      throw this.diverged(
+        "the run picked other threads than the recorded one (same decisions, different thread ids)",
+      );
+    }
+  }
+
+  private readyLabels(): string {
+    return this.ready.threads.map((t) => t.label).join(", ");
+  }
+
+  private diverged(why: string): ReplayDivergenceError {
+    return new ReplayDivergenceError(
+      `replay diverged from schedule ${JSON.stringify(this.schedule)} at switch ${this.switches + 1}: ${why}`,
+    );
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * RoundRobin: the book's policy. Threads sit in a table of slots in spawn
+ * order (a finished thread's slot goes to the next spawn, lowest slot first,
+ * like the book's Available threads). To pick, scan forward from the slot
+ * after the last thread that ran, wrapping around, for the first ready thread.
+ *
+ * Nothing is scanned, though. Ready threads live in two places:
+ *   - `queue`, a ring of threads that yielded. A thread that yields sits in the
+ *     slot just picked, which is the last slot in scan order from the new
+ *     cursor, so pushing it to the back keeps the ring in scan order;
+ *   - `woken`, a two-level bitset of slots of threads that were spawned or
+ *     woken, which can belong anywhere in scan order.
+ * pick() takes whichever of the ring's head and the first woken slot after the
+ * cursor comes first in scan order. While nothing is spawned or woken (the
+ * common case) a switch is one ring shift and one push, as cheap as FIFO.
+ */
+import { Ring } from "../ring.js";
+import type { Scheduler } from "../scheduler.js";
+import type { Thread } from "../thread.js";
+
+/** Count trailing zeros of a non-zero int32. `(0 - x) | 0` keeps the negation in int32 for bit 31. */
+function ctz(x: number): number {
+  return 31 - Math.clz32(x & ((0 - x) | 0));
+}
+
+export class RoundRobin implements Scheduler {
+  readonly name = "round-robin";
+  private readonly queue = new Ring<Thread>(64);
+  private slots: (Thread | undefined)[] = [];
+  /** bit s set: slot s was spawned or woken and is ready */
+  private words = new Int32Array(2);
+  /** bit w set: words[w] is not 0 */
+  private summary = new Int32Array(1);
+  private wokenCount = 0;
+  /** slot of the thread picked last */
+  private cursor = -1;
+  private highWater = 0;
+  /** free slots below highWater, a min-heap */
+  private free: number[] = [];
+
+  onSpawn(t: Thread): void {
+    const slot = this.free.length > 0 ? this.popFree() : this.highWater++;
+    if (slot >= this.words.length << 5) this.grow(slot);
+    this.slots[slot] = t;
+    t.sched = slot;
+    this.mark(slot);
+  }
+
+  onYield(t: Thread): void {
+    this.queue.push(t);
+  }
+
+  onWake(t: Thread): void {
+    this.mark(t.sched as number);
+  }
+
+  onBlock(_t: Thread): void {}
+
+  onExit(t: Thread): void {
+    const slot = t.sched as number;
+    this.slots[slot] = undefined;
+    this.pushFree(slot);
+  }
+
+  pick(): Thread | undefined {
+    if (this.wokenCount === 0) {
+      const t = this.queue.shift();
+      if (t !== undefined) this.cursor = t.sched as number;
+      return t;
+    }
+    const c = this.cursor;
+    let ws = this.find(c + 1);
+    const wWrapped = ws < 0;
+    if (wWrapped) ws = this.find(0);
+    const h = this.queue.peek();
+    if (h !== undefined) {
+      const hs = h.sched as number;
+      const hWrapped = hs <= c;
+      if ((!hWrapped && wWrapped) || (hWrapped === wWrapped && hs < ws)) {
+        this.queue.shift();
+        this.cursor = hs;
+        return h;
+      }
+    }
+    const w = ws >>> 5;
+    const word = this.words[w]! & ~(1 << (ws & 31));
+    this.words[w] = word;
+    if (word === 0) this.summary[w >>> 5]! &= ~(1 << (w & 31));
+    this.wokenCount--;
+    this.cursor = ws;
+    return this.slots[ws];
+  }
+
+  private mark(slot: number): void {
+    const w = slot >>> 5;
+    this.words[w]! |= 1 << (slot & 31);
+    this.summary[w >>> 5]! |= 1 << (w & 31);
+    this.wokenCount++;
+  }
+
+  /** First marked slot >= pos, or -1. */
+  private find(pos: number): number {
+    const words = this.words;
+    let w = pos >>> 5;
+    if (w >= words.length) return -1;
+    const x = words[w]! & (-1 << (pos & 31));
+    if (x !== 0) return (w << 5) | ctz(x);
+    w++;
+    const summary = this.summary;
+    let sw = w >>> 5;
+    if (sw >= summary.length) return -1;
+    let y = summary[sw]! & (-1 << (w & 31));
+    for (;;) {
+      if (y !== 0) {
+        const ww = (sw << 5) | ctz(y);
+        return (ww << 5) | ctz(words[ww]!);
+      }
+      if (++sw >= summary.length) return -1;
+      y = summary[sw]!;
+    }
+  }
+
+  private grow(slot: number): void {
+    let n = this.words.length;
+    while (slot >= n << 5) n <<= 1;
+    const words = new Int32Array(n);
+    words.set(this.words);
+    this.words = words;
+    const summary = new Int32Array(Math.ceil(n / 32));
+    summary.set(this.summary);
+    this.summary = summary;
+  }
+
+  private pushFree(slot: number): void {
+    const h = this.free;
+    let i = h.length;
+    h.push(slot);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (h[p]! <= slot) break;
+      h[i] = h[p]!;
+      i = p;
+    }
+    h[i] = slot;
+  }
+
+  private popFree(): number {
+    const h = this.free;
+    const top = h[0]!;
+    const last = h.pop()!;
+    const n = h.length;
+    if (n > 0) {
+      let i = 0;
+      for (;;) {
+        let c = 2 * i + 1;
+        if (c >= n) break;
+        if (c + 1 < n && h[c + 1]! < h[c]!) c++;
+        if (last <= h[c]!) break;
+        h[i] = h[c]!;
+        i = c;
+      }
+      h[i] = last;
+    }
+    return top;
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * Schedules as strings.
+ *
+ * A schedule is the sequence of decisions a run made. A decision is only
+ * recorded when there was a choice (two or more threads ready); it is the index
+ * of the picked thread in the ready set ordered by thread id. Ids are given in
+ * spawn order and a run is deterministic given its decisions, so the same
+ * indices pick the same threads again whatever policy made the original run.
+ *
+ * Format: `<decisions>@<switches>:<hash>`, everything in base 36.
+ *   - each decision is one character 0-9a-z (0..35), or `(<n>)` when larger;
+ *   - a decision repeated r >= 4 times is written once followed by `~<r>.`;
+ *   - the suffix (optional when replaying) is the number of switches and an
+ *     FNV-1a hash of the id of every thread picked, forced picks included, so
+ *     Replay can tell when a run went its own way while staying in range.
+ * Example: `0110~5.2@j:1x3k9a` is 10 decisions over 19 switches.
+ */
+import { SchedulerError } from "./errors.js";
+import { IdOrderedReady } from "./policies/id-ordered.js";
+import type { Runtime } from "./runtime.js";
+import type { Scheduler, SpawnOptions } from "./scheduler.js";
+import type { Thread } from "./thread.js";
+
+export interface ScheduleData {
+  decisions: number[];
+  /** Total switches of the run, when known. */
+  switches?: number;
+  /** Hash of the picked thread ids, when known. */
+  hash?: number;
+}
+
+export const HASH_SEED = 0x811c9dc5;
+
+/** FNV-1a step over one picked thread id. */
+export function hashPick(h: number, id: number): number {
+  return Math.imul(h ^ id, 0x01000193) >>> 0;
+}
+
+function token(v: number): string {
+  return v < 36 ? v.toString(36) : `(${v.toString(36)})`;
+}
+
+export function encodeSchedule(data: ScheduleData): string {
+  const d = data.decisions;
+  let out = "";
+  for (let i = 0; i < d.length; ) {
+    let j = i + 1;
+    while (j < d.length && d[j] === d[i]) j++;
+    const r = j - i;
+    const tok = token(d[i]!);
+    out += r >= 4 ? `${tok}~${r.toString(36)}.` : tok.repeat(r);
+    i = j;
+  }
+  if (data.switches !== undefined) {
+    out += `@${data.switches.toString(36)}:${(data.hash ?? HASH_SEED).toString(36)}`;
+  }
+  return out;
+}
+
+const B36 = /^[0-9a-z]+$/;
+
+export function decodeSchedule(s: string): ScheduleData {
+  if (typeof s !== "string") {
+    throw new SchedulerError(`schedule must be a string, got ${typeof s}`);
+  }
+  const bad = (at: number, why: string) =>
+    new SchedulerError(`bad schedule string at character ${at + 1} (${why}): ${JSON.stringify(s)}`);
+  const at = s.indexOf("@");
+  const body = at < 0 ? s : s.slice(0, at);
+  const data: ScheduleData = { decisions: [] };
+  if (at >= 0) {
+    const [sw, h, ...rest] = s.slice(at + 1).split(":");
+    if (rest.length > 0 || !sw || !h || !B36.test(sw) || !B36.test(h)) {
+      throw bad(at, "expected @<switches>:<hash> in base 36");
+    }
+    data.switches = Number.parseInt(sw, 36);
+    data.hash = Number.parseInt(h, 36);
+  }
+  const d = data.decisions;
+  for (let i = 0; i < body.length; ) {
+    const c = body[i]!;
+    let v: number;
+    if (c === "(") {
+      const end = body.indexOf(")", i);
+      const digits = end < 0 ? "" : body.slice(i + 1, end);
+      if (!B36.test(digits)) throw bad(i, "expected (<base-36 number>)");
+      v = Number.parseInt(digits, 36);
+      i = end + 1;
+    } else if (/[0-9a-z]/.test(c)) {
+      v = Number.parseInt(c, 36);
+      i++;
+    } else {
+      throw bad(i, `unexpected ${JSON.stringify(c)}`);
+    }
+    if (body[i] === "~") {
+      const end = body.indexOf(".", i);
+      const digits = end < 0 ? "" : body.slice(i + 1, end);
+      if (!B36.test(digits)) throw bad(i, "expected ~<count>.");
+      const r = Number.parseInt(digits, 36);
+      for (let k = 0; k < r; k++) d.push(v);
+      i = end + 1;
+    } else {
+      d.push(v);
+    }
+  }
+  return data;
+}
+
+/**
+ * Wraps a policy and writes down its decisions. `new Runtime({ record: true })`
+ * installs one; it changes nothing about the order threads run in.
+ */
+export class Recorder implements Scheduler {
+  readonly name: string;
+  readonly inner: Scheduler;
+  private readonly ready = new IdOrderedReady();
+  private decisions: number[] = [];
+  private switches = 0;
+  private hash = HASH_SEED;
+
+  constructor(inner: Scheduler) {
+    this.inner = inner;
+    this.name = inner.name;
+  }
+
+  /** Start a new recording (the ready set is kept). */
+  reset(): void {
+    this.decisions = [];
+    this.switches = 0;
+    this.hash = HASH_SEED;
+  }
+
+  get schedule(): string {
+    return encodeSchedule({ decisions: this.decisions, switches: this.switches, hash: this.hash });
+  }
+
+  attach(runtime: Runtime): void {
+    this.inner.attach?.(runtime);
+  }
+
+  onSpawn(t: Thread, options: SpawnOptions | undefined): void {
+    this.ready.insert(t);
+    this.inner.onSpawn(t, options);
+  }
+
+  onYield(t: Thread): void {
+    this.ready.insert(t);
+    this.inner.onYield(t);
+  }
+
+  onWake(t: Thread): void {
+    this.ready.insert(t);
+    this.inner.onWake(t);
+  }
+
+  onBlock(t: Thread): void {
+    this.inner.onBlock(t);
+  }
+
+  onExit(t: Thread): void {
+    this.inner.onExit(t);
+  }
+
+  pick(): Thread | undefined {
+    const t = this.inner.pick();
+    if (t === undefined) return undefined;
+    const i = this.ready.indexOf(t);
+    if (i >= 0) {
+      if (this.ready.size > 1) this.decisions.push(i);
+      this.ready.removeAt(i);
+    }
+    this.switches++;
+    this.hash = hashPick(this.hash, t.id);
+    return t;
+  }
+
+  onRunEnd(): void {
+    this.inner.onRunEnd?.();
+  }
+}

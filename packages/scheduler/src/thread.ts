@@ -1,0 +1,242 @@
+/**
+ * Threads, their states, and the two small interfaces the runtime drives them
+ * through: {@link ThreadDriver} (how a thread's body is resumed) and
+ * {@link Blocker} (what a blocked thread waits for).
+ *
+ * A Thread is both the runtime's record and the handle `spawn()` returns, so an
+ * idle thread costs one object plus its body. Fields that start with `_` are
+ * the runtime's; `sched` is a free slot for the scheduler policy.
+ */
+import type { NamedThread } from "./errors.js";
+import { SchedulerError, ThreadCancelledError } from "./errors.js";
+import { currentThread, type Runtime } from "./runtime.js";
+
+// ---- states (Thread._state) --------------------------------------------------
+/** In the scheduler's ready set, or running: the running thread is `currentThread()`. */
+export const READY = 0;
+/** Reported by `state` for the running thread; never stored (saves two writes a switch). */
+export const RUNNING = 1;
+/** Parked on a {@link Blocker}; not in the ready set. */
+export const BLOCKED = 2;
+/** Finished with exactly one outcome. */
+export const DONE = 3;
+
+// ---- flags (Thread._flags) ---------------------------------------------------
+/** Next resume throws `_value` into the thread. */
+export const RESUME_THROW = 1;
+/** Next resume returns (cancels) the thread: its `finally` blocks run. */
+export const RESUME_RETURN = 2;
+export const RESUME_MASK = 3;
+/** cancel() was called. */
+export const CANCEL_REQUESTED = 4;
+/** A cancelling resume reached the body. */
+export const CANCEL_DELIVERED = 8;
+export const OUTCOME_RETURNED = 16;
+export const OUTCOME_THREW = 32;
+export const OUTCOME_CANCELLED = 64;
+/** Its failure was seen by a joiner, so run() does not report it. */
+export const FAILURE_HANDLED = 128;
+/** Its body was resumed at least once. */
+export const STARTED = 256;
+
+// ---- step results (ThreadDriver.step) ----------------------------------------
+/** The thread yielded and is still runnable. */
+export const STEP_YIELD = 0;
+/** The thread parked itself on `thread._waitingOn`. */
+export const STEP_BLOCK = 1;
+/** The thread's body returned; the value is in `thread._value`. */
+export const STEP_RETURN = 2;
+/** The thread's body threw; the error is in `thread._value`. */
+export const STEP_THROW = 3;
+export type StepResult = 0 | 1 | 2 | 3;
+
+/**
+ * How the runtime resumes one kind of thread. The runtime calls `step(thread)`
+ * with the resume value in `thread._value` and the resume mode in
+ * `thread._flags & RESUME_MASK` (take it with {@link takeResumeMode}), and the
+ * driver reports what happened with a {@link StepResult} code, leaving any
+ * payload (returned value, thrown error) in `thread._value`. Before returning
+ * STEP_BLOCK the thread's body must have set `thread._waitingOn`.
+ *
+ * JavaScript threads use the generator driver. Machine threads (native stacks
+ * resumed by a backend, returning traps) will be a second driver: their
+ * `yield`/`budget` traps map to STEP_YIELD, `exit` to STEP_RETURN, `fault` to
+ * STEP_THROW, and a `hostcall` that has to wait to STEP_BLOCK. Nothing else in
+ * the runtime or the Scheduler interface changes.
+ */
+export interface ThreadDriver {
+  /** The runtime whose threads this driver steps. */
+  readonly runtime: Runtime;
+  /** Shown in reports: "generator", "machine", ... */
+  readonly kind: string;
+  /** Resume the thread once, until it yields, blocks, returns or throws. */
+  step(thread: Thread): StepResult;
+  /** Called once when the thread is done, to free what its body holds. */
+  dispose?(thread: Thread): void;
+}
+
+/**
+ * Something a blocked thread waits for: a channel, a mutex, a thread being
+ * joined, a timer, a promise. The runtime asks it to describe the wait (for
+ * deadlock reports) and to forget the thread when the thread is cancelled.
+ */
+export interface Blocker {
+  /** E.g. `recv on channel "jobs" (capacity 0, empty)`. */
+  describeWait(thread: Thread): string;
+  /** Forget that `thread` waits here; it is being cancelled or woken otherwise. */
+  cancelWait(thread: Thread): void;
+}
+
+/** What a thread body yields to park itself (after registering with a Blocker). */
+export interface Park {
+  readonly __park: true;
+}
+/** The one Park value. Helpers `yield PARK`; user code never needs it. */
+export const PARK: Park = Object.freeze({ __park: true as const });
+
+/** How a thread ended. */
+export type Outcome<T> =
+  | { readonly kind: "returned"; readonly value: T }
+  | { readonly kind: "threw"; readonly error: unknown }
+  | { readonly kind: "cancelled" };
+
+export type ThreadState = "ready" | "running" | "blocked" | "done";
+const STATE_NAMES: readonly ThreadState[] = ["ready", "running", "blocked", "done"];
+
+/** Rarely used per-thread state, created on first use. */
+export interface ThreadExtra {
+  name: string | undefined;
+  joiners: Thread[] | null;
+}
+
+/** Read and clear the pending resume mode (0 = next, RESUME_THROW, RESUME_RETURN). */
+export function takeResumeMode(t: Thread): number {
+  const mode = t._flags & RESUME_MASK;
+  if (mode !== 0) {
+    t._flags ^= mode;
+    if (mode === RESUME_RETURN) t._flags |= CANCEL_DELIVERED;
+  }
+  return mode;
+}
+
+/**
+ * A green thread: the handle `spawn()` returns and the runtime's record.
+ * `T` is the body's return type.
+ */
+export class Thread<T = unknown> implements NamedThread, Blocker {
+  /** 1, 2, 3... in spawn order within its runtime. */
+  readonly id: number;
+  /** @internal READY | RUNNING | BLOCKED | DONE */ _state: number;
+  /** @internal resume mode, cancellation, outcome bits */ _flags: number;
+  /** @internal */ _driver: ThreadDriver;
+  /** @internal the generator (or machine handle); null once done */ _body: unknown;
+  /** @internal resume value before a step, result after it */ _value: unknown;
+  /** @internal what it waits for while BLOCKED */ _waitingOn: Blocker | null;
+  /** Free slot for the scheduler policy (a queue index, a priority...). */
+  sched: unknown;
+  /** @internal name, joiners: created on first use */ _extra: ThreadExtra | null;
+
+  /** @internal Threads are made by `Runtime.spawn()`/`spawnWith()`. */
+  constructor(id: number, name: string | undefined, driver: ThreadDriver, body: unknown) {
+    this.id = id;
+    this._state = READY;
+    this._flags = 0;
+    this._driver = driver;
+    this._body = body;
+    this._value = undefined;
+    this._waitingOn = null;
+    this.sched = undefined;
+    this._extra = name === undefined ? null : { name, joiners: null };
+  }
+
+  /** The name given at spawn, or `#<id>`. */
+  get name(): string {
+    return this._extra?.name ?? `#${this.id}`;
+  }
+
+  /** `thread "name" (#id)`, or `thread #id` when unnamed: how errors name it. */
+  get label(): string {
+    const name = this._extra?.name;
+    return name === undefined
+      ? `thread #${this.id}`
+      : `thread ${JSON.stringify(name)} (#${this.id})`;
+  }
+
+  get state(): ThreadState {
+    if (this._state === READY && currentThread() === this) return "running";
+    return STATE_NAMES[this._state]!;
+  }
+
+  get done(): boolean {
+    return this._state === DONE;
+  }
+
+  /** The runtime that owns this thread. */
+  get runtime(): Runtime {
+    return this._driver.runtime;
+  }
+
+  /** "generator" for `spawn()` threads. */
+  get kind(): string {
+    return this._driver.kind;
+  }
+
+  /** What the thread waits for while blocked, else undefined. */
+  get waitingFor(): string | undefined {
+    return this._state === BLOCKED && this._waitingOn
+      ? this._waitingOn.describeWait(this)
+      : undefined;
+  }
+
+  /** How it ended, or undefined while it has not. */
+  get outcome(): Outcome<T> | undefined {
+    if (this._state !== DONE) return undefined;
+    const f = this._flags;
+    if (f & OUTCOME_RETURNED) return { kind: "returned", value: this._value as T };
+    if (f & OUTCOME_THREW) return { kind: "threw", error: this._value };
+    return { kind: "cancelled" };
+  }
+
+  /**
+   * The returned value. Throws what the thread threw, a ThreadCancelledError if
+   * it was cancelled, or a SchedulerError if it has not finished.
+   */
+  get result(): T {
+    if (this._state !== DONE) {
+      throw new SchedulerError(`has not finished (it is ${this.state})`, { thread: this });
+    }
+    const f = this._flags;
+    if (f & OUTCOME_RETURNED) return this._value as T;
+    this._flags |= FAILURE_HANDLED;
+    if (f & OUTCOME_THREW) throw this._value;
+    throw new ThreadCancelledError("was cancelled", { thread: this });
+  }
+
+  /**
+   * Cancel the thread: the next time it would run, its body returns from the
+   * point where it is suspended, so its `finally` blocks run (they may still
+   * yield or block). A blocked thread is woken for this. Returns false if the
+   * thread is already done or already cancelled.
+   */
+  cancel(): boolean {
+    return this._driver.runtime._cancel(this);
+  }
+
+  toString(): string {
+    return this.label;
+  }
+
+  /** @internal A thread is the Blocker of the threads that join it. */
+  describeWait(_joiner: Thread): string {
+    if (this._state === BLOCKED) return `join(${this.label}), which is blocked`;
+    return `join(${this.label}), which is ${this.state}`;
+  }
+
+  /** @internal */
+  cancelWait(joiner: Thread): void {
+    const js = this._extra?.joiners;
+    if (!js) return;
+    const i = js.indexOf(joiner);
+    if (i >= 0) js.splice(i, 1);
+  }
+}
