@@ -1,0 +1,248 @@
+/**
+ * The RV64G instruction subset as typed values.
+ *
+ * Why this subset: it is what the runtime's generated routines need
+ * (building 64-bit constants with lui/addiw/slli/addi, moving the stack
+ * pointer, saving and restoring integer and double registers and fcsr,
+ * comparing and branching, calling through ra) plus the neighbouring forms
+ * that keep the encoder's coverage honest (every load and store width, every
+ * branch condition, the set-less-than forms, csrrc).
+ *
+ * Every instruction is a 32-bit word except `la`, which is the fixed
+ * auipc + addi pair that addresses a label PC-relatively (8 bytes). Sizes
+ * never depend on labels. Each value names its operands the way the RISC-V
+ * manual does (`rd`, `rs1`, `rs2`); `op` is the mnemonic. Immediates are plain
+ * numbers: every RISC-V immediate field is at most 20 bits.
+ *
+ * Branch and jump targets are either a label name or a number: a number is a
+ * byte offset from the instruction itself (printed as `. + 8`), which lets
+ * instruction selection skip over the next instruction without inventing
+ * label names.
+ *
+ * @module
+ */
+import type { LabelItem } from "../arch.js";
+
+/**
+ * Register-immediate arithmetic: `rd = rs1 <op> imm`, imm a signed 12-bit value.
+ * `addiw` adds in 32 bits and sign-extends the result.
+ *
+ * @example
+ * ```ts
+ * import type { RvImmOp } from "@greenthreads/isa";
+ * const op: RvImmOp = "xori";
+ * ```
+ */
+export type RvImmOp = "addi" | "addiw" | "slti" | "sltiu" | "andi" | "ori" | "xori";
+
+/**
+ * Shifts by a constant amount (0-63).
+ *
+ * @example
+ * ```ts
+ * import type { RvShiftImmOp } from "@greenthreads/isa";
+ * const op: RvShiftImmOp = "srai";
+ * ```
+ */
+export type RvShiftImmOp = "slli" | "srli" | "srai";
+
+/**
+ * Register-register arithmetic: `rd = rs1 <op> rs2` (shifts use the low 6
+ * bits of rs2, `mul` keeps the low 64 bits).
+ *
+ * @example
+ * ```ts
+ * import type { RvRegOp } from "@greenthreads/isa";
+ * const op: RvRegOp = "sltu";
+ * ```
+ */
+export type RvRegOp =
+  | "add"
+  | "sub"
+  | "and"
+  | "or"
+  | "xor"
+  | "sll"
+  | "srl"
+  | "sra"
+  | "slt"
+  | "sltu"
+  | "mul";
+
+/**
+ * Integer loads: `rd = memory[rs1 + offset]`, sign- or (`u`) zero-extended.
+ *
+ * @example
+ * ```ts
+ * import type { RvLoadOp } from "@greenthreads/isa";
+ * const op: RvLoadOp = "lwu";
+ * ```
+ */
+export type RvLoadOp = "lb" | "lbu" | "lh" | "lhu" | "lw" | "lwu" | "ld";
+
+/**
+ * Integer stores of the low 1, 2, 4 or 8 bytes of rs2 at `rs1 + offset`.
+ *
+ * @example
+ * ```ts
+ * import type { RvStoreOp } from "@greenthreads/isa";
+ * const op: RvStoreOp = "sd";
+ * ```
+ */
+export type RvStoreOp = "sb" | "sh" | "sw" | "sd";
+
+/**
+ * Conditional branches: signed (`blt`, `bge`) and unsigned (`bltu`, `bgeu`).
+ *
+ * @example
+ * ```ts
+ * import type { RvBranchOp } from "@greenthreads/isa";
+ * const op: RvBranchOp = "bgeu";
+ * ```
+ */
+export type RvBranchOp = "beq" | "bne" | "blt" | "bge" | "bltu" | "bgeu";
+
+/**
+ * CSR read-and-modify: `rd = csr`, then csr is written with rs1 (`csrrw`),
+ * has rs1's bits set (`csrrs`) or cleared (`csrrc`).
+ *
+ * @example
+ * ```ts
+ * import type { RvCsrOp } from "@greenthreads/isa";
+ * const op: RvCsrOp = "csrrs";
+ * ```
+ */
+export type RvCsrOp = "csrrw" | "csrrs" | "csrrc";
+
+/**
+ * A branch or jump target: a label name, or a byte offset from the
+ * instruction's own address.
+ *
+ * @example
+ * ```ts
+ * import type { RvTarget } from "@greenthreads/isa";
+ * const overNext: RvTarget = 8;
+ * const loop: RvTarget = "loop";
+ * ```
+ */
+export type RvTarget = string | number;
+
+/**
+ * One instruction of the RV64G subset.
+ *
+ * @example
+ * ```ts
+ * import type { RvInstruction } from "@greenthreads/isa";
+ * const code: RvInstruction[] = [
+ *   { op: "lui", rd: "a0", imm: 0x12345 },
+ *   { op: "addiw", rd: "a0", rs1: "a0", imm: 0x678 },
+ *   { op: "sd", rs2: "a0", rs1: "sp", offset: 8 },
+ *   { op: "jalr", rd: "zero", rs1: "ra", offset: 0 },
+ * ];
+ * ```
+ */
+export type RvInstruction =
+  | { readonly op: "lui" | "auipc"; readonly rd: string; readonly imm: number }
+  | { readonly op: RvImmOp; readonly rd: string; readonly rs1: string; readonly imm: number }
+  | {
+      readonly op: RvShiftImmOp;
+      readonly rd: string;
+      readonly rs1: string;
+      readonly shamt: number;
+    }
+  | { readonly op: RvRegOp; readonly rd: string; readonly rs1: string; readonly rs2: string }
+  | { readonly op: RvLoadOp; readonly rd: string; readonly rs1: string; readonly offset: number }
+  | {
+      readonly op: RvStoreOp;
+      readonly rs2: string;
+      readonly rs1: string;
+      readonly offset: number;
+    }
+  | { readonly op: "fld"; readonly rd: string; readonly rs1: string; readonly offset: number }
+  | { readonly op: "fsd"; readonly rs2: string; readonly rs1: string; readonly offset: number }
+  | {
+      readonly op: RvBranchOp;
+      readonly rs1: string;
+      readonly rs2: string;
+      readonly target: RvTarget;
+    }
+  | { readonly op: "jal"; readonly rd: string; readonly target: RvTarget }
+  | { readonly op: "jalr"; readonly rd: string; readonly rs1: string; readonly offset: number }
+  | { readonly op: RvCsrOp; readonly rd: string; readonly csr: number; readonly rs1: string }
+  | { readonly op: "la"; readonly rd: string; readonly target: string }
+  | { readonly op: "ebreak" }
+  | { readonly op: "nop" };
+
+/**
+ * An instruction or a label: what {@link riscv64}'s `select` returns and
+ * `format` takes.
+ *
+ * @example
+ * ```ts
+ * import type { RvItem } from "@greenthreads/isa";
+ * const items: RvItem[] = [{ op: "label", name: "spin" }, { op: "jal", rd: "zero", target: "spin" }];
+ * ```
+ */
+export type RvItem = RvInstruction | LabelItem;
+
+/**
+ * The `op` of every instruction in the subset.
+ *
+ * @example
+ * ```ts
+ * import { RV_OPS } from "@greenthreads/isa";
+ * console.log(RV_OPS.includes("mul")); // true
+ * ```
+ */
+export const RV_OPS: readonly RvInstruction["op"][] = [
+  "lui",
+  "auipc",
+  "addi",
+  "addiw",
+  "slti",
+  "sltiu",
+  "andi",
+  "ori",
+  "xori",
+  "slli",
+  "srli",
+  "srai",
+  "add",
+  "sub",
+  "and",
+  "or",
+  "xor",
+  "sll",
+  "srl",
+  "sra",
+  "slt",
+  "sltu",
+  "mul",
+  "lb",
+  "lbu",
+  "lh",
+  "lhu",
+  "lw",
+  "lwu",
+  "ld",
+  "sb",
+  "sh",
+  "sw",
+  "sd",
+  "fld",
+  "fsd",
+  "beq",
+  "bne",
+  "blt",
+  "bge",
+  "bltu",
+  "bgeu",
+  "jal",
+  "jalr",
+  "csrrw",
+  "csrrs",
+  "csrrc",
+  "la",
+  "ebreak",
+  "nop",
+];

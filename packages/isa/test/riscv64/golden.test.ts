@@ -1,0 +1,39 @@
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, test } from "vitest";
+import { RV_OPS, rvEncode, rvFormatInstruction, rvSizeOf } from "../../src/arch/riscv64/index.js";
+import { CORPUS, DEFAULT_AT, labelsOf } from "./corpus.js";
+
+const golden = readFileSync(
+  join(dirname(fileURLToPath(import.meta.url)), "..", "golden", "riscv64.golden"),
+  "utf8",
+)
+  .trimEnd()
+  .split("\n")
+  .map((line) => {
+    const [text, hex] = line.split("\t");
+    return { text: text!, hex: hex! };
+  });
+
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString("hex");
+}
+
+describe("riscv64 golden encodings (GNU as + ld)", () => {
+  test("the golden file has one line per corpus entry", () => {
+    expect(golden.length).toBe(CORPUS.length);
+  });
+
+  test.each(CORPUS.map((entry, i) => [i, entry] as const))("entry %i", (i, entry) => {
+    const line = golden[i]!;
+    expect(rvFormatInstruction(entry.instr).replaceAll("\n", "; ")).toBe(line.text);
+    expect(rvSizeOf(entry.instr)).toBe(line.hex.length / 2);
+    expect(hex(rvEncode(entry.instr, entry.at ?? DEFAULT_AT, labelsOf(entry)))).toBe(line.hex);
+  });
+
+  test("the corpus covers every instruction of the subset", () => {
+    const ops = new Set(CORPUS.map((e) => e.instr.op));
+    for (const op of RV_OPS) expect(ops.has(op), op).toBe(true);
+  });
+});
