@@ -13,8 +13,9 @@
  * - symbols: a word in use that equals a known code address is read as a
  *   return address into that routine;
  * - the stack pointer and the paint pattern: words below `sp` are free
- *   ("unused"), and words still holding the pattern were never written
- *   ("painted").
+ *   ("unused", or "unused (stale return address into …)" when they still
+ *   point into code, a hint of where the thread has just been), and words
+ *   still holding the pattern were never written ("painted").
  *
  * {@link formatStackDump} turns the rows into aligned text, collapsing long
  * runs of painted or unused words into one line, so a 64 KiB stack with a
@@ -197,8 +198,14 @@ export function dumpStack(stack: Stack, options: DumpStackOptions): StackDumpRow
       return { what: symbol ? `${note.what} (${symbol})` : note.what, kind: "annotated" };
     }
     if (word === pattern) return { what: "painted", kind: "painted" };
-    if (!inUse) return { what: "unused", kind: "unused" };
     const symbol = lookup(word);
+    if (!inUse) {
+      // A stale return address below sp tells where the thread was recently.
+      return {
+        what: symbol ? `unused (stale return address into ${symbol})` : "unused",
+        kind: "unused",
+      };
+    }
     if (symbol) return { what: `return address into ${symbol}`, kind: "return-address" };
     return { what: "", kind: "data" };
   }
@@ -245,7 +252,9 @@ export function formatStackDump(
   let i = 0;
   while (i < rows.length) {
     const row = rows[i]!;
-    const foldable = (r: StackDumpRow) => (r.kind === "painted" || r.kind === "unused") && !r.atSp;
+    // Only plain painted/unused words fold: a stale return address keeps its line.
+    const foldable = (r: StackDumpRow) =>
+      (r.kind === "painted" || r.kind === "unused") && r.what === r.kind && !r.atSp;
     let end = i;
     if (foldable(row)) {
       while (end + 1 < rows.length && rows[end + 1]!.kind === row.kind && foldable(rows[end + 1]!))

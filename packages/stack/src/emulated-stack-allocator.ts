@@ -336,7 +336,7 @@ export class EmulatedStackAllocator implements StackAllocator {
       );
     }
     for (const live of this.#live.keys()) {
-      if (live.low === stack.low && live.high === stack.high) {
+      if (live.low === stack.low && live.high === stack.high && live.memory === stack.memory) {
         return new StackError(
           "FOREIGN_STACK",
           `${where}: this object is a copy, not the Stack that allocate() returned for this range; ` +
