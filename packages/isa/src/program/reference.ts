@@ -106,7 +106,8 @@ function value(o: Operand): Value {
 function compile(program: Program): { steps: Step[]; lines: number[] } {
   const steps: Step[] = [];
   const lines: number[] = [];
-  const label = (name: string): number => program.labels.get(name)!;
+  const labels = new Map(Map.prototype.entries.call(program.labels) as Iterable<[string, number]>);
+  const label = (name: string): number => labels.get(name)!;
   for (const ins of program.instructions) {
     lines.push(ins.at.line);
     switch (ins.op) {

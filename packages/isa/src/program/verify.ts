@@ -585,7 +585,7 @@ export function shapeProblems(program: unknown): IsaError[] {
  * @example
  * ```ts
  * import { diagnoseProgram, parseProgram } from "@greenthreads/isa";
- * const problems = diagnoseProgram(parseProgram("jmp nowhere\nmov r0, 1"));
+ * const problems = diagnoseProgram(parseProgram("beq r0, 0, nowhere\nmov r0, 1"));
  * for (const e of problems) console.log(e.line, e.message);
  * // 1 line 1, column 1: undefined label "nowhere": ...
  * // 2 line 2, column 1: execution can run past the last instruction: ...
