@@ -11,14 +11,38 @@ export * from "./arch/assemble.js";
 export * from "./errors.js";
 export * from "./machine/lir.js";
 export * from "./machine/memory.js";
+export {
+  ProgramBuilder,
+  program,
+  type RegisterName,
+  type SourceOperand,
+  type StackAddress,
+} from "./program/builder.js";
+export {
+  FIBER_HOSTCALLS,
+  FIBER_PROGRAM_1,
+  FIBER_PROGRAM_2,
+  fiberProgramSource,
+} from "./program/fibers.js";
+export { formatInstruction, formatProgram } from "./program/format-program.js";
+export * from "./program/lower.js";
+export { parseProgram } from "./program/parse.js";
 export * from "./program/program.js";
+export {
+  ReferenceMachine,
+  type ReferenceOptions,
+  type ReferenceState,
+  type RunReferenceOptions,
+  runReference,
+} from "./program/reference.js";
+export * from "./program/register-assignment.js";
+export * from "./program/stack-capacity.js";
+export { isProgramIdentifier, PROGRAM_LIMITS } from "./program/syntax.js";
+export * from "./program/thread-control-block.js";
 export * from "./program/trap.js";
+export { diagnoseProgram, type VerifyOptions, verifyProgram } from "./program/verify.js";
 export * from "./routines/initial-frame.js";
 export * from "./routines/scratch-registers.js";
 export * from "./routines/switch-routine.js";
 export * from "./routines/symbols.js";
 export * from "./routines/trampolines.js";
-export * from "./program/thread-control-block.js";
-export * from "./program/register-assignment.js";
-export * from "./program/lower.js";
-export * from "./program/stack-capacity.js";

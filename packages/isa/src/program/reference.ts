@@ -18,7 +18,8 @@
  *   | (oldest)  |     |         |  (top)  |                           |
  *   +-----------+-----+---------+---------+- - - - - - - - - - - - - -+
  *                                ^ stack pointer
- *   load/store stack[rI + k] name the word at index rI + k (rI signed).
+ *   load/store stack[rI + k] name the word at index rI + k, computed
+ *   modulo 2^64 and read as signed, as a 64-bit machine adds them.
  * ```
  *
  * Details the semantics leave to the machine, fixed here for every backend:
@@ -373,7 +374,7 @@ export class ReferenceMachine {
     const read = (v: Value): bigint => (v.reg < 0 ? v.imm : regs[v.reg]);
     /** Stack position of word index `base + offset`, or the bad index. */
     const slot = (index: number, offset: bigint): number | bigint => {
-      const i = (index < 0 ? 0n : BigInt.asIntN(64, regs[index])) + offset;
+      const i = BigInt.asIntN(64, (index < 0 ? 0n : regs[index]) + offset);
       return i >= 0n && i < BigInt(words.length) ? words.length - 1 - Number(i) : i;
     };
     for (;;) {

@@ -142,13 +142,12 @@ export function decodeTrap(program: Program, read: TcbReader): Trap {
       if (!instruction) break;
       const fault: FaultKind =
         a === BigInt(FAULT_CODE.stackOverflow) ? "stack-overflow" : "out-of-bounds";
+      // A stack access reports its word index, which is signed; a bad return the raw word it popped.
+      const raw = read(TCB.trapIndex);
+      const offending = instruction.op === "ret" ? u64(raw) : BigInt.asIntN(64, raw);
       const details =
         a === BigInt(FAULT_CODE.outOfBoundsIndex)
-          ? {
-              instruction: index,
-              line: instruction.at.line,
-              index: BigInt.asIntN(64, read(TCB.trapIndex)),
-            }
+          ? { instruction: index, line: instruction.at.line, index: offending }
           : { instruction: index, line: instruction.at.line };
       return { kind: "fault", fault, details };
     }

@@ -52,9 +52,9 @@ export function switchRoutine(abi: Abi, arch: Arch): LirOp[] {
   const ops: LirOp[] = [{ op: "label", name: routineSymbol("switch", abi.name), global: true }];
 
   // Save: the continuation first, so that sp is taken after the return address left the stack.
+  const returnAddress = abi.returnAddress.kind === "stack" ? pcScratch : abi.returnAddress.reg;
   if (abi.returnAddress.kind === "stack") ops.push({ op: "pop", dst: pcScratch });
-  else ops.push({ op: "mov", dst: pcScratch, src: abi.returnAddress.reg });
-  ops.push({ op: "store", src: pcScratch, base: from, offset: ctx.slot("pc").offset });
+  ops.push({ op: "store", src: returnAddress, base: from, offset: ctx.slot("pc").offset });
   ops.push({ op: "mov", dst: spScratch, src: sp });
   ops.push({ op: "store", src: spScratch, base: from, offset: ctx.slot("sp").offset });
   for (const reg of abi.calleeSavedInteger) {

@@ -183,8 +183,8 @@ describe("reference machine: faults", () => {
     ["load r0, stack[1]", 1n],
     ["load r0, stack[-1]", -1n],
     ["mov r1, -1\nload r0, stack[r1]", -1n],
-    ["mov r1, 0x7fffffffffffffff\nload r0, stack[r1 + 1]", 2n ** 63n],
-    ["mov r1, 0x8000000000000000\nstore stack[r1 - 1], 5", -(2n ** 63n) - 1n],
+    ["mov r1, 0x7fffffffffffffff\nload r0, stack[r1 + 1]", -(2n ** 63n)], // wraps as a 64-bit add
+    ["mov r1, 0x8000000000000000\nstore stack[r1 - 1], 5", 2n ** 63n - 1n],
     ["store stack[65535], 1", 65535n],
   ])("load/store outside the words in use: %s faults with the signed index", (code, index) => {
     const text = `push 7\n${code}\nexit 0`;
