@@ -129,7 +129,7 @@ export function decodeTrap(program: Program, read: TcbReader): Trap {
     case TRAP_KIND.hostcall: {
       const instruction = program.instructions[Number(read(TCB.trapInstruction))];
       const name = program.hostcalls[Number(a)];
-      if (!instruction || instruction.op !== "hostcall" || name === undefined) break;
+      if (instruction?.op !== "hostcall" || name === undefined) break;
       return {
         kind: "hostcall",
         name,

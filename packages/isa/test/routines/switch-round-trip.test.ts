@@ -72,37 +72,34 @@ function threadCode(abi: Abi, scratch: string): LirOp[] {
   ops.push({ op: "store", src: cs[1]!, base, offset: D.savedCs1 });
   ops.push({ op: "store", src: cs[2]!, base, offset: D.savedCs2 });
   // Clobber every piece of callee-saved state with the thread's values.
-  abi.calleeSavedFloat.forEach(({ reg, width }, i) =>
-    ops.push({ op: "loadf", dst: reg, base, offset: D.threadFloats + 16 * i, width }),
-  );
-  abi.floatControl.forEach((control, i) =>
-    ops.push({ op: "loadctl", control, base, offset: D.threadControls + 8 * i }),
-  );
-  abi.threadInformation.forEach((info, i) => {
+  for (const [i, { reg, width }] of abi.calleeSavedFloat.entries())
+    ops.push({ op: "loadf", dst: reg, base, offset: D.threadFloats + 16 * i, width });
+  for (const [i, control] of abi.floatControl.entries())
+    ops.push({ op: "loadctl", control, base, offset: D.threadControls + 8 * i });
+  for (const [i, info] of abi.threadInformation.entries()) {
     ops.push({ op: "li", dst: arg2, imm: threadInt(100 + i) });
     ops.push({ op: "storetls", src: arg2, offset: info.offset });
-  });
+  }
   // switch(threadCtx, hostCtx, 0)
   ops.push(
     { op: "load", dst: arg0, base, offset: D.threadCtx },
     { op: "load", dst: arg1, base, offset: D.hostCtx },
     { op: "load", dst: base, base, offset: D.switchAddr },
   );
-  cs.forEach((reg, i) => ops.push({ op: "li", dst: reg, imm: threadInt(i) }));
+  for (const [i, reg] of cs.entries()) ops.push({ op: "li", dst: reg, imm: threadInt(i) });
   ops.push({ op: "li", dst: arg2, imm: 0n }, { op: "callr", reg: base });
   // Resumed: dump what the registers hold now.
   ops.push(d());
-  cs.forEach((reg, i) => ops.push({ op: "store", src: reg, base, offset: D.dump + 8 * i }));
-  abi.calleeSavedFloat.forEach(({ reg, width }, i) =>
-    ops.push({ op: "storef", src: reg, base, offset: D.dumpFloats + 16 * i, width }),
-  );
-  abi.floatControl.forEach((control, i) =>
-    ops.push({ op: "storectl", control, base, offset: D.dumpControls + 8 * i }),
-  );
-  abi.threadInformation.forEach((info, i) => {
+  for (const [i, reg] of cs.entries())
+    ops.push({ op: "store", src: reg, base, offset: D.dump + 8 * i });
+  for (const [i, { reg, width }] of abi.calleeSavedFloat.entries())
+    ops.push({ op: "storef", src: reg, base, offset: D.dumpFloats + 16 * i, width });
+  for (const [i, control] of abi.floatControl.entries())
+    ops.push({ op: "storectl", control, base, offset: D.dumpControls + 8 * i });
+  for (const [i, info] of abi.threadInformation.entries()) {
     ops.push({ op: "loadtls", dst: arg2, offset: info.offset });
     ops.push({ op: "store", src: arg2, base, offset: D.dumpTls + 8 * i });
-  });
+  }
   // Give back what the caller (the trampoline's exit path) relies on, and return 42.
   ops.push({ op: "load", dst: cs[1]!, base, offset: D.savedCs1 });
   ops.push({ op: "load", dst: cs[2]!, base, offset: D.savedCs2 });
@@ -169,22 +166,20 @@ describe.each(Object.values(abis))("switch round trip on $name", (abi) => {
     memory.write64(DATA + BigInt(D.threadCtx), THREAD_CTX);
     memory.write64(DATA + BigInt(D.hostCtx), HOST_CTX);
     memory.write64(DATA + BigInt(D.switchAddr), label(routineSymbol("switch", abi.name)));
-    abi.calleeSavedFloat.forEach(({ width }, i) =>
-      memory.write128(DATA + BigInt(D.threadFloats + 16 * i), threadFloat(i, width)),
-    );
-    abi.floatControl.forEach((c, i) =>
-      memory.write64(DATA + BigInt(D.threadControls + 8 * i), CONTROL_VALUES[c]![1]),
-    );
+    for (const [i, { width }] of abi.calleeSavedFloat.entries())
+      memory.write128(DATA + BigInt(D.threadFloats + 16 * i), threadFloat(i, width));
+    for (const [i, c] of abi.floatControl.entries())
+      memory.write64(DATA + BigInt(D.threadControls + 8 * i), CONTROL_VALUES[c]![1]);
 
     // The host's state before it switches.
     const setHost = () => {
-      abi.calleeSavedInteger.forEach((r, i) => cpu.set(r, hostInt(i)));
-      abi.calleeSavedFloat.forEach(({ reg, width }, i) => cpu.set(reg, hostFloat(i, width)));
+      for (const [i, r] of abi.calleeSavedInteger.entries()) cpu.set(r, hostInt(i));
+      for (const [i, { reg, width }] of abi.calleeSavedFloat.entries())
+        cpu.set(reg, hostFloat(i, width));
       for (const c of abi.floatControl) cpu.set(c, CONTROL_VALUES[c]![0]);
       if (abi.threadInformation.length > 0) cpu.set("gs_base", GS_BASE);
-      abi.threadInformation.forEach((info, i) =>
-        memory.write64(GS_BASE + BigInt(info.offset), hostInt(50 + i)),
-      );
+      for (const [i, info] of abi.threadInformation.entries())
+        memory.write64(GS_BASE + BigInt(info.offset), hostInt(50 + i));
     };
     const callSwitch = (): bigint => {
       const [a0, a1, a2] = abi.argumentRegisters as [string, string, string];
@@ -205,14 +200,12 @@ describe.each(Object.values(abis))("switch round trip on $name", (abi) => {
       return HOST_STACK_TOP; // where sp must be after the "return"
     };
     const expectHostRestored = (spAfter: bigint) => {
-      abi.calleeSavedInteger.forEach((r, i) => expect(cpu.get(r), r).toBe(hostInt(i)));
-      abi.calleeSavedFloat.forEach(({ reg, width }, i) =>
-        expect(cpu.get(reg) & ((1n << BigInt(8 * width)) - 1n), reg).toBe(hostFloat(i, width)),
-      );
+      for (const [i, r] of abi.calleeSavedInteger.entries()) expect(cpu.get(r), r).toBe(hostInt(i));
+      for (const [i, { reg, width }] of abi.calleeSavedFloat.entries())
+        expect(cpu.get(reg) & ((1n << BigInt(8 * width)) - 1n), reg).toBe(hostFloat(i, width));
       for (const c of abi.floatControl) expect(cpu.get(c), c).toBe(CONTROL_VALUES[c]![0]);
-      abi.threadInformation.forEach((info, i) =>
-        expect(memory.read64(GS_BASE + BigInt(info.offset)), info.name).toBe(hostInt(50 + i)),
-      );
+      for (const [i, info] of abi.threadInformation.entries())
+        expect(memory.read64(GS_BASE + BigInt(info.offset)), info.name).toBe(hostInt(50 + i));
       expect(cpu.get(abi.stackPointer)).toBe(spAfter);
     };
 
@@ -226,21 +219,18 @@ describe.each(Object.values(abis))("switch round trip on $name", (abi) => {
     // Second switch: the thread finds its own state, dumps it, returns 42 into the exit routine.
     setHost();
     expectHostRestored(callSwitch());
-    abi.calleeSavedInteger.forEach((r, i) =>
-      expect(memory.read64(DATA + BigInt(D.dump + 8 * i)), r).toBe(threadInt(i)),
-    );
-    abi.calleeSavedFloat.forEach(({ reg, width }, i) => {
+    for (const [i, r] of abi.calleeSavedInteger.entries())
+      expect(memory.read64(DATA + BigInt(D.dump + 8 * i)), r).toBe(threadInt(i));
+    for (const [i, { reg, width }] of abi.calleeSavedFloat.entries()) {
       const dumped = memory.read128(DATA + BigInt(D.dumpFloats + 16 * i));
       expect(dumped & ((1n << BigInt(8 * width)) - 1n), reg).toBe(threadFloat(i, width));
-    });
-    abi.floatControl.forEach((c, i) =>
+    }
+    for (const [i, c] of abi.floatControl.entries())
       expect(memory.read64(DATA + BigInt(D.dumpControls + 8 * i)) & 0xffff_ffffn, c).toBe(
         CONTROL_VALUES[c]![1],
-      ),
-    );
-    abi.threadInformation.forEach((info, i) =>
-      expect(memory.read64(DATA + BigInt(D.dumpTls + 8 * i)), info.name).toBe(threadInt(100 + i)),
-    );
+      );
+    for (const [i, info] of abi.threadInformation.entries())
+      expect(memory.read64(DATA + BigInt(D.dumpTls + 8 * i)), info.name).toBe(threadInt(100 + i));
     expect(memory.read64(DATA + BigInt(D.exitArg))).toBe(0x7777n);
     expect(memory.read64(DATA + BigInt(D.exitResult))).toBe(42n);
     const exitSp = memory.read64(DATA + BigInt(D.exitSp));
