@@ -104,6 +104,8 @@ interface Decoded {
   next: bigint;
   /** Address of the instruction's last byte, for the execute check. */
   last: bigint;
+  /** Whether the last byte lies on another page than the first (then both are checked). */
+  crosses: boolean;
   pc: bigint;
 }
 
@@ -127,6 +129,7 @@ function decode(
     v: 0n,
     next: pc + BigInt(size),
     last: pc + BigInt(size - 1),
+    crosses: (pc + BigInt(size - 1)) / BigInt(PAGE_SIZE) !== pc / BigInt(PAGE_SIZE),
     pc,
   };
   const target = (name: string): bigint => {
@@ -393,7 +396,7 @@ export class X86Cpu implements Cpu {
         if (d === undefined) {
           return { kind: "illegal", pc, reason: `no instruction loaded at 0x${pc.toString(16)}` };
         }
-        if (d.last / BigInt(PAGE_SIZE) !== pc / BigInt(PAGE_SIZE)) mem.checkExecute(d.last);
+        if (d.crosses) mem.checkExecute(d.last);
         if (d.k === K.Ud2) return { kind: "illegal", pc, reason: "ud2 (trap instruction)" };
         this.#execute(d);
       } catch (e) {
