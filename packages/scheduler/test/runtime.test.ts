@@ -10,7 +10,7 @@ import {
   Runtime,
   SchedulerError,
   sleep,
-  Thread,
+  type Thread,
   ThreadCancelledError,
   wait,
 } from "../src/index.js";
@@ -428,7 +428,9 @@ describe("bad input gets a clear SchedulerError", () => {
   test("bad spawn options", () => {
     const rt = new Runtime();
     const body = function* () {};
-    expect(() => rt.spawn(body, { tickets: 0 })).toThrow(/tickets must be a positive integer, got 0/);
+    expect(() => rt.spawn(body, { tickets: 0 })).toThrow(
+      /tickets must be a positive integer, got 0/,
+    );
     expect(() => rt.spawn(body, { tickets: 1.5, name: "s" })).toThrow(
       /thread "s": tickets must be a positive integer/,
     );
@@ -605,22 +607,21 @@ describe("bad input gets a clear SchedulerError", () => {
   });
 
   test("a scheduler that picks a thread that is not ready", () => {
-    const rt = new Runtime({
-      scheduler: {
-        name: "broken",
-        t: undefined as Thread | undefined,
-        onSpawn(t: Thread) {
-          this.t = t;
-        },
-        onYield() {},
-        onBlock() {},
-        onWake() {},
-        onExit() {},
-        pick() {
-          return this.t;
-        },
-      },
-    });
+    class Broken {
+      readonly name = "broken";
+      t: Thread | undefined;
+      onSpawn(t: Thread) {
+        this.t = t;
+      }
+      onYield() {}
+      onBlock() {}
+      onWake() {}
+      onExit() {}
+      pick() {
+        return this.t;
+      }
+    }
+    const rt = new Runtime({ scheduler: new Broken() });
     rt.spawn(function* () {});
     expect(() => rt.run()).toThrow(/scheduler "broken" picked thread #1, which is done, not ready/);
   });
