@@ -1,0 +1,128 @@
+/*
+ * Shared declarations of the greenthreads switch addon.
+ *
+ * The addon is deliberately small: it owns the memory that must be real
+ * (stacks with guard pages, code pages that are never writable and executable
+ * at once, the per-thread control blocks and contexts) and the one operation
+ * JavaScript cannot do itself, calling the generated switch routine. Every
+ * decision about what a thread does lives in the lowered program and in the
+ * TypeScript around this addon.
+ */
+#ifndef GT_ADDON_H
+#define GT_ADDON_H
+
+#ifndef NAPI_VERSION
+#define NAPI_VERSION 8
+#endif
+#include <node_api.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The generated routines of the host ABI (generated into native/asm). */
+#if defined(__x86_64__)
+#define GT_ABI_NAME "x86_64-sysv"
+#define GT_SWITCH gt_switch_x86_64_sysv
+#define GT_START gt_start_x86_64_sysv
+#define GT_EXIT gt_exit_x86_64_sysv
+#elif defined(__aarch64__)
+#define GT_ABI_NAME "aarch64-aapcs64"
+#define GT_SWITCH gt_switch_aarch64_aapcs64
+#define GT_START gt_start_aarch64_aapcs64
+#define GT_EXIT gt_exit_aarch64_aapcs64
+#else
+#error "greenthreads: no switch routine for this architecture"
+#endif
+
+uint64_t GT_SWITCH(void *from, void *to, uint64_t value);
+void GT_START(void);
+void GT_EXIT(void);
+
+/* Bytes reserved for a saved context: larger than any ABI's layout in @greenthreads/isa. */
+#define GT_CONTEXT_CAPACITY 1024
+/* What the fault handler passes through the switch so that resume() can tell a fault from a trap. */
+#define GT_FAULT_VALUE 0x6774666c74ULL
+/* Trap kind written into the control block after a machine fault (isa kinds are 1..5). */
+#define GT_TRAP_MACHINE_FAULT 255
+
+/* A piece of memory with a JavaScript handle (and maybe an ArrayBuffer) on it. */
+typedef enum { GT_REGION_STACK, GT_REGION_CODE, GT_REGION_BLOCK } gt_region_kind;
+
+typedef struct gt_region {
+  gt_region_kind kind;
+  void *base;      /* start of the mapping (guard included) or of the allocation */
+  size_t length;   /* bytes of the mapping or allocation */
+  void *data;      /* usable part */
+  size_t size;     /* usable bytes */
+  int freed;       /* memory given back */
+  int holders;     /* JS handle, ArrayBuffer, threads: the struct lives while > 0 */
+} gt_region;
+
+/* A machine thread: its control block and context live in a block region. */
+typedef struct gt_thread {
+  gt_region *block;
+  gt_region *stack;
+  uint8_t *tcb;
+  void *context;
+  int live;     /* not released */
+  int dead;     /* context unusable after a machine fault */
+  int running;
+  int fault_signal;
+  uint64_t fault_address;
+  uint64_t fault_pc;
+  /* Where the fault handler lets the switch save the dead thread's registers. */
+  _Alignas(64) uint8_t scratch_context[GT_CONTEXT_CAPACITY];
+  _Alignas(16) uint64_t scratch_stack[8];
+} gt_thread;
+
+/* Per addon instance (main thread or worker): the host context and the thread table. */
+typedef struct gt_instance {
+  _Alignas(64) uint8_t host_context[GT_CONTEXT_CAPACITY];
+  gt_thread **threads;
+  uint32_t thread_count;
+  uint32_t thread_capacity;
+  uint32_t free_hint;
+  size_t context_size;   /* bytes of the ABI's context, set by configure() */
+  void *alt_stack;       /* the signal stack this instance installed, if any */
+  size_t alt_stack_size;
+} gt_instance;
+
+/* What the fault handler needs to know about the thread running on this OS thread. */
+typedef struct gt_running {
+  gt_thread *thread;
+  void *host_context;
+} gt_running;
+
+extern __thread gt_running gt_current __attribute__((tls_model("initial-exec")));
+
+/* region.c */
+napi_value gt_stack_map(napi_env env, napi_callback_info info);
+napi_value gt_code_map(napi_env env, napi_callback_info info);
+napi_value gt_block_alloc(napi_env env, napi_callback_info info);
+napi_value gt_region_release(napi_env env, napi_callback_info info);
+gt_region *gt_region_from(napi_env env, napi_value handle);
+void gt_region_drop(gt_region *region);
+size_t gt_page_size(void);
+
+/* thread.c */
+napi_value gt_thread_create(napi_env env, napi_callback_info info);
+napi_value gt_thread_resume(napi_env env, napi_callback_info info);
+napi_value gt_thread_release(napi_env env, napi_callback_info info);
+napi_value gt_thread_fault(napi_env env, napi_callback_info info);
+void gt_instance_free_threads(gt_instance *instance);
+
+/* fault.c */
+int gt_fault_install(gt_instance *instance);
+void gt_fault_uninstall(gt_instance *instance);
+napi_value gt_fault_handler_installed(napi_env env, napi_callback_info info);
+
+/* addon.c */
+napi_value gt_throw(napi_env env, const char *code, const char *message);
+#define GT_CALL(env, call)                                                     \
+  do {                                                                         \
+    if ((call) != napi_ok) {                                                   \
+      gt_throw((env), "NATIVE_CALL_FAILED", #call " failed");                  \
+      return NULL;                                                             \
+    }                                                                          \
+  } while (0)
+
+#endif

@@ -1,0 +1,189 @@
+/**
+ * The backend interface: what the scheduler calls to run machine threads.
+ *
+ * A machine thread is a thread program of `@greenthreads/isa`, lowered for
+ * one ABI and running on a stack of its own. Two backends run it: the native
+ * one executes the lowered code on the CPU (through the Node-API addon), the
+ * emulated one in the isa's interpreter. Both implement {@link Backend} and
+ * give identical traps for the same program, so the scheduler never needs to
+ * know which one it holds; {@link loadBackend} picks one.
+ *
+ * Life of a machine thread:
+ *
+ * ```
+ *   load(program) ──► LoadedProgram ──► spawn() ──► MachineThread "new"
+ *                                                       │ resume(value)
+ *                          ┌────────────────────────────┤
+ *                          ▼                            ▼
+ *                      "suspended"  (yield, hostcall,  "exited" / "faulted"
+ *                      budget: resume again)            (final: release)
+ *                          │ release()                   │ release()
+ *                          ▼                             ▼
+ *                      "released" ◄──────────────────────┘
+ * ```
+ *
+ * @module
+ */
+import type { Abi, Program, Trap } from "@greenthreads/isa";
+import type { Stack, StackAllocator } from "@greenthreads/stack";
+
+/**
+ * Which kind of backend runs the threads.
+ *
+ * @example
+ * ```ts
+ * import type { BackendKind } from "@greenthreads/switch";
+ * const kind: BackendKind = "emulated";
+ * ```
+ */
+export type BackendKind = "native" | "emulated";
+
+/**
+ * Options of {@link Backend.load}.
+ *
+ * @example
+ * ```ts
+ * import type { LoadOptions } from "@greenthreads/switch";
+ * const options: LoadOptions = { fuel: true };
+ * ```
+ */
+export interface LoadOptions {
+  /** Make the code count an instruction budget, so that threads may be spawned with one. Default false. */
+  readonly fuel?: boolean;
+}
+
+/**
+ * Options of {@link Backend.spawn}.
+ *
+ * @example
+ * ```ts
+ * import type { SpawnOptions } from "@greenthreads/switch";
+ * const options: SpawnOptions = { stackSize: 16384, budget: 1000n };
+ * ```
+ */
+export interface SpawnOptions {
+  /** Usable stack bytes: a page multiple accepted by the backend's allocator. Default {@link DEFAULT_STACK_SIZE}. */
+  readonly stackSize?: number;
+  /** Instructions per run before a `budget` trap (needs a program loaded with `fuel`); refilled on each resume after one. */
+  readonly budget?: bigint;
+}
+
+/**
+ * The stack size a thread gets when {@link SpawnOptions.stackSize} is not given.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_STACK_SIZE } from "@greenthreads/switch";
+ * console.log(DEFAULT_STACK_SIZE); // 16384
+ * ```
+ */
+export const DEFAULT_STACK_SIZE = 16384;
+
+/**
+ * A verified program, lowered for the backend's ABI and placed in executable
+ * memory (never writable at the same time). Threads of it are made with
+ * {@link Backend.spawn}. The code is freed when nothing references it.
+ *
+ * @example
+ * ```ts
+ * import { parseProgram } from "@greenthreads/isa";
+ * import { loadBackend } from "@greenthreads/switch";
+ * const loaded = loadBackend().load(parseProgram("exit 0"));
+ * console.log(loaded.codeSize > 0); // true
+ * ```
+ */
+export interface LoadedProgram {
+  /** The kind of backend that loaded it. */
+  readonly backend: BackendKind;
+  /** The program as given. */
+  readonly program: Program;
+  /** Whether the code counts fuel. */
+  readonly fuel: boolean;
+  /** Bytes of machine code. */
+  readonly codeSize: number;
+}
+
+/**
+ * Where a machine thread stands: `new` before its first resume, `suspended`
+ * after a yield, host call or budget trap, `exited` or `faulted` after its
+ * final trap, `released` after {@link Backend.release}.
+ *
+ * @example
+ * ```ts
+ * import type { MachineThreadState } from "@greenthreads/switch";
+ * const s: MachineThreadState = "suspended";
+ * ```
+ */
+export type MachineThreadState = "new" | "suspended" | "exited" | "faulted" | "released";
+
+/**
+ * A machine thread: a loaded program running on a stack of its own.
+ *
+ * @example
+ * ```ts
+ * import { parseProgram } from "@greenthreads/isa";
+ * import { loadBackend } from "@greenthreads/switch";
+ * const backend = loadBackend();
+ * const thread = backend.spawn(backend.load(parseProgram("exit 0")));
+ * console.log(thread.state, thread.stack.size); // "new" 16384
+ * ```
+ */
+export interface MachineThread {
+  readonly program: LoadedProgram;
+  /** The thread's stack (from the backend's {@link Backend.stacks}). */
+  readonly stack: Stack;
+  /** Words the program may push on that stack. */
+  readonly capacityWords: number;
+  /** The budget refilled after each budget trap, if any. */
+  readonly budget: bigint | undefined;
+  readonly state: MachineThreadState;
+  /** The last trap, `undefined` before the first resume. */
+  readonly lastTrap: Trap | undefined;
+}
+
+/**
+ * A way to run machine threads: native (the CPU, through the Node-API
+ * addon) or emulated (the isa's interpreter). Get one with
+ * {@link loadBackend}.
+ *
+ * @example
+ * ```ts
+ * import { parseProgram } from "@greenthreads/isa";
+ * import { loadBackend } from "@greenthreads/switch";
+ * const backend = loadBackend();
+ * const program = backend.load(parseProgram("hostcall add(r0) -> r1\nyield r1\nexit 0"));
+ * const thread = backend.spawn(program);
+ * console.log(backend.resume(thread)); // { kind: "hostcall", name: "add", args: [0n] }
+ * console.log(backend.resume(thread, 42n)); // { kind: "yield", value: 42n }
+ * console.log(backend.resume(thread)); // { kind: "exit", code: 0n }
+ * backend.release(thread);
+ * ```
+ */
+export interface Backend {
+  readonly kind: BackendKind;
+  /** The ABI it runs (the emulated backend may emulate a non-host ABI). */
+  readonly abi: Abi;
+  /** Why this backend was chosen (set by {@link loadBackend}). */
+  readonly reason: string;
+  /** Where thread stacks come from. */
+  readonly stacks: StackAllocator;
+  /**
+   * Verifies, lowers and places a program. Throws {@link SwitchError}
+   * `INVALID_PROGRAM` (cause: the isa's `VERIFY_ERROR`) or `BAD_OPTIONS`.
+   */
+  load(program: Program, options?: LoadOptions): LoadedProgram;
+  /**
+   * A new thread of a loaded program, on a new stack. Throws
+   * {@link SwitchError} `FOREIGN_PROGRAM`, `BAD_STACK_SIZE`, `BAD_BUDGET`.
+   */
+  spawn(program: LoadedProgram, options?: SpawnOptions): MachineThread;
+  /**
+   * Runs the thread until its next trap. `value` answers the previous trap
+   * (the result of a host call or yield with a destination register).
+   * Throws {@link SwitchError} `THREAD_RELEASED`, `THREAD_FINISHED`,
+   * `FOREIGN_THREAD`, `BAD_VALUE`.
+   */
+  resume(thread: MachineThread, value?: bigint): Trap;
+  /** Gives the thread's stack back and forgets it. Throws {@link SwitchError} `THREAD_RELEASED` the second time. */
+  release(thread: MachineThread): void;
+}

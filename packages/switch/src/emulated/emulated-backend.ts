@@ -1,0 +1,154 @@
+/**
+ * The emulated backend: the same lowered code, executed by the isa's
+ * interpreter.
+ *
+ * It runs wherever Node runs and for any ABI the isa knows, including ones
+ * that are not the host's (Win64 on Linux, AArch64 on x86-64). Nothing is
+ * simplified: the program is lowered for the chosen ABI exactly as for the
+ * native backend, the ABI's switch routine, start trampoline and exit
+ * routine run in the interpreter, and stacks come from the stack package's
+ * {@link EmulatedStackAllocator} with guard regions, carved out of the
+ * interpreter's address space:
+ *
+ * ```
+ *   INTERPRETED_LAYOUT.stacks + STACK_RANGE ┌────────────────────────────┐
+ *                                           │ stacks with guard regions, │
+ *                                           │ first fit from the bottom  │
+ *   INTERPRETED_LAYOUT.stacks ─────────────►└────────────────────────────┘
+ * ```
+ *
+ * That is what makes the differential tests meaningful: a program whose traps
+ * differ between the two backends points at the instruction set, not at a
+ * difference in lowering.
+ *
+ * @module
+ */
+import {
+  type Abi,
+  INTERPRETED_LAYOUT,
+  InterpretedHost,
+  type InterpretedProgram,
+  type InterpretedThread,
+  IsaError,
+  type Program,
+  type Trap,
+} from "@greenthreads/isa";
+import { EmulatedStackAllocator, type Stack } from "@greenthreads/stack";
+import {
+  BackendBase,
+  instructionAt,
+  type ProgramRecord,
+  type ThreadRecord,
+} from "../backend-base.js";
+
+/** Bytes of interpreter address space given to stacks: 1 GiB. */
+const STACK_RANGE = 0x4000_0000n;
+
+interface EmulatedProgram extends ProgramRecord {
+  readonly interpreted: InterpretedProgram;
+  readonly prefix: string;
+}
+
+interface EmulatedThread extends ThreadRecord {
+  readonly program: EmulatedProgram;
+  readonly interpreted: InterpretedThread;
+}
+
+/**
+ * Runs machine threads in the isa's interpreter, for any ABI. Normally made
+ * by {@link loadBackend}.
+ *
+ * @example
+ * ```ts
+ * import { getAbi, parseProgram } from "@greenthreads/isa";
+ * import { EmulatedBackend } from "@greenthreads/switch";
+ * const backend = new EmulatedBackend(getAbi("x86_64-win64"));
+ * const thread = backend.spawn(backend.load(parseProgram("yield 1\nexit 2")));
+ * console.log(backend.resume(thread)); // { kind: "yield", value: 1n }
+ * ```
+ */
+export class EmulatedBackend extends BackendBase<EmulatedProgram, EmulatedThread> {
+  readonly kind = "emulated" as const;
+  readonly abi: Abi;
+  readonly stacks: EmulatedStackAllocator;
+  /** The interpreter's host: its memory, CPU and routines. */
+  readonly host: InterpretedHost;
+  #programs = 0;
+
+  constructor(abi: Abi) {
+    super();
+    this.abi = abi;
+    this.host = new InterpretedHost(abi);
+    this.stacks = new EmulatedStackAllocator({
+      memory: this.host.memory,
+      base: INTERPRETED_LAYOUT.stacks,
+      limit: INTERPRETED_LAYOUT.stacks + STACK_RANGE,
+    });
+  }
+
+  protected place(program: Program, fuel: boolean): EmulatedProgram {
+    const prefix = `p${this.#programs++}_`;
+    const interpreted = this.host.loadProgram(program, { fuel });
+    return Object.freeze({
+      owner: this,
+      backend: "emulated" as const,
+      program,
+      fuel,
+      codeSize: interpreted.code.bytes.length,
+      interpreted,
+      prefix,
+    });
+  }
+
+  protected create(
+    program: EmulatedProgram,
+    stack: Stack,
+    budget: bigint | undefined,
+  ): EmulatedThread {
+    const interpreted = this.host.createThread(program.interpreted, {
+      stackLow: stack.low,
+      stackHigh: stack.high,
+      ...(budget === undefined ? {} : { budget }),
+    });
+    return {
+      owner: this,
+      program,
+      stack,
+      capacityWords: interpreted.capacityWords,
+      budget,
+      state: "new",
+      lastTrap: undefined,
+      interpreted,
+    };
+  }
+
+  protected run(thread: EmulatedThread, value: bigint): Trap {
+    try {
+      return this.host.resume(thread.interpreted, value);
+    } catch (e) {
+      if (!(e instanceof IsaError) || e.code !== "MACHINE_FAULT") throw e;
+      // Lowered code never faults; if it did, report it the way the native backend does.
+      const address = /of 0x([0-9a-f]+) at pc/.exec(e.message)?.[1];
+      const code = thread.program.interpreted.code;
+      const where = instructionAt(
+        code.labels,
+        thread.program.prefix,
+        thread.program.program,
+        this.host.cpu.pc,
+      );
+      const inGuard =
+        address !== undefined &&
+        BigInt(`0x${address}`) < thread.stack.low &&
+        BigInt(`0x${address}`) >= thread.stack.low - BigInt(thread.stack.guardSize);
+      return {
+        kind: "fault",
+        fault: inGuard ? "stack-overflow" : "out-of-bounds",
+        details: where ?? { instruction: -1, line: 0 },
+      };
+    }
+  }
+
+  protected destroy(thread: EmulatedThread): void {
+    this.host.releaseThread(thread.interpreted);
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Choosing a backend: native when it loads and passes its self-test here,
+ * emulated otherwise, and always saying why.
+ *
+ * Order of decisions:
+ *
+ * 1. `GREENTHREADS_BACKEND=native|emulated` in the environment overrides
+ *    `prefer`. Forcing `native` where it cannot run is an error
+ *    ({@link SwitchError} `NATIVE_UNAVAILABLE`), never a silent fallback.
+ * 2. An `abi` other than the addon's can only be emulated.
+ * 3. The native backend must load (local build or prebuild) and pass
+ *    {@link selfTest}; otherwise the emulated backend is used, with the
+ *    reason in `backend.reason`.
+ *
+ * @module
+ */
+import { type AbiName, getAbi, hostAbi, IsaError } from "@greenthreads/isa";
+import type { Backend, BackendKind } from "./backend.js";
+import { EmulatedBackend } from "./emulated/emulated-backend.js";
+import { SwitchError } from "./errors.js";
+import { NativeBackend } from "./native/native-backend.js";
+import { selfTest } from "./self-test.js";
+
+/**
+ * Options of {@link loadBackend}.
+ *
+ * @example
+ * ```ts
+ * import type { LoadBackendOptions } from "@greenthreads/switch";
+ * const options: LoadBackendOptions = { prefer: "emulated", abi: "aarch64-aapcs64" };
+ * ```
+ */
+export interface LoadBackendOptions {
+  /** Which backend to try first; default `"native"` (falls back to emulated with a reason). */
+  readonly prefer?: BackendKind;
+  /** The ABI to run; default the host's (or x86-64 System V where the host has none the isa knows). */
+  readonly abi?: AbiName;
+}
+
+let nativeVerdict: { backend: NativeBackend } | { error: string } | undefined;
+
+/** The native backend of this process, self-tested once. */
+function native(): { backend: NativeBackend } | { error: string } {
+  if (nativeVerdict) return nativeVerdict;
+  try {
+    const backend = new NativeBackend();
+    const failure = selfTest(backend);
+    nativeVerdict = failure ? { error: `the native self-test failed: ${failure}` } : { backend };
+  } catch (e) {
+    nativeVerdict = { error: e instanceof Error ? e.message : String(e) };
+  }
+  return nativeVerdict;
+}
+
+function withReason<B extends Backend>(backend: B, reason: string): B {
+  (backend as { reason: string }).reason = reason;
+  return backend;
+}
+
+/**
+ * Returns a backend: the native one when it loads and passes its self-test
+ * (and runs the requested ABI), otherwise the emulated one; `reason` says
+ * why. `GREENTHREADS_BACKEND=native|emulated` forces either. The native
+ * backend object is shared by every call in a process (one addon instance);
+ * each emulated backend is new.
+ *
+ * Throws {@link SwitchError} `NATIVE_UNAVAILABLE` when native is forced but
+ * cannot run, `UNKNOWN_ABI` for an unknown ABI name, `BAD_OPTIONS` for a bad
+ * `prefer` or environment value.
+ *
+ * @example
+ * ```ts
+ * import { loadBackend } from "@greenthreads/switch";
+ * const backend = loadBackend();
+ * console.log(backend.kind, backend.abi.name, backend.reason);
+ * const emulated = loadBackend({ prefer: "emulated", abi: "x86_64-win64" });
+ * console.log(emulated.kind, emulated.abi.name); // "emulated" "x86_64-win64"
+ * ```
+ */
+export function loadBackend(options: LoadBackendOptions = {}): Backend {
+  const env = process.env.GREENTHREADS_BACKEND;
+  if (env !== undefined && env !== "" && env !== "native" && env !== "emulated") {
+    throw new SwitchError(
+      "BAD_OPTIONS",
+      `GREENTHREADS_BACKEND is "${env}"; set it to native, emulated, or leave it unset`,
+    );
+  }
+  const prefer = options.prefer ?? "native";
+  if (prefer !== "native" && prefer !== "emulated") {
+    throw new SwitchError(
+      "BAD_OPTIONS",
+      `loadBackend: prefer must be "native" or "emulated", not ${String(prefer)}`,
+    );
+  }
+  const forced = env === "native" || env === "emulated" ? env : undefined;
+  const want = forced ?? prefer;
+  let abiName: AbiName;
+  try {
+    abiName = options.abi ?? hostAbi(process.platform, process.arch)?.name ?? "x86_64-sysv";
+    getAbi(abiName);
+  } catch (cause) {
+    if (cause instanceof IsaError) {
+      throw new SwitchError("UNKNOWN_ABI", `loadBackend: ${cause.message}`, { cause });
+    }
+    throw cause;
+  }
+  const why = forced ? `GREENTHREADS_BACKEND=${forced}` : `prefer: "${prefer}"`;
+  if (want === "emulated") {
+    return withReason(new EmulatedBackend(getAbi(abiName)), `emulated ${abiName} (${why})`);
+  }
+  const verdict = native();
+  let failure: string;
+  if ("backend" in verdict) {
+    if (verdict.backend.abi.name === abiName) {
+      return withReason(
+        verdict.backend,
+        `native ${abiName}: the addon loaded and passed its self-test (${why})`,
+      );
+    }
+    failure = `the native addon runs ${verdict.backend.abi.name}, not ${abiName}`;
+  } else {
+    failure = verdict.error;
+  }
+  if (forced) {
+    throw new SwitchError(
+      "NATIVE_UNAVAILABLE",
+      `loadBackend: GREENTHREADS_BACKEND=native, but the native backend cannot run here: ${failure}; unset it to fall back to the emulated backend`,
+    );
+  }
+  return withReason(new EmulatedBackend(getAbi(abiName)), `emulated ${abiName}: ${failure}`);
+}

@@ -1,0 +1,260 @@
+/**
+ * The native backend: lowered thread programs executed by the CPU.
+ *
+ * Per program, the isa lowers it for the host ABI, selects and assembles it
+ * at address 0 (the code is position independent: every branch and `la` is
+ * PC-relative), and the addon copies the bytes into fresh pages and flips
+ * them from read-write to read-execute. Per thread, the addon maps a stack
+ * with a guard page and allocates a block for the control block and the
+ * context, both visible here as ArrayBuffers:
+ *
+ * ```
+ *   block (64-byte aligned, native heap)        stack (mmap)
+ *   0    ┌──────────────────────────┐           high ┌──────────────────────┐
+ *        │ thread control block     │◄─ r/w as      │ initial frame        │
+ *        │ (TCB.size bytes)         │   BigUint64   │ program's words …    │
+ *   192  ├──────────────────────────┤   Array       │                      │
+ *        │ saved context (ABI size) │           low ├──────────────────────┤
+ *        └──────────────────────────┘               │ guard ---p           │
+ *                                                   └──────────────────────┘
+ * ```
+ *
+ * A resume writes the resume value (and refilled fuel) into the block, makes
+ * one addon call that switches to the thread and returns when it traps, and
+ * decodes the trap from the block with the isa's `decodeTrap`, exactly as the
+ * interpreter's host does. JavaScript never runs on the thread's stack.
+ *
+ * @module
+ */
+import {
+  type Abi,
+  assemble,
+  decodeTrap,
+  FRAME_RESERVE,
+  getAbi,
+  getArch,
+  lowerProgram,
+  type Program,
+  resumeValueOffset,
+  stackCapacityWords,
+  TCB,
+  type Trap,
+} from "@greenthreads/isa";
+import { inGuard, type Stack, writeInitialFrame } from "@greenthreads/stack";
+import {
+  BackendBase,
+  instructionAt,
+  type ProgramRecord,
+  type ThreadRecord,
+} from "../backend-base.js";
+import { SwitchError } from "../errors.js";
+import { type AddonInfo, loadAddon, type NativeAddon, type RegionHandle } from "./addon.js";
+import { BufferMemory } from "./buffer-memory.js";
+import { NativeStackAllocator } from "./native-stack-allocator.js";
+
+/** Offset of the saved context in a thread block: the control block, rounded up to a cache line. */
+const CONTEXT_OFFSET = Math.ceil(TCB.size / 64) * 64;
+const PREFIX = "gtp_";
+
+interface NativeProgram extends ProgramRecord {
+  readonly handle: RegionHandle;
+  readonly address: bigint;
+  readonly entry: bigint;
+  readonly labels: ReadonlyMap<string, bigint>;
+}
+
+interface NativeThread extends ThreadRecord {
+  readonly program: NativeProgram;
+  readonly id: number;
+  readonly words: BigUint64Array;
+  readonly block: RegionHandle;
+  readonly blockBuffer: ArrayBuffer;
+  readonly blockMemory: BufferMemory;
+  lastInstruction: number;
+}
+
+/**
+ * Runs machine threads on the CPU through the Node-API addon. Normally made
+ * by {@link loadBackend}; constructing it directly throws
+ * {@link SwitchError} `NATIVE_UNAVAILABLE` when the addon cannot be loaded.
+ *
+ * @example
+ * ```ts
+ * import { parseProgram } from "@greenthreads/isa";
+ * import { NativeBackend } from "@greenthreads/switch";
+ * const backend = new NativeBackend();
+ * const thread = backend.spawn(backend.load(parseProgram("yield 1\nexit 2")));
+ * console.log(backend.resume(thread), backend.resume(thread)); // { kind: "yield", value: 1n } { kind: "exit", code: 2n }
+ * backend.release(thread);
+ * ```
+ */
+export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
+  readonly kind = "native" as const;
+  readonly abi: Abi;
+  readonly stacks: NativeStackAllocator;
+  /** Facts of the loaded addon build. */
+  readonly info: AddonInfo;
+  readonly #addon: NativeAddon;
+  readonly #hostContext: bigint;
+
+  constructor(options: { stacks?: NativeStackAllocator } = {}) {
+    super();
+    const loaded = loadAddon();
+    if ("error" in loaded) {
+      throw new SwitchError(
+        "NATIVE_UNAVAILABLE",
+        `native backend: the addon cannot be loaded: ${loaded.error}`,
+      );
+    }
+    this.#addon = loaded.addon;
+    this.info = this.#addon.info();
+    this.abi = getAbi(this.info.abi);
+    if (this.abi.context.size > this.info.contextCapacity) {
+      throw new SwitchError(
+        "NATIVE_UNAVAILABLE",
+        `native backend: the ${this.abi.name} context (${this.abi.context.size} bytes) exceeds the addon's ${this.info.contextCapacity}; rebuild the addon`,
+      );
+    }
+    this.#hostContext = this.#addon.configure(this.abi.context.size);
+    this.stacks = options.stacks ?? new NativeStackAllocator();
+  }
+
+  /** The addon's functions (the benchmark times `empty()` against a resume). */
+  get addon(): NativeAddon {
+    return this.#addon;
+  }
+
+  protected place(program: Program, fuel: boolean): NativeProgram {
+    const arch = getArch(this.abi);
+    const lowered = lowerProgram(program, this.abi, arch, { fuel, prefix: PREFIX });
+    const code = assemble(arch, arch.select(lowered.ops), 0n);
+    return this.placeCode(program, fuel, code.bytes, code.labels, code.labels.get(lowered.entry)!);
+  }
+
+  /** Places machine code (already assembled at address 0) as a loaded program. */
+  protected placeCode(
+    program: Program,
+    fuel: boolean,
+    bytes: Uint8Array,
+    labels: ReadonlyMap<string, bigint>,
+    entryOffset: bigint,
+  ): NativeProgram {
+    let handle: RegionHandle;
+    let address: bigint;
+    try {
+      [handle, , address] = this.#addon.codeMap(bytes);
+    } catch (cause) {
+      throw new SwitchError(
+        "OUT_OF_MEMORY",
+        `native backend: load: no executable pages for ${bytes.length} bytes of code`,
+        { cause },
+      );
+    }
+    return Object.freeze({
+      owner: this,
+      backend: "native" as const,
+      program,
+      fuel,
+      codeSize: bytes.length,
+      handle,
+      address,
+      entry: address + entryOffset,
+      labels,
+    });
+  }
+
+  protected create(program: NativeProgram, stack: Stack, budget: bigint | undefined): NativeThread {
+    const capacityWords = stackCapacityWords(stack.size);
+    const [block, blockBuffer, blockAddress] = this.#addon.blockAlloc(
+      CONTEXT_OFFSET + this.abi.context.size,
+    );
+    try {
+      const blockMemory = new BufferMemory(blockAddress, blockBuffer);
+      const context = blockAddress + BigInt(CONTEXT_OFFSET);
+      const frame = writeInitialFrame(stack, this.abi, blockMemory, context, {
+        entry: program.entry,
+        argument: blockAddress,
+        onExit: 0n,
+        start: this.info.startRoutine,
+        exit: this.info.exitRoutine,
+      });
+      const limit = frame.sp - BigInt(8 * capacityWords);
+      if (limit < stack.low + BigInt(FRAME_RESERVE) / 2n) {
+        throw new SwitchError(
+          "BAD_STACK_SIZE",
+          "native backend: spawn: the stack is too small for its initial frame",
+        );
+      }
+      const words = new BigUint64Array(blockBuffer, 0, TCB.size / 8);
+      words[TCB.fuel / 8] = budget ?? 0n;
+      words[TCB.stackLimit / 8] = limit;
+      words[TCB.hostContext / 8] = this.#hostContext;
+      words[TCB.threadContext / 8] = context;
+      words[TCB.switchRoutine / 8] = this.info.switchRoutine;
+      const id = this.#addon.threadCreate(block, CONTEXT_OFFSET, this.stacks.handleOf(stack)!);
+      return {
+        owner: this,
+        program,
+        stack,
+        capacityWords,
+        budget,
+        state: "new",
+        lastTrap: undefined,
+        id,
+        words,
+        block,
+        blockBuffer,
+        blockMemory,
+        lastInstruction: -1,
+      };
+    } catch (e) {
+      this.#addon.regionRelease(block, blockBuffer);
+      throw e;
+    }
+  }
+
+  protected run(thread: NativeThread, value: bigint): Trap {
+    const { words } = thread;
+    const last = thread.lastTrap;
+    if (last !== undefined) {
+      const offset = resumeValueOffset(thread.program.program, thread.lastInstruction);
+      if (offset !== undefined) words[offset >> 3] = BigInt.asUintN(64, value);
+      if (last.kind === "budget" && thread.budget !== undefined)
+        words[TCB.fuel >> 3] = thread.budget;
+    }
+    this.#addon.resume(thread.id);
+    if (words[0] === BigInt(this.info.machineFaultKind)) return this.#machineFault(thread);
+    thread.lastInstruction = Number(words[TCB.trapInstruction >> 3]);
+    try {
+      return decodeTrap(thread.program.program, (offset) => words[offset >> 3]!);
+    } catch (cause) {
+      throw new SwitchError(
+        "CORRUPT_THREAD",
+        `native backend: resume: ${cause instanceof Error ? cause.message : String(cause)}`,
+        { cause },
+      );
+    }
+  }
+
+  /** A fault the CPU raised (the addon's signal handler caught it): reported as a fault trap. */
+  #machineFault(thread: NativeThread): Trap {
+    const [, address, pc] = this.#addon.threadFault(thread.id);
+    const where = instructionAt(
+      thread.program.labels,
+      PREFIX,
+      thread.program.program,
+      pc - thread.program.address,
+    );
+    return {
+      kind: "fault",
+      fault: inGuard(thread.stack, address) ? "stack-overflow" : "out-of-bounds",
+      details: where ?? { instruction: -1, line: 0 },
+    };
+  }
+
+  protected destroy(thread: NativeThread): void {
+    this.#addon.threadRelease(thread.id);
+    thread.blockMemory.markReleased();
+    this.#addon.regionRelease(thread.block, thread.blockBuffer);
+  }
+}
