@@ -9,7 +9,9 @@
  *
  * Faithfulness where the runtime depends on it:
  * - every fetch checks the page's execute permission (first and last byte),
- *   so jumping into a data page or a guard page faults like hardware;
+ *   so jumping into a data page or a guard page faults like hardware (within
+ *   one `run`, a page found executable is not checked again: nothing can
+ *   change permissions while the interpreter runs);
  * - each instruction does its memory access before it changes any register,
  *   so a fault leaves the state as it was before the instruction and the
  *   program counter on it;
@@ -106,6 +108,8 @@ interface Decoded {
   last: bigint;
   /** Whether the last byte lies on another page than the first (then both are checked). */
   crosses: boolean;
+  /** Page number of the first byte. */
+  page: number;
   pc: bigint;
 }
 
@@ -130,6 +134,7 @@ function decode(
     next: pc + BigInt(size),
     last: pc + BigInt(size - 1),
     crosses: (pc + BigInt(size - 1)) / BigInt(PAGE_SIZE) !== pc / BigInt(PAGE_SIZE),
+    page: Number(pc / BigInt(PAGE_SIZE)),
     pc,
   };
   const target = (name: string): bigint => {
@@ -386,15 +391,22 @@ export class X86Cpu implements Cpu {
     const mem = this.memory;
     const code = this.#code;
     let n = 0;
+    let executablePage = -1;
     for (;;) {
       const pc = this.pc;
       if (stops.has(pc)) return { kind: "stopped", pc };
       if (n >= limit) return { kind: "step-limit", pc };
       try {
-        mem.checkExecute(pc);
         const d = code.get(pc);
         if (d === undefined) {
+          mem.checkExecute(pc);
           return { kind: "illegal", pc, reason: `no instruction loaded at 0x${pc.toString(16)}` };
+        }
+        // Permissions cannot change while run() executes, so a page once
+        // found executable stays so until the run returns.
+        if (d.page !== executablePage) {
+          mem.checkExecute(pc);
+          executablePage = d.page;
         }
         if (d.crosses) mem.checkExecute(d.last);
         if (d.k === K.Ud2) return { kind: "illegal", pc, reason: "ud2 (trap instruction)" };
