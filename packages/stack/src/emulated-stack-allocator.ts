@@ -38,6 +38,7 @@ import { StackError } from "./errors.js";
 import { formatAddress } from "./format-address.js";
 import type { Stack } from "./stack.js";
 import type { StackAllocator, StackAllocatorStats } from "./stack-allocator.js";
+import { StackHandle } from "./stack-handle.js";
 import { validateStackSize } from "./validate-stack-size.js";
 
 /**
@@ -127,8 +128,6 @@ export class EmulatedStackAllocator implements StackAllocator {
   /** Free sub-ranges, sorted by address, never adjacent (adjacent ones are merged). */
   #free: { start: bigint; end: bigint }[];
   readonly #live = new Map<Stack, Mapping>();
-  /** Every stack ever returned, to tell a second release from a foreign stack. */
-  readonly #issued = new WeakSet<Stack>();
   #allocated = 0;
   #released = 0;
   #peak = 0;
@@ -229,15 +228,8 @@ export class EmulatedStackAllocator implements StackAllocator {
     }
     if (range.end - range.start === big) this.#free.splice(index, 1);
     else range.start += big;
-    const stack: Stack = Object.freeze({
-      low,
-      high: low + BigInt(size),
-      size,
-      guardSize: this.guardSize,
-      memory: this.memory,
-    });
+    const stack: Stack = new StackHandle(this, low, size, this.guardSize, this.memory);
     this.#live.set(stack, { start, bytes });
-    this.#issued.add(stack);
     this.#allocated++;
     this.#liveBytes += size;
     if (this.#live.size > this.#peak) this.#peak = this.#live.size;
@@ -329,7 +321,7 @@ export class EmulatedStackAllocator implements StackAllocator {
 
   #notLive(stack: Stack): StackError {
     const where = `${NAME}.release(stack at ${formatAddress(stack.low)}..${formatAddress(stack.high)})`;
-    if (this.#issued.has(stack)) {
+    if (StackHandle.issuedBy(stack, this)) {
       return new StackError(
         "DOUBLE_RELEASE",
         `${where}: this stack was already released; release each stack once, and do not use it after`,

@@ -38,6 +38,7 @@ import { StackError } from "./errors.js";
 import { formatAddress } from "./format-address.js";
 import type { Stack } from "./stack.js";
 import type { StackAllocator, StackAllocatorStats } from "./stack-allocator.js";
+import { StackHandle } from "./stack-handle.js";
 import { validateStackSize } from "./validate-stack-size.js";
 
 /**
@@ -126,7 +127,6 @@ export class PoolingAllocator implements StackAllocator {
   /** Cached inner stacks per class, LIFO. */
   readonly #cache: Stack[][];
   readonly #live = new Map<Stack, Lease>();
-  readonly #issued = new WeakSet<Stack>();
   #allocated = 0;
   #released = 0;
   #reused = 0;
@@ -213,15 +213,14 @@ export class PoolingAllocator implements StackAllocator {
     } else {
       inner = this.inner.allocate(sizeClass < 0 ? size : this.minimumSize * 2 ** sizeClass);
     }
-    const handle: Stack = Object.freeze({
-      low: inner.low,
-      high: inner.high,
-      size: inner.size,
-      guardSize: inner.guardSize,
-      memory: inner.memory,
-    });
+    const handle: Stack = new StackHandle(
+      this,
+      inner.low,
+      inner.size,
+      inner.guardSize,
+      inner.memory,
+    );
     this.#live.set(handle, { inner, sizeClass });
-    this.#issued.add(handle);
     this.#allocated++;
     this.#liveBytes += inner.size;
     if (this.#live.size > this.#peak) this.#peak = this.#live.size;
@@ -319,7 +318,7 @@ export class PoolingAllocator implements StackAllocator {
 
   #notLive(stack: Stack): StackError {
     const where = `${NAME}.release(stack at ${formatAddress(stack.low)}..${formatAddress(stack.high)})`;
-    if (this.#issued.has(stack)) {
+    if (StackHandle.issuedBy(stack, this)) {
       return new StackError(
         "DOUBLE_RELEASE",
         `${where}: this stack was already released to the pool (its memory may now belong to ` +

@@ -49,6 +49,16 @@ export interface StackSizeLimits {
  */
 export function validateStackSize(size: number, limits: StackSizeLimits, where: string): void {
   const { pageSize, minimumSize, maximumSize } = limits;
+  if (
+    typeof size === "number" &&
+    Number.isSafeInteger(size) &&
+    size >= minimumSize &&
+    size > 0 &&
+    size <= maximumSize &&
+    size % pageSize === 0
+  ) {
+    return; // the common case, before any message is built
+  }
   const call = `${where}(${typeof size === "number" ? String(size) : typeof size})`;
   const ask = `ask for a multiple of ${pageSize} between ${minimumSize} and ${maximumSize} bytes`;
   if (typeof size !== "number" || !Number.isSafeInteger(size)) {
