@@ -1,0 +1,80 @@
+/**
+ * Native switch benchmark: nanoseconds per switch of the generated routine of
+ * the host's ABI, next to Boost.Context's `jump_fcontext`, both measured by
+ * one C program in one run (native/harness/bench.c: ping-pong between main
+ * and one thread, several rounds alternating the two, medians of wall time and
+ * of thread CPU time).
+ *
+ * Run: `pnpm --filter @greenthreads/switch bench:harness [round trips] [rounds]`.
+ * Boost.Context comes from Debian's libboost-context-dev; it is linked
+ * statically when its archive is installed (a call then costs the same as a
+ * call of our routine: no PLT), else from the shared library. Without it the
+ * peer's line says `skipped: libboost-context-dev not installed`.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  compileHarness,
+  HarnessCommandError,
+  harnessTargets,
+  PACKAGE_DIR,
+  runHarness,
+} from "../scripts/harness-toolchains.js";
+
+const [iterations = "5000000", rounds = "9"] = process.argv.slice(2);
+const host = harnessTargets().find((t) => t.how === "native");
+if (!host) {
+  console.log(
+    `skipped: no generated routine for ${process.platform}/${process.arch} runs natively`,
+  );
+  process.exit(0);
+}
+if (host.missing) {
+  console.log(`skipped: ${host.missing} not installed`);
+  process.exit(0);
+}
+
+const work = mkdtempSync(join(tmpdir(), "greenthreads-harness-bench-"));
+try {
+  // Boost.Context: the static archive first, then the shared library, else without the peer.
+  const attempts: { flags: string[]; libraries: string[] }[] = [
+    { flags: ['-DGT_BOOST="static libboost_context.a"'], libraries: ["-l:libboost_context.a"] },
+    { flags: ['-DGT_BOOST="shared libboost_context.so"'], libraries: ["-lboost_context"] },
+    { flags: [], libraries: [] },
+  ];
+  let exe: string | undefined;
+  let lastError: unknown;
+  for (const attempt of attempts) {
+    try {
+      exe = compileHarness(host, "bench.c", work, {
+        extraFlags: attempt.flags,
+        libraries: attempt.libraries,
+        name: "bench",
+      });
+      break;
+    } catch (e) {
+      lastError = e;
+    }
+  }
+  if (!exe) {
+    throw lastError instanceof HarnessCommandError ? new Error(lastError.message) : lastError;
+  }
+  const output = runHarness(host, exe, [iterations, rounds]);
+  console.log(output.trimEnd());
+
+  // The routine must end in an indirect jump: a `ret` would mispredict on every switch.
+  const name = `switch_${host.cName}_${host.format}_gas.S`;
+  const text = readFileSync(join(PACKAGE_DIR, "native", "asm", name), "utf8");
+  const instructions = text
+    .split("\n")
+    .filter((l) => /^\s+[a-z]/.test(l) && !/^\s+\./.test(l))
+    .map((l) => l.trim());
+  const usesRet = instructions.some((i) => /^ret\b/.test(i));
+  console.log(
+    `${name}: ${instructions.length} instructions, ends with "${instructions.at(-1)}"; ` +
+      (usesRet ? "WARNING: contains ret" : "no ret (the ret-ending variant is not used)"),
+  );
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,104 @@
+/**
+ * The C ping-pong harness of the generated switch routines, on every ABI:
+ * natively for the host's ABI, under qemu-user for the other Linux
+ * instruction sets, under wine for Win64. Each run sets every callee-saved
+ * register and the float control state to fresh values before each switch
+ * and checks them after it, on both sides, plus the stack pointer at a new
+ * thread's entry, the exit path and (Win64) the stack bounds in the thread
+ * information block. See native/harness/harness.c.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { generatedHarnessFiles } from "../scripts/harness-files.js";
+import {
+  compileHarness,
+  HARNESS_DIR,
+  HarnessCommandError,
+  harnessTargets,
+  PACKAGE_DIR,
+  runHarness,
+} from "../scripts/harness-toolchains.js";
+
+const ROUNDS = 2000;
+const work = mkdtempSync(join(tmpdir(), "greenthreads-harness-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe("generated harness files", () => {
+  test("native/harness/generated matches the ABI data (run generate:harness after a change)", () => {
+    const files = generatedHarnessFiles();
+    expect(files.length).toBeGreaterThan(0);
+    for (const { path, text } of files) {
+      let committed: string;
+      try {
+        committed = readFileSync(join(HARNESS_DIR, path), "utf8");
+      } catch {
+        throw new Error(`native/harness/${path} is missing; run generate:harness`);
+      }
+      expect(committed, `native/harness/${path} is stale; run generate:harness`).toBe(text);
+    }
+    const onDisk = readdirSync(join(HARNESS_DIR, "generated")).sort();
+    expect(onDisk).toEqual(files.map((f) => f.path.replace("generated/", "")).sort());
+  });
+
+  test("every switch routine ends in an indirect jump, never ret (the return-stack buffer would mispredict)", () => {
+    const switches = readdirSync(join(PACKAGE_DIR, "native", "asm")).filter((f) =>
+      f.startsWith("switch_"),
+    );
+    expect(switches.length).toBe(harnessTargets().length);
+    for (const name of switches) {
+      const text = readFileSync(join(PACKAGE_DIR, "native", "asm", name), "utf8");
+      const instructions = text
+        .split("\n")
+        .filter((l) => /^\s+[a-z]/.test(l) && !/^\s+\./.test(l))
+        .map((l) => l.trim());
+      expect(
+        instructions.filter((i) => /^ret\b/.test(i)),
+        `${name} contains ret`,
+      ).toEqual([]);
+      const last = instructions.at(-1) ?? "";
+      expect(last, `${name} must end in an indirect jump`).toMatch(
+        /^(jmp [a-z0-9]+|br x[0-9]+|jr [a-z0-9]+|jalr (x0|zero), ?[a-z0-9]+(, ?0)?|jalr (x0|zero), ?0\([a-z0-9]+\))$/,
+      );
+    }
+  });
+});
+
+describe("ping-pong harness", () => {
+  for (const target of harnessTargets()) {
+    const name = target.missing
+      ? `${target.abi} (${target.how}) (skipped: ${target.missing} not installed)`
+      : `${target.abi} (${target.how}): every callee-saved register, float control state, entry sp and exit path`;
+    test.skipIf(target.missing !== undefined)(
+      name,
+      () => {
+        let exe: string;
+        try {
+          exe = compileHarness(target, "harness.c", join(work, target.cName));
+        } catch (e) {
+          if (e instanceof HarnessCommandError) {
+            throw new Error(
+              `the generated routines of ${target.abi} do not build:\n${e.output.trim()}\n(command: ${e.command})`,
+            );
+          }
+          throw e;
+        }
+        let out: string;
+        try {
+          out = runHarness(target, exe, [String(ROUNDS)]);
+        } catch (e) {
+          if (e instanceof HarnessCommandError) {
+            throw new Error(
+              `the harness of ${target.abi} failed (exit ${e.status}):\n${e.output.trim()}`,
+            );
+          }
+          throw e;
+        }
+        expect(out).toMatch(new RegExp(`^ok ${target.abi}: ${ROUNDS} rounds`, "m"));
+        expect(out).not.toMatch(/FAIL/);
+      },
+      240_000,
+    );
+  }
+});
