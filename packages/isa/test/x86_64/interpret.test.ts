@@ -443,6 +443,14 @@ describe("x86_64 interpreter: faults, stopAt and maxSteps", () => {
     });
   });
 
+  test("loaded code on a page that is not executable faults, also after a permission change", () => {
+    const m = machine([{ op: "nop" }, { op: "nop" }]);
+    expect(m.run().kind).toBe("stopped");
+    m.memory.protect(CODE, 4096, "rw");
+    expect(m.run()).toEqual({ kind: "fault", pc: CODE, address: CODE, access: "execute" });
+    expect(m.cpu.steps).toBe(2);
+  });
+
   test("an executable address without a loaded instruction is illegal", () => {
     const m = machine([{ op: "jmpr", reg: "rax" }]);
     expect(m.run({ rax: m.end + 1n })).toMatchObject({ kind: "illegal", pc: m.end + 1n });
