@@ -1,0 +1,3 @@
+import { fibers } from "./fibers.js";
+
+fibers((line) => console.log(line));

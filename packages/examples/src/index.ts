@@ -1,0 +1,3 @@
+export { fibers } from "./fibers.js";
+export { type PipelineResult, pipeline } from "./pipeline.js";
+export { runWith, swapDemo } from "./swap.js";

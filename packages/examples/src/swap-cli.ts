@@ -1,0 +1,3 @@
+import { swapDemo } from "./swap.js";
+
+swapDemo((line) => console.log(line));
