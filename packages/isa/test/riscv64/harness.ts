@@ -10,7 +10,7 @@ import { type RvCpu, type RvItem, riscv64 } from "../../src/arch/riscv64/index.j
 import { Memory } from "../../src/machine/memory.js";
 
 export const CODE = 0x10_0000n;
-export const DATA = 0x20_0000n;
+export const DATA = 0x40_0000n;
 export const GUARD = DATA - 0x1000n;
 
 export interface Run {
