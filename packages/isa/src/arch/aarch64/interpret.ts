@@ -28,12 +28,13 @@
  */
 import { IsaError } from "../../errors.js";
 import type { Reg } from "../../machine/lir.js";
-import { type Memory, MemoryFault } from "../../machine/memory.js";
+import { type Memory, MemoryFault, PAGE_SIZE } from "../../machine/memory.js";
 import type { AssembledCode, Cpu, StopReason } from "../arch.js";
 import { A64_CONDITIONS, type A64Instruction } from "./instructions.js";
 import { a64CanonicalRegister, a64VRegister, a64XRegister, a64XspRegister } from "./registers.js";
 
 const MASK64 = (1n << 64n) - 1n;
+const PAGE = BigInt(PAGE_SIZE);
 const SP = 31;
 const ZR = 32;
 
@@ -401,6 +402,11 @@ class A64Cpu implements Cpu {
     const mem = this.memory;
     let executed = 0;
     let pc = this.pc;
+    // The page last found executable: permissions cannot change while run()
+    // executes (no instruction of the subset changes them), so one check per
+    // page entered is as faithful as one per instruction.
+    let pageLow = 1n;
+    let pageHigh = 0n;
     try {
       for (;;) {
         if (stops.has(pc)) {
@@ -411,7 +417,11 @@ class A64Cpu implements Cpu {
           this.pc = pc;
           return { kind: "step-limit", pc };
         }
-        mem.checkExecute(pc);
+        if (pc < pageLow || pc >= pageHigh) {
+          mem.checkExecute(pc);
+          pageLow = pc - (pc % PAGE);
+          pageHigh = pageLow + PAGE;
+        }
         const op = this.#code.get(pc);
         if (op === undefined) {
           this.pc = pc;
