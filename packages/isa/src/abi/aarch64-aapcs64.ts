@@ -4,7 +4,9 @@
  * x19-x29 are callee-saved (x29 is the frame pointer), and so are the low 64
  * bits of v8-v15 (d8-d15). `bl` leaves the return address in x30, so nothing
  * is pushed by a call and the stack pointer stays 16-byte aligned at every
- * function entry. FPCR (rounding mode, flush-to-zero) is callee-saved state.
+ * function entry; more than that, sp must be 16-byte aligned whenever it is
+ * used to access memory (the hardware checks it), so it is aligned always.
+ * FPCR (rounding mode, flush-to-zero) is callee-saved state.
  * x16/x17 are intra-procedure-call scratch registers; x18 is the platform
  * register, which this runtime never touches so that the same code also runs
  * where the platform reserves it.
@@ -48,6 +50,7 @@ export const aarch64Aapcs64: Abi = {
   temporaries: ["x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17"],
   reservedRegisters: [{ reg: "x18", why: "platform register, left untouched for portability" }],
   stackAlignment: 16,
+  stackAlwaysAligned: true,
   redZone: 0,
   shadowSpace: 0,
   floatControl: ["fpcr"],

@@ -164,6 +164,12 @@ export interface Abi {
   readonly reservedRegisters: readonly ReservedRegister[];
   /** Required alignment of the stack pointer at a call instruction, in bytes. */
   readonly stackAlignment: number;
+  /**
+   * The stack pointer must keep that alignment at every instruction, not only
+   * at calls (AArch64: an access through a misaligned sp faults). Code that
+   * moves a stack by single words then keeps its own pointer in a register.
+   */
+  readonly stackAlwaysAligned: boolean;
   /** Bytes below the stack pointer that a leaf function may use without moving it. */
   readonly redZone: number;
   /** Bytes the caller reserves above the return address for the callee (Win64's home area). */

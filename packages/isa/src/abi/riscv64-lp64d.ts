@@ -116,6 +116,7 @@ export const riscv64Lp64d: Abi = {
     { reg: "tp", why: "thread pointer, owned by the platform" },
   ],
   stackAlignment: 16,
+  stackAlwaysAligned: false,
   redZone: 0,
   shadowSpace: 0,
   floatControl: ["fcsr"],

@@ -60,6 +60,7 @@ export const x86_64Sysv: Abi = {
   temporaries: ["rax", "r10", "r11"],
   reservedRegisters: [],
   stackAlignment: 16,
+  stackAlwaysAligned: false,
   redZone: 128,
   shadowSpace: 0,
   floatControl: ["mxcsr", "x87cw"],

@@ -56,6 +56,7 @@ export const x86_64Win64: Abi = {
   temporaries: ["rax", "r10", "r11"],
   reservedRegisters: [],
   stackAlignment: 16,
+  stackAlwaysAligned: false,
   redZone: 0,
   shadowSpace: 32,
   floatControl: ["mxcsr", "x87cw"],

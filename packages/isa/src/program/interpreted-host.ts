@@ -17,6 +17,7 @@
  *   0x1000_0000  thread routines         r-x  switch, start, exit
  *   0x1100_0000  program code            r-x  lowered programs, one after another
  *   0x2000_0000  host blocks             rw-  host context, control blocks, contexts
+ *   0x2f00_0000  thread information      rw-  Win64's TIB, which gs points at
  *   0x3000_0000  host stack              rw-  the emulated caller of the switch
  *   0x4000_0000  thread stacks           given by the caller (see @greenthreads/stack)
  * ```
@@ -55,6 +56,8 @@ export const INTERPRETED_LAYOUT = {
   programsEnd: 0x2000_0000n,
   blocks: 0x2000_0000n,
   blocksSize: 16 * 1024 * 1024,
+  threadInformation: 0x2f00_0000n,
+  threadInformationSize: 8192,
   hostStack: 0x3000_0000n,
   hostStackSize: 64 * 1024,
   stacks: 0x4000_0000n,
@@ -155,6 +158,15 @@ export class InterpretedHost {
     );
     this.memory.map(INTERPRETED_LAYOUT.blocks, INTERPRETED_LAYOUT.blocksSize, "rw");
     this.memory.map(INTERPRETED_LAYOUT.hostStack, INTERPRETED_LAYOUT.hostStackSize, "rw");
+    if (abi.threadInformation.length > 0) {
+      // The switch swaps the stack words of the thread information block, so there must be one.
+      this.memory.map(
+        INTERPRETED_LAYOUT.threadInformation,
+        INTERPRETED_LAYOUT.threadInformationSize,
+        "rw",
+      );
+      this.cpu.set("gs_base", INTERPRETED_LAYOUT.threadInformation);
+    }
     this.#hostContext = INTERPRETED_LAYOUT.blocks;
     this.#blockSize = align(BigInt(TCB.size + abi.context.size), 16n);
     this.#nextBlock = INTERPRETED_LAYOUT.blocks + align(BigInt(abi.context.size), 16n);

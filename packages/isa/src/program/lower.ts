@@ -27,8 +27,10 @@
  * bytes for that.
  *
  * The machine stack and the program stack are the same: `push` moves the
- * machine stack pointer by 8, so a program uses exactly as much stack on every
- * instruction set, and overflows at the same instruction. A `call` pushes the
+ * stack pointer by 8, so a program uses exactly as much stack on every
+ * instruction set, and overflows at the same instruction. (Where the ABI
+ * wants the machine stack pointer aligned at all times, the program's is a
+ * register and the machine's follows it, rounded down.) A `call` pushes the
  * index of the return instruction, not a machine address; `ret` pops it and
  * finds the machine address by a binary search over the program's return
  * sites, which is also what rejects a forged return.
@@ -117,7 +119,7 @@ class Lowering {
   readonly #tcb: Reg;
   readonly #t: readonly [Reg, Reg, Reg];
   readonly #r: readonly Reg[];
-  readonly #sp: Reg;
+  readonly #psp: Reg;
   readonly #hot: LirOp[] = [];
   readonly #cold: LirOp[] = [];
   #stubs = 0;
@@ -131,7 +133,7 @@ class Lowering {
     this.#tcb = regs.tcb;
     this.#t = regs.temps;
     this.#r = regs.program;
-    this.#sp = abi.stackPointer;
+    this.#psp = regs.stackPointer;
   }
 
   run(): LoweredProgram {
@@ -140,7 +142,8 @@ class Lowering {
     this.#hot.push(
       { op: "label", name: entry },
       { op: "mov", dst: this.#tcb, src: this.#abi.argumentRegisters[0]! },
-      { op: "mov", dst: t0, src: this.#sp },
+      { op: "mov", dst: this.#psp, src: this.#abi.stackPointer },
+      { op: "mov", dst: t0, src: this.#psp },
       { op: "store", src: t0, base: this.#tcb, offset: TCB.stackHigh },
     );
     for (const reg of this.#r) this.#hot.push({ op: "li", dst: reg, imm: 0n });
@@ -216,31 +219,37 @@ class Lowering {
         return;
       case "push":
         this.#checkRoom(index);
-        out.push({ op: "alui", kind: "sub", dst: this.#sp, a: this.#sp, imm: 8n });
-        out.push({ op: "store", src: this.#operand(ins.src, t0), base: this.#sp, offset: 0 });
+        out.push({ op: "alui", kind: "sub", dst: this.#psp, a: this.#psp, imm: 8n });
+        this.#followStackPointer();
+        out.push({ op: "store", src: this.#operand(ins.src, t0), base: this.#psp, offset: 0 });
         return;
       case "call":
         this.#checkRoom(index);
         out.push(
           { op: "li", dst: t0, imm: BigInt(index + 1) },
-          { op: "alui", kind: "sub", dst: this.#sp, a: this.#sp, imm: 8n },
-          { op: "store", src: t0, base: this.#sp, offset: 0 },
+          { op: "alui", kind: "sub", dst: this.#psp, a: this.#psp, imm: 8n },
+        );
+        this.#followStackPointer();
+        out.push(
+          { op: "store", src: t0, base: this.#psp, offset: 0 },
           { op: "jmp", target: this.#label(ins.target) },
         );
         return;
       case "pop":
         this.#checkNotEmpty(index);
         out.push(
-          { op: "load", dst: r[ins.dst]!, base: this.#sp, offset: 0 },
-          { op: "alui", kind: "add", dst: this.#sp, a: this.#sp, imm: 8n },
+          { op: "load", dst: r[ins.dst]!, base: this.#psp, offset: 0 },
+          { op: "alui", kind: "add", dst: this.#psp, a: this.#psp, imm: 8n },
         );
+        this.#followStackPointer();
         return;
       case "ret":
         this.#checkNotEmpty(index);
         out.push(
-          { op: "load", dst: t0, base: this.#sp, offset: 0 },
-          { op: "alui", kind: "add", dst: this.#sp, a: this.#sp, imm: 8n },
+          { op: "load", dst: t0, base: this.#psp, offset: 0 },
+          { op: "alui", kind: "add", dst: this.#psp, a: this.#psp, imm: 8n },
         );
+        this.#followStackPointer();
         this.#returnDispatch(index);
         return;
       case "load":
@@ -252,7 +261,7 @@ class Lowering {
         const fault = this.#stub("oob");
         out.push(
           { op: "load", dst: t1, base: this.#tcb, offset: TCB.stackHigh },
-          { op: "mov", dst: t2, src: this.#sp },
+          { op: "mov", dst: t2, src: this.#psp },
           { op: "alu", kind: "sub", dst: t1, a: t1, b: t2 },
           { op: "alui", kind: "shr", dst: t1, a: t1, imm: 3n },
           { op: "br", cond: "geu", a: t0, b: t1, target: fault },
@@ -296,12 +305,28 @@ class Lowering {
     return scratch;
   }
 
+  /**
+   * Where the program's stack pointer is a register of its own (see
+   * register-assignment.ts), moves the machine's to it rounded down to the
+   * ABI's alignment: below every live word, so that whatever the machine
+   * pushes (a signal frame, the switch's return address) never lands on one.
+   * Clobbers the second temporary.
+   */
+  #followStackPointer(): void {
+    if (this.#psp === this.#abi.stackPointer) return;
+    const [, t1] = this.#t;
+    this.#hot.push(
+      { op: "alui", kind: "and", dst: t1, a: this.#psp, imm: -BigInt(this.#abi.stackAlignment) },
+      { op: "mov", dst: this.#abi.stackPointer, src: t1 },
+    );
+  }
+
   /** Faults stack-overflow unless one more word fits above the limit. */
   #checkRoom(index: number): void {
     const [t0, t1] = this.#t;
     const fault = this.#stub("overflow");
     this.#hot.push(
-      { op: "mov", dst: t0, src: this.#sp },
+      { op: "mov", dst: t0, src: this.#psp },
       { op: "alui", kind: "sub", dst: t0, a: t0, imm: 8n },
       { op: "load", dst: t1, base: this.#tcb, offset: TCB.stackLimit },
       { op: "br", cond: "ltu", a: t0, b: t1, target: fault },
@@ -315,7 +340,7 @@ class Lowering {
     const [t0, t1] = this.#t;
     const fault = this.#stub("empty");
     this.#hot.push(
-      { op: "mov", dst: t0, src: this.#sp },
+      { op: "mov", dst: t0, src: this.#psp },
       { op: "load", dst: t1, base: this.#tcb, offset: TCB.stackHigh },
       { op: "br", cond: "geu", a: t0, b: t1, target: fault },
     );

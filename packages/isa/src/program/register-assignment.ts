@@ -6,6 +6,10 @@
  *   survives every trap without any extra code.
  * - Three lowering temporaries hold intermediate values inside one program
  *   instruction (bounds checks, addresses). ABI temporaries come first.
+ * - The program's stack pointer is the machine's, unless the ABI wants the
+ *   stack pointer aligned at all times (AArch64): programs push single words,
+ *   so there it gets a register of its own, and the machine stack pointer
+ *   follows it rounded down to the alignment, always below the live words.
  * - The eight program registers take the next free registers. They may be
  *   caller-saved: every trap spills them to the control block before the
  *   switch and reloads them after, which is also how the host sees and sets
@@ -38,6 +42,8 @@ import { PROGRAM_REGISTERS } from "./program.js";
 export interface RegisterAssignment {
   /** Holds the thread control block's address. */
   readonly tcb: Reg;
+  /** The program's stack pointer: the machine's, or a register when the ABI keeps sp always aligned. */
+  readonly stackPointer: Reg;
   /** Three temporaries, dead between program instructions. */
   readonly temps: readonly [Reg, Reg, Reg];
   /** Machine register of each program register r0..r7. */
@@ -73,12 +79,19 @@ export function assignRegisters(abi: Abi, arch: Arch): RegisterAssignment {
     .slice(0, 3);
   const free = abi.integerRegisters.filter((r) => !excluded.has(r) && !temps.includes(r));
   while (temps.length < 3 && free.length > 0) temps.push(free.shift()!);
+  // Callee-saved, like the control-block pointer, so that it survives the switch of every trap.
+  const stackPointer = abi.stackAlwaysAligned
+    ? abi.calleeSavedInteger.find((r) => !excluded.has(r) && !temps.includes(r))
+    : abi.stackPointer;
+  if (stackPointer !== undefined && free.includes(stackPointer)) {
+    free.splice(free.indexOf(stackPointer), 1);
+  }
   const program = free.slice(0, PROGRAM_REGISTERS);
-  if (temps.length < 3 || program.length < PROGRAM_REGISTERS) {
+  if (temps.length < 3 || program.length < PROGRAM_REGISTERS || stackPointer === undefined) {
     throw new IsaError(
       "LOWERING_ERROR",
       `ABI ${abi.name} has too few free registers for thread programs (${PROGRAM_REGISTERS} + 3 temporaries)`,
     );
   }
-  return { tcb, temps: [temps[0]!, temps[1]!, temps[2]!], program };
+  return { tcb, stackPointer, temps: [temps[0]!, temps[1]!, temps[2]!], program };
 }

@@ -120,9 +120,11 @@ export const CORPUS: readonly CorpusProgram[] = [
     source: `
       call deep
       exit 0
-    deep:
+    deep:                 ; returns only past a depth the stack cannot hold
+      bgt r0, 1000000, done
       add r0, r0, 1
       call deep
+    done:
       ret`,
   },
   {

@@ -37,6 +37,7 @@ const D = {
   exitSp: 56,
   savedCs1: 64,
   savedCs2: 72,
+  savedLink: 80,
   threadFloats: 0x100, // values the thread loads into its float registers
   threadControls: 0x300,
   dump: 0x400, // what the thread finds in its registers after being resumed
@@ -71,6 +72,10 @@ function threadCode(abi: Abi, scratch: string): LirOp[] {
   ops.push({ op: "store", src: arg1, base, offset: D.entrySp });
   ops.push({ op: "store", src: cs[1]!, base, offset: D.savedCs1 });
   ops.push({ op: "store", src: cs[2]!, base, offset: D.savedCs2 });
+  // Like any function that makes a call, keep the link register's return address.
+  if (abi.returnAddress.kind === "register") {
+    ops.push({ op: "store", src: abi.returnAddress.reg, base, offset: D.savedLink });
+  }
   // Clobber every piece of callee-saved state with the thread's values.
   for (const [i, { reg, width }] of abi.calleeSavedFloat.entries())
     ops.push({ op: "loadf", dst: reg, base, offset: D.threadFloats + 16 * i, width });
@@ -106,7 +111,10 @@ function threadCode(abi: Abi, scratch: string): LirOp[] {
   ops.push({ op: "li", dst: abi.returnRegisters[0]!, imm: 42n });
   if (abi.returnAddress.kind === "stack")
     ops.push({ op: "pop", dst: base }, { op: "jr", reg: base });
-  else ops.push({ op: "jr", reg: abi.returnAddress.reg });
+  else {
+    ops.push({ op: "load", dst: abi.returnAddress.reg, base, offset: D.savedLink });
+    ops.push({ op: "jr", reg: abi.returnAddress.reg });
+  }
 
   // onExit(argument, result): record them and the stack pointer, then switch to the host for good.
   ops.push({ op: "label", name: "onexit" }, { op: "mov", dst: arg2, src: abi.stackPointer }, d());
