@@ -14,7 +14,16 @@
  */
 import type { Stack, StackMemory } from "./stack.js";
 
-/** A frozen {@link Stack} that remembers which allocator issued it. */
+/**
+ * A frozen {@link Stack} that remembers which allocator issued it.
+ *
+ * @example
+ * ```ts
+ * // Inside an allocator of this package:
+ * const stack = new StackHandle(this, low, size, this.guardSize, this.memory);
+ * StackHandle.issuedBy(stack, this); // true, also after release
+ * ```
+ */
 export class StackHandle implements Stack {
   readonly low: bigint;
   readonly high: bigint;
