@@ -1,7 +1,3 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import {
   type A64Instruction,
@@ -107,66 +103,4 @@ describe("aarch64 errors", () => {
     expect(e.code).toBe("OPERAND_OUT_OF_RANGE");
     expect(e.message).toContain("adr");
   });
-});
-
-function hasTool(name: string): boolean {
-  try {
-    execFileSync(name, ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const AS = "aarch64-linux-gnu-as";
-const haveBinutils = hasTool(AS) && hasTool("aarch64-linux-gnu-objcopy");
-
-describe("aarch64 selected code through GNU as", () => {
-  test.skipIf(!haveBinutils)(
-    `a selected LIR program assembles to the encoder's bytes (skipped: ${AS} not installed)`,
-    () => {
-      const ops: LirOp[] = [
-        // Branches aim at a local label: GNU as leaves a relocation (and a zero
-        // offset in the bytes) for a branch to a global symbol.
-        { op: "label", name: "entry", global: true },
-        { op: "label", name: "top" },
-        { op: "li", dst: "x0", imm: 0x1234_5678_9abc_def0n },
-        { op: "li", dst: "x1", imm: -2n },
-        { op: "alui", kind: "sub", dst: "sp", a: "sp", imm: 0x12340n },
-        { op: "alui", kind: "add", dst: "sp", a: "sp", imm: 1n << 40n },
-        { op: "alui", kind: "xor", dst: "x2", a: "x2", imm: 0xff00n },
-        { op: "store", src: "x19", base: "sp", offset: 40000 },
-        { op: "loadf", dst: "d8", base: "x3", offset: -16, width: 16 },
-        { op: "storectl", control: "fpcr", base: "sp", offset: 8 },
-        { op: "loadctl", control: "fpcr", base: "x4", offset: 0x10000 },
-        { op: "br", cond: "ltu", a: "x0", b: -5n, target: "top" },
-        { op: "br", cond: "ge", a: "x0", b: "x1", target: "out" },
-        { op: "la", dst: "x5", label: "out" },
-        { op: "call", target: "top" },
-        { op: "callr", reg: "x5" },
-        { op: "label", name: "out" },
-        { op: "jr", reg: "x30" },
-        { op: "trap" },
-      ];
-      const items = a64Select(ops);
-      const dir = mkdtempSync(join(tmpdir(), "a64-select-"));
-      try {
-        writeFileSync(join(dir, "t.s"), `${aarch64.asmPrologue}\n.text\n${aarch64.format(items)}`);
-        execFileSync(AS, [join(dir, "t.s"), "-o", join(dir, "t.o")]);
-        execFileSync("aarch64-linux-gnu-objcopy", [
-          "-O",
-          "binary",
-          "-j",
-          ".text",
-          join(dir, "t.o"),
-          join(dir, "t.bin"),
-        ]);
-        const gnu = readFileSync(join(dir, "t.bin"));
-        const ours = assemble(aarch64, items, 0n).bytes;
-        expect(Buffer.from(ours).toString("hex")).toBe(gnu.toString("hex"));
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-  );
 });

@@ -124,7 +124,7 @@ describe("aarch64 select: moves and addresses", () => {
     const r = exec(a64Select(ops));
     expect(r.cpu.get("x0")).toBe(r.labels.get("later"));
     expect(r.cpu.get("x1")).toBe(r.labels.get("later"));
-    expect(aarch64.format(a64Select(ops))).toContain(".globl later\nlater:\n");
+    expect(aarch64.format(a64Select(ops))).toContain(".globl later\n.hidden later\nlater:\n");
   });
 });
 

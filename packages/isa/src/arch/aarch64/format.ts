@@ -118,13 +118,19 @@ export function a64FormatInstruction(instr: A64Instruction): string {
 /**
  * GNU assembler text for instructions and labels: one instruction per
  * indented line, labels as `name:` lines, a global label preceded by
- * `.globl name`.
+ * `.globl name` and `.hidden name`.
+ *
+ * Why hidden: the routines are linked into a shared object (the native
+ * addon), and `adr` or a branch to a symbol that may bind externally is
+ * rejected there (R_AARCH64_ADR_PREL_LO21 "can not be used when making a
+ * shared object"). A hidden symbol is still global to every object of the
+ * link but cannot be preempted, so the linker resolves those references.
  *
  * @example
  * ```ts
  * import { a64Format } from "@greenthreads/isa";
  * console.log(a64Format([{ op: "label", name: "f", global: true }, { op: "ret" }]));
- * // ".globl f\nf:\n  ret\n"
+ * // ".globl f\n.hidden f\nf:\n  ret\n"
  * ```
  */
 export function a64Format(items: readonly A64Item[]): string {
@@ -132,7 +138,7 @@ export function a64Format(items: readonly A64Item[]): string {
   for (const item of items) {
     if (item.op === "label") {
       const label = item as LabelItem;
-      if (label.global) out += `.globl ${label.name}\n`;
+      if (label.global) out += `.globl ${label.name}\n.hidden ${label.name}\n`;
       out += `${label.name}:\n`;
     } else {
       out += `  ${a64FormatInstruction(item as A64Instruction)}\n`;
