@@ -46,3 +46,8 @@ export * from "./routines/scratch-registers.js";
 export * from "./routines/switch-routine.js";
 export * from "./routines/symbols.js";
 export * from "./routines/trampolines.js";
+export * from "./arch/x86_64/index.js";
+export * from "./arch/aarch64/index.js";
+export * from "./arch/riscv64/index.js";
+export * from "./arch/registry.js";
+export * from "./program/interpreted-host.js";
