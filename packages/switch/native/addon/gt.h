@@ -33,9 +33,16 @@
 #error "greenthreads: no switch routine for this architecture"
 #endif
 
-uint64_t GT_SWITCH(void *from, void *to, uint64_t value);
-void GT_START(void);
-void GT_EXIT(void);
+/*
+ * Hidden: the routines bind inside this shared object, so the PC-relative
+ * references between them (AArch64's `adr` of the exit routine) link, and
+ * no other library can interpose them. The linker gives a symbol the most
+ * restrictive visibility any object declares.
+ */
+#define GT_HIDDEN __attribute__((visibility("hidden")))
+GT_HIDDEN uint64_t GT_SWITCH(void *from, void *to, uint64_t value);
+GT_HIDDEN void GT_START(void);
+GT_HIDDEN void GT_EXIT(void);
 
 /* Bytes reserved for a saved context: larger than any ABI's layout in @greenthreads/isa. */
 #define GT_CONTEXT_CAPACITY 1024

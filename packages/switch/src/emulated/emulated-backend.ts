@@ -31,6 +31,7 @@ import {
   type InterpretedThread,
   IsaError,
   type Program,
+  TCB,
   type Trap,
 } from "@greenthreads/isa";
 import { EmulatedStackAllocator, type Stack } from "@greenthreads/stack";
@@ -110,6 +111,9 @@ export class EmulatedBackend extends BackendBase<EmulatedProgram, EmulatedThread
       stackHigh: stack.high,
       ...(budget === undefined ? {} : { budget }),
     });
+    // No budget: fuel that never runs out, as in the reference machine and the native backend.
+    if (budget === undefined)
+      this.host.memory.write64(interpreted.tcb + BigInt(TCB.fuel), (1n << 64n) - 1n);
     return {
       owner: this,
       program,

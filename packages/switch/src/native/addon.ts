@@ -63,7 +63,22 @@ export function loadAddon(): { addon: NativeAddon } | { error: string } {
   try {
     const require = createRequire(join(packageRoot(), "package.json"));
     const nodeGypBuild = require("node-gyp-build") as (dir: string) => unknown;
-    cached = { addon: nodeGypBuild(packageRoot()) as NativeAddon };
+    try {
+      cached = { addon: nodeGypBuild(packageRoot()) as NativeAddon };
+    } catch (first) {
+      // A local build for another architecture shadows the prebuild: try the prebuild itself.
+      const prebuild = join(
+        packageRoot(),
+        "prebuilds",
+        `${process.platform}-${process.arch}`,
+        "@greenthreads+switch.node",
+      );
+      try {
+        cached = { addon: require(prebuild) as NativeAddon };
+      } catch {
+        throw first;
+      }
+    }
   } catch (e) {
     cached = { error: e instanceof Error ? e.message.split("\n")[0]! : String(e) };
   }

@@ -55,6 +55,8 @@ import { NativeStackAllocator } from "./native-stack-allocator.js";
 /** Offset of the saved context in a thread block: the control block, rounded up to a cache line. */
 const CONTEXT_OFFSET = Math.ceil(TCB.size / 64) * 64;
 const PREFIX = "gtp_";
+/** The fuel of a thread of a fuel-counting program spawned without a budget: 2^64 - 1 instructions. */
+const UNLIMITED_FUEL = (1n << 64n) - 1n;
 
 interface NativeProgram extends ProgramRecord {
   readonly handle: RegionHandle;
@@ -186,7 +188,8 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
         );
       }
       const words = new BigUint64Array(blockBuffer, 0, TCB.size / 8);
-      words[TCB.fuel / 8] = budget ?? 0n;
+      // No budget: fuel that never runs out, as in the reference machine.
+      words[TCB.fuel / 8] = budget ?? UNLIMITED_FUEL;
       words[TCB.stackLimit / 8] = limit;
       words[TCB.hostContext / 8] = this.#hostContext;
       words[TCB.threadContext / 8] = context;

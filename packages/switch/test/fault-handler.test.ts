@@ -1,0 +1,75 @@
+import { parseProgram } from "@greenthreads/isa";
+import { expect, test } from "vitest";
+import { RawCodeBackend } from "../src/native/raw-code.js";
+
+const backend = (() => {
+  try {
+    return new RawCodeBackend();
+  } catch {
+    return undefined;
+  }
+})();
+
+/** Pushes forever: falls off the stack into the guard page. */
+const PUSH_FOREVER: Record<string, Uint8Array> = {
+  // loop: push rax; jmp loop
+  "x86_64-sysv": Uint8Array.of(0x50, 0xeb, 0xfd),
+  // loop: str x0, [sp, #-16]!; b loop
+  "aarch64-aapcs64": Uint8Array.of(0xe0, 0x0f, 0x1f, 0xf8, 0xff, 0xff, 0xff, 0x17),
+};
+/** Reads address 8: a fault that is not a stack overflow. */
+const READ_NULL: Record<string, Uint8Array> = {
+  // mov rax, [8]
+  "x86_64-sysv": Uint8Array.of(0x48, 0x8b, 0x04, 0x25, 0x08, 0x00, 0x00, 0x00),
+  // mov x1, #8; ldr x0, [x1]
+  "aarch64-aapcs64": Uint8Array.of(0x01, 0x01, 0x80, 0xd2, 0x20, 0x00, 0x40, 0xf9),
+};
+
+test.skipIf(!backend)(
+  "the addon installed its SIGSEGV/SIGBUS handler (skipped: native addon not built)",
+  () => {
+    expect(backend!.addon.faultHandlerInstalled()).toBe(true);
+  },
+);
+
+test.skipIf(!backend)(
+  "raw code that runs into the guard page becomes a stack-overflow fault trap, and the process goes on (skipped: native addon not built)",
+  () => {
+    const b = backend!;
+    const thread = b.spawn(b.loadRaw(PUSH_FOREVER[b.abi.name]!), { stackSize: 8192 });
+    expect(b.resume(thread)).toEqual({
+      kind: "fault",
+      fault: "stack-overflow",
+      details: { instruction: -1, line: 0 },
+    });
+    expect(thread.state).toBe("faulted");
+    const [signal, address] = b.addon.threadFault((thread as unknown as { id: number }).id);
+    expect(signal).toBe(11);
+    expect(address).toBeLessThan(thread.stack.low);
+    expect(address).toBeGreaterThanOrEqual(thread.stack.low - BigInt(thread.stack.guardSize));
+    expect(() => b.resume(thread)).toThrow(expect.objectContaining({ code: "THREAD_FINISHED" }));
+    b.release(thread);
+    // Everything still works, including a second fault.
+    const again = b.spawn(b.loadRaw(READ_NULL[b.abi.name]!));
+    expect(b.resume(again)).toMatchObject({ kind: "fault", fault: "out-of-bounds" });
+    b.release(again);
+    const ok = b.spawn(b.load(parseProgram("yield 5\nexit 6")));
+    expect(b.resume(ok)).toEqual({ kind: "yield", value: 5n });
+    expect(b.resume(ok)).toEqual({ kind: "exit", code: 6n });
+    b.release(ok);
+  },
+);
+
+test.skipIf(!backend)(
+  "a fault outside a green thread is not swallowed (skipped: native addon not built)",
+  async () => {
+    const { spawnSync } = await import("node:child_process");
+    const { dirname, join } = await import("node:path");
+    const { fileURLToPath } = await import("node:url");
+    const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+    // Load the addon, then crash on purpose outside any green thread: the process must die of SIGSEGV.
+    const script = `const a = require("node-gyp-build")(${JSON.stringify(root)}); a.empty(); process.kill(process.pid, "SIGSEGV");`;
+    const result = spawnSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" });
+    expect(result.signal).toBe("SIGSEGV");
+  },
+);
