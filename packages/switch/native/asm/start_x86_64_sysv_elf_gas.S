@@ -1,0 +1,21 @@
+/* the start trampoline and the exit routine of a new thread, for x86-64 System V: Linux, macOS, FreeBSD.
+ * Generated from the ABI data of @greenthreads/isa by scripts/generate-asm.ts; do not edit. */
+
+.intel_syntax noprefix
+    .text
+    .p2align 4
+    .type gt_start_x86_64_sysv, %function
+    .type gt_exit_x86_64_sysv, %function
+.globl gt_start_x86_64_sysv
+gt_start_x86_64_sysv:
+  mov rdi, rbp
+  jmp rbx
+.globl gt_exit_x86_64_sysv
+gt_exit_x86_64_sysv:
+  mov rsi, rax
+  mov rdi, rbp
+  call r12
+  ud2
+    .size gt_start_x86_64_sysv, . - gt_start_x86_64_sysv
+    .size gt_exit_x86_64_sysv, . - gt_exit_x86_64_sysv
+    .section .note.GNU-stack,"",%progbits

@@ -1,0 +1,36 @@
+/* the context switch: gt_switch(from, to, value), for x86-64 System V: Linux, macOS, FreeBSD.
+ * Generated from the ABI data of @greenthreads/isa by scripts/generate-asm.ts; do not edit. */
+
+.intel_syntax noprefix
+    .text
+    .p2align 4
+    .type gt_switch_x86_64_sysv, %function
+.globl gt_switch_x86_64_sysv
+gt_switch_x86_64_sysv:
+  pop r10
+  mov qword ptr [rdi], r10
+  mov rax, rsp
+  mov qword ptr [rdi + 8], rax
+  mov qword ptr [rdi + 16], rbx
+  mov qword ptr [rdi + 24], rbp
+  mov qword ptr [rdi + 32], r12
+  mov qword ptr [rdi + 40], r13
+  mov qword ptr [rdi + 48], r14
+  mov qword ptr [rdi + 56], r15
+  stmxcsr dword ptr [rdi + 64]
+  fnstcw word ptr [rdi + 72]
+  ldmxcsr dword ptr [rsi + 64]
+  fldcw word ptr [rsi + 72]
+  mov rbx, qword ptr [rsi + 16]
+  mov rbp, qword ptr [rsi + 24]
+  mov r12, qword ptr [rsi + 32]
+  mov r13, qword ptr [rsi + 40]
+  mov r14, qword ptr [rsi + 48]
+  mov r15, qword ptr [rsi + 56]
+  mov rax, qword ptr [rsi + 8]
+  mov rsp, rax
+  mov r10, qword ptr [rsi]
+  mov rax, rdx
+  jmp r10
+    .size gt_switch_x86_64_sysv, . - gt_switch_x86_64_sysv
+    .section .note.GNU-stack,"",%progbits
