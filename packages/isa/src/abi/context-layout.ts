@@ -23,8 +23,18 @@ import { IsaError } from "../errors.js";
 import type { ControlRegister, Reg } from "../machine/lir.js";
 import type { ContextLayout, ContextSlot, SavedFloat, ThreadInformationSlot } from "./abi.js";
 
-/** The inputs of {@link deriveContextLayout}: the callee-saved parts of an ABI. */
-interface LayoutInputs {
+/**
+ * The inputs of {@link deriveContextLayout}: the callee-saved parts of an ABI.
+ *
+ * @example
+ * ```ts
+ * import type { LayoutInputs } from "@greenthreads/isa";
+ * const inputs: LayoutInputs = {
+ *   calleeSavedInteger: ["rbx"], calleeSavedFloat: [], floatControl: [], threadInformation: [],
+ * };
+ * ```
+ */
+export interface LayoutInputs {
   readonly calleeSavedInteger: readonly Reg[];
   readonly calleeSavedFloat: readonly SavedFloat[];
   readonly floatControl: readonly ControlRegister[];

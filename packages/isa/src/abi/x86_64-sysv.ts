@@ -37,6 +37,41 @@ const calleeSavedInteger = ["rbx", "rbp", "r12", "r13", "r14", "r15"];
 /**
  * The x86-64 System V ABI.
  *
+ * <!-- abi-tables:start -->
+ * | | |
+ * |---|---|
+ * | stack pointer | rsp |
+ * | frame pointer | rbp |
+ * | return address | pushed on the stack by `call` |
+ * | callee-saved integer | rbx rbp r12 r13 r14 r15 |
+ * | callee-saved float | none |
+ * | arguments | rdi rsi rdx rcx r8 r9 |
+ * | float arguments | xmm0 xmm1 xmm2 xmm3 xmm4 xmm5 xmm6 xmm7 |
+ * | results | rax rdx |
+ * | temporaries | rax r10 r11 |
+ * | reserved | none |
+ * | float control kept per thread | mxcsr x87cw |
+ * | thread information words | none |
+ * | stack alignment | 16 bytes, at calls |
+ * | red zone | 128 bytes |
+ * | shadow space | 0 bytes |
+ *
+ * Context layout of `gt_switch` (80 bytes):
+ *
+ * | offset | slot | kind | bytes |
+ * |---:|---|---|---:|
+ * | 0 | pc | pc | 8 |
+ * | 8 | sp | sp | 8 |
+ * | 16 | rbx | integer | 8 |
+ * | 24 | rbp | integer | 8 |
+ * | 32 | r12 | integer | 8 |
+ * | 40 | r13 | integer | 8 |
+ * | 48 | r14 | integer | 8 |
+ * | 56 | r15 | integer | 8 |
+ * | 64 | mxcsr | control | 8 |
+ * | 72 | x87cw | control | 8 |
+ * <!-- abi-tables:end -->
+ *
  * @example
  * ```ts
  * import { x86_64Sysv } from "@greenthreads/isa";

@@ -200,7 +200,7 @@ function unsupported(op: LirOp, why: string): never {
  * // [{ op: "mov", dst: "rax", src: "rbx" }, { op: "alu", kind: "sub", dst: "rax", src: "rcx" }]
  * ```
  */
-export function selectX86(ops: readonly LirOp[]): Item[] {
+export function selectX86(ops: readonly LirOp[]): (X86Instruction | LabelItem)[] {
   const out: Item[] = [];
   for (const op of ops) {
     switch (op.op) {
