@@ -10,10 +10,23 @@
  * statically when its archive is installed (a call then costs the same as a
  * call of our routine: no PLT), else from the shared library. Without it the
  * peer's line says `skipped: libboost-context-dev not installed`.
+ *
+ * A third line measures a variant of the routine generated here from the same
+ * ABI without its float control state (MXCSR and x87 control word, FPCR,
+ * fcsr): the difference is what keeping that state per thread costs.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import {
+  type Abi,
+  deriveContextLayout,
+  getAbi,
+  getArch,
+  type LirOp,
+  switchRoutine,
+} from "@greenthreads/isa";
+import { renderRoutines } from "../scripts/harness-files.js";
 import {
   compileHarness,
   HarnessCommandError,
@@ -43,12 +56,36 @@ try {
     { flags: ['-DGT_BOOST="shared libboost_context.so"'], libraries: ["-lboost_context"] },
     { flags: [], libraries: [] },
   ];
+  // The variant without float control state, from the same LIR generator.
+  const abi = getAbi(host.abi);
+  const withoutControl: Abi = {
+    ...abi,
+    floatControl: [],
+    context: deriveContextLayout({ ...abi, floatControl: [] }),
+  };
+  const variantSymbol = `gt_switch_without_float_control_${host.cName}`;
+  const variantOps: LirOp[] = switchRoutine(withoutControl, getArch(abi)).map((op) =>
+    op.op === "label" && op.global ? { ...op, name: variantSymbol } : op,
+  );
+  const variantFile = join(work, "switch_without_float_control.S");
+  writeFileSync(
+    variantFile,
+    renderRoutines(
+      abi,
+      variantOps,
+      "The switch routine without float control state (benchmark only)",
+      "bench/harness.bench.ts",
+      host.format,
+    ),
+  );
+
   let exe: string | undefined;
   let lastError: unknown;
   for (const attempt of attempts) {
     try {
       exe = compileHarness(host, "bench.c", work, {
-        extraFlags: attempt.flags,
+        extraFlags: [...attempt.flags, `-DGT_VARIANT=${variantSymbol}`],
+        extraSources: [variantFile],
         libraries: attempt.libraries,
         name: "bench",
       });

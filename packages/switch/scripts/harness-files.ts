@@ -218,13 +218,23 @@ export function harnessRoutines(abi: Abi): LirOp[] {
   return [...check, ...probe, ...read];
 }
 
-function renderAsm(abi: Abi, format: "elf" | "pe"): string {
+/**
+ * Assembler text of LIR routines for `abi`, framed like the files of
+ * native/asm (prologue, text section, ELF symbol types and sizes, a
+ * non-executable stack note).
+ */
+export function renderRoutines(
+  abi: Abi,
+  ops: readonly LirOp[],
+  what: string,
+  generator: string,
+  format: "elf" | "pe",
+): string {
   const arch = getArch(abi);
-  const ops = harnessRoutines(abi);
   const globals = ops.flatMap((op) => (op.op === "label" && op.global ? [op.name] : []));
   const lines = [
-    `/* Register check, entry probe and thread-information reader of the switch harness, for ${abi.description}.`,
-    " * Generated from the ABI data of @greenthreads/isa by scripts/harness-generate.ts; do not edit. */",
+    `/* ${what}, for ${abi.description}.`,
+    ` * Generated from the ABI data of @greenthreads/isa by ${generator}; do not edit. */`,
     "",
     arch.asmPrologue.trimEnd(),
     "    .text",
@@ -237,6 +247,16 @@ function renderAsm(abi: Abi, format: "elf" | "pe"): string {
     lines.push('    .section .note.GNU-stack,"",%progbits');
   }
   return `${lines.filter((l, i) => l !== "" || i === 2).join("\n")}\n`;
+}
+
+function renderAsm(abi: Abi, format: "elf" | "pe"): string {
+  return renderRoutines(
+    abi,
+    harnessRoutines(abi),
+    "Register check, entry probe and thread-information reader of the switch harness",
+    "scripts/harness-generate.ts",
+    format,
+  );
 }
 
 /**

@@ -167,7 +167,12 @@ export function compileHarness(
   target: HarnessTarget,
   source: string,
   outDir: string,
-  options: { extraFlags?: readonly string[]; libraries?: readonly string[]; name?: string } = {},
+  options: {
+    extraFlags?: readonly string[];
+    extraSources?: readonly string[];
+    libraries?: readonly string[];
+    name?: string;
+  } = {},
 ): string {
   if (!target.compiler) throw new Error(`skipped: ${target.missing} not installed`);
   mkdirSync(outDir, { recursive: true });
@@ -187,6 +192,7 @@ export function compileHarness(
     exe,
     join(HARNESS_DIR, source),
     ...harnessAssemblerFiles(target),
+    ...(options.extraSources ?? []),
     ...(options.libraries ?? []),
   ]);
   return exe;

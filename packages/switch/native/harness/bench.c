@@ -10,6 +10,10 @@
  * alternate between the two implementations so that frequency changes and
  * noise hit both alike; the report gives the median of the rounds.
  *
+ * With -DGT_VARIANT=<symbol> it also measures a variant of the switch routine
+ * (the benchmark script generates one without the float control state, to
+ * show what saving MXCSR/x87 control word, FPCR or fcsr costs per switch).
+ *
  * Compile with -DGT_BOOST='"how it was linked"' (and link Boost.Context) to include the peer;
  * without it the peer's line says that it was skipped.
  *
@@ -54,6 +58,18 @@ static uint64_t ping_pong_thread(uint64_t argument) {
   return value;
 }
 
+#ifdef GT_VARIANT
+extern uint64_t GT_VARIANT(void *from, void *to, uint64_t value);
+static context variant_main_context, variant_thread_context;
+
+static uint64_t variant_thread(uint64_t argument) {
+  (void)argument;
+  uint64_t value = 0;
+  for (;;) value = GT_VARIANT(&variant_thread_context, &variant_main_context, value + 1);
+  return value;
+}
+#endif
+
 static void never_exit(uint64_t argument, uint64_t result) {
   (void)argument;
   (void)result;
@@ -95,6 +111,22 @@ static stamp ours(uint64_t iterations) {
   }
   return result;
 }
+
+#ifdef GT_VARIANT
+static stamp variant(uint64_t iterations) {
+  uint64_t value = 0;
+  stamp start = now();
+  for (uint64_t i = 0; i < iterations; i++) {
+    value = GT_VARIANT(&variant_main_context, &variant_thread_context, value);
+  }
+  stamp result = per_switch(start, iterations);
+  if (value < iterations) {
+    printf("FAIL: the variant's thread answered %" PRIu64 "\n", value);
+    exit(1);
+  }
+  return result;
+}
+#endif
 
 #ifdef GT_BOOST
 typedef void *fcontext_t;
@@ -165,6 +197,17 @@ int main(int argc, char **argv) {
                    (uint64_t)(uintptr_t)GT_EXIT);
 
   stamp ours_ns[MAX_ROUNDS];
+#ifdef GT_VARIANT
+  stamp variant_ns[MAX_ROUNDS];
+  uint8_t *variant_stack = malloc(STACK_SIZE + GT_STACK_ALIGNMENT);
+  if (!variant_stack) return 2;
+  uint64_t vlow = ((uint64_t)(uintptr_t)variant_stack + GT_STACK_ALIGNMENT - 1) & ~(uint64_t)(GT_STACK_ALIGNMENT - 1);
+  /* The variant's context has the same pc, sp and integer slots; the control slots it lacks stay unused. */
+  gt_initial_frame(variant_thread_context.bytes, vlow, vlow + STACK_SIZE, (uint64_t)(uintptr_t)variant_thread, 0,
+                   (uint64_t)(uintptr_t)never_exit, (uint64_t)(uintptr_t)GT_START,
+                   (uint64_t)(uintptr_t)GT_EXIT);
+  variant(iterations / 10 + 1);
+#endif
 #ifdef GT_BOOST
   stamp boost_ns[MAX_ROUNDS];
   void *boost_stack = malloc(STACK_SIZE);
@@ -175,6 +218,9 @@ int main(int argc, char **argv) {
   ours(iterations / 10 + 1); /* warm up */
   for (int r = 0; r < rounds; r++) {
     ours_ns[r] = ours(iterations);
+#ifdef GT_VARIANT
+    variant_ns[r] = variant(iterations);
+#endif
 #ifdef GT_BOOST
     boost_ns[r] = boost(iterations);
 #endif
@@ -182,6 +228,9 @@ int main(int argc, char **argv) {
 
   printf("abi %s, %" PRIu64 " round trips per round, %d rounds\n", GT_ABI_NAME, iterations, rounds);
   stamp ours_median = report("routine " STR(GT_SWITCH), ours_ns, rounds);
+#ifdef GT_VARIANT
+  report("variant " STR(GT_VARIANT), variant_ns, rounds);
+#endif
 #ifdef GT_BOOST
   stamp boost_median = report("peer boost jump_fcontext (" GT_BOOST ")", boost_ns, rounds);
   printf("ratio wall %.2f cpu %.2f\n", ours_median.wall / boost_median.wall,
