@@ -102,5 +102,5 @@ describe("aarch64 errors", () => {
     const e = codeOf(() => assemble(aarch64, items, 0x1000n));
     expect(e.code).toBe("OPERAND_OUT_OF_RANGE");
     expect(e.message).toContain("adr");
-  });
+  }, 30_000);
 });

@@ -231,5 +231,6 @@ describe("aarch64 interpreter against qemu-aarch64", () => {
         rmSync(dir, { recursive: true, force: true });
       }
     },
+    60_000,
   );
 });
