@@ -25,6 +25,7 @@ function hasTool(name: string): boolean {
   }
 }
 const TOOLS = hasTool("riscv64-linux-gnu-as") && hasTool("riscv64-linux-gnu-ld");
+const GCC = hasTool("riscv64-linux-gnu-gcc");
 const BASE = 0x40_0000n;
 
 function gnuBytes(text: string): Buffer {
@@ -95,6 +96,34 @@ describe("riscv64 whole routines against GNU as", () => {
       expect(gnuBytes(riscv64.format(items)).toString("hex")).toBe(
         Buffer.from(assemble(riscv64, items, BASE).bytes).toString("hex"),
       );
+    },
+  );
+
+  test.skipIf(!GCC)(
+    `${GCC ? "" : "skipped: riscv64-linux-gnu-gcc not installed; "}global labels are hidden, so calls and la to them link into a shared object`,
+    () => {
+      const items = riscv64.select([
+        ...threadRoutines(getAbi("riscv64-lp64d"), riscv64),
+        { op: "label", name: "g", global: true },
+        { op: "la", dst: "a0", label: "g" },
+        { op: "call", target: "g" },
+      ]);
+      const text = riscv64.format(items);
+      expect(text).toContain(".globl g\n.hidden g\ng:\n");
+      const work = mkdtempSync(join(tmpdir(), "rv-so-"));
+      try {
+        writeFileSync(join(work, "r.S"), `${riscv64.asmPrologue}\n.text\n${text}`);
+        execFileSync("riscv64-linux-gnu-gcc", [
+          "-march=rv64g",
+          "-shared",
+          "-nostdlib",
+          join(work, "r.S"),
+          "-o",
+          join(work, "r.so"),
+        ]);
+      } finally {
+        rmSync(work, { recursive: true, force: true });
+      }
     },
   );
 });

@@ -135,13 +135,19 @@ export function rvFormatInstruction(instr: RvInstruction): string {
 /**
  * GNU assembler text for instructions and labels: one instruction per
  * indented line, labels as `name:` lines, a global label preceded by
- * `.globl name`.
+ * `.globl name` and `.hidden name`.
+ *
+ * Why hidden: the routines are linked into a shared object (the native
+ * addon), where `auipc` + `addi` or `jal` to a symbol that may bind
+ * externally is rejected (`R_RISCV_PCREL_HI20` against a preemptible symbol).
+ * A hidden symbol is still global to every object of the link but cannot be
+ * preempted, so the linker resolves those references.
  *
  * @example
  * ```ts
  * import { rvFormat } from "@greenthreads/isa";
  * console.log(rvFormat([{ op: "label", name: "f", global: true }, { op: "jalr", rd: "zero", rs1: "ra", offset: 0 }]));
- * // ".globl f\nf:\n  jalr zero, 0(ra)\n"
+ * // ".globl f\n.hidden f\nf:\n  jalr zero, 0(ra)\n"
  * ```
  */
 export function rvFormat(items: readonly RvItem[]): string {
@@ -149,7 +155,7 @@ export function rvFormat(items: readonly RvItem[]): string {
   for (const item of items) {
     if (item.op === "label") {
       const label = item as LabelItem;
-      if (label.global) out += `.globl ${label.name}\n`;
+      if (label.global) out += `.globl ${label.name}\n.hidden ${label.name}\n`;
       out += `${label.name}:\n`;
     } else {
       for (const line of rvFormatInstruction(item as RvInstruction).split("\n")) {
