@@ -88,6 +88,7 @@ import {
   RESUME_MASK,
   RESUME_RETURN,
   RESUME_THROW,
+  RESUME_VALUE,
   STEP_BLOCK,
   STEP_RETURN,
   STEP_THROW,
@@ -190,11 +191,9 @@ export class GeneratorDriver implements ThreadDriver {
 
   step(t: Thread): StepResult {
     const g = t._body as Generator<unknown, unknown, unknown>;
-    const v = t._value;
-    if (v !== undefined) t._value = undefined;
     let r: IteratorResult<unknown, unknown>;
     try {
-      r = (t._flags & RESUME_MASK) === 0 ? g.next(v) : this.resumeSpecial(t, g, v);
+      r = (t._flags & RESUME_MASK) === 0 ? g.next() : this.resumeSpecial(t, g);
     } catch (e) {
       t._value = e;
       return STEP_THROW;
@@ -212,11 +211,13 @@ export class GeneratorDriver implements ThreadDriver {
   private resumeSpecial(
     t: Thread,
     g: Generator<unknown, unknown, unknown>,
-    v: unknown,
   ): IteratorResult<unknown, unknown> {
+    const v = t._value;
+    t._value = undefined;
     const mode = takeResumeMode(t);
-    if (mode === RESUME_THROW) return g.throw(v);
-    return g.return(undefined);
+    if (mode & RESUME_RETURN) return g.return(undefined);
+    if (mode & RESUME_THROW) return g.throw(v);
+    return g.next(v);
   }
 
   /** `yield <value>`: a plain yield, except for two common mistakes, thrown back in. */
@@ -665,7 +666,7 @@ export class Runtime {
     }
     t._waitingOn = null;
     t._value = value;
-    t._flags |= mode;
+    t._flags |= mode | RESUME_VALUE;
     this._blocked.delete(t);
     t._state = READY;
     this._sched.onWake(t);

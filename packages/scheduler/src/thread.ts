@@ -26,18 +26,19 @@ export const DONE = 3;
 export const RESUME_THROW = 1;
 /** Next resume returns (cancels) the thread: its `finally` blocks run. */
 export const RESUME_RETURN = 2;
-export const RESUME_MASK = 3;
+/** Next resume passes `_value` in (set by wake()); without it, the body gets undefined. */
+export const RESUME_VALUE = 4;
+/** Any of the above: the generator driver's fast path is `(_flags & RESUME_MASK) === 0`. */
+export const RESUME_MASK = 7;
 /** cancel() was called. */
-export const CANCEL_REQUESTED = 4;
+export const CANCEL_REQUESTED = 8;
 /** A cancelling resume reached the body. */
-export const CANCEL_DELIVERED = 8;
-export const OUTCOME_RETURNED = 16;
-export const OUTCOME_THREW = 32;
-export const OUTCOME_CANCELLED = 64;
+export const CANCEL_DELIVERED = 16;
+export const OUTCOME_RETURNED = 32;
+export const OUTCOME_THREW = 64;
+export const OUTCOME_CANCELLED = 128;
 /** Its failure was seen by a joiner, so run() does not report it. */
-export const FAILURE_HANDLED = 128;
-/** Its body was resumed at least once. */
-export const STARTED = 256;
+export const FAILURE_HANDLED = 256;
 
 // ---- step results (ThreadDriver.step) ----------------------------------------
 /** The thread yielded and is still runnable. */
@@ -109,12 +110,16 @@ export interface ThreadExtra {
   joiners: Thread[] | null;
 }
 
-/** Read and clear the pending resume mode (0 = next, RESUME_THROW, RESUME_RETURN). */
+/**
+ * Read and clear the pending resume mode bits (RESUME_VALUE, RESUME_THROW,
+ * RESUME_RETURN; 0 for a plain resume). Taking RESUME_RETURN marks the
+ * cancellation as delivered.
+ */
 export function takeResumeMode(t: Thread): number {
   const mode = t._flags & RESUME_MASK;
   if (mode !== 0) {
     t._flags ^= mode;
-    if (mode === RESUME_RETURN) t._flags |= CANCEL_DELIVERED;
+    if (mode & RESUME_RETURN) t._flags |= CANCEL_DELIVERED;
   }
   return mode;
 }
@@ -130,7 +135,7 @@ export class Thread<T = unknown> implements NamedThread, Blocker {
   /** @internal resume mode, cancellation, outcome bits */ _flags: number;
   /** @internal */ _driver: ThreadDriver;
   /** @internal the generator (or machine handle); null once done */ _body: unknown;
-  /** @internal resume value before a step, result after it */ _value: unknown;
+  /** @internal resume value (with RESUME_VALUE/THROW) before a step, result after it */ _value: unknown;
   /** @internal what it waits for while BLOCKED */ _waitingOn: Blocker | null;
   /** Free slot for the scheduler policy (a queue index, a priority...). */
   sched: unknown;

@@ -3,25 +3,30 @@
  * is spawned or is woken goes to the back. Differs from RoundRobin once threads
  * block: a woken thread waits behind everyone already ready, where RoundRobin
  * runs it when the scan reaches its slot.
+ *
+ * The queue is a ring buffer kept in this object's own fields (not a separate
+ * Ring object), which saves a load and a map check on every pick and push.
  */
-import { Ring } from "../ring.js";
 import type { Scheduler } from "../scheduler.js";
 import type { Thread } from "../thread.js";
 
 export class FIFO implements Scheduler {
   readonly name = "fifo";
-  private readonly queue = new Ring<Thread>(64);
+  private items: (Thread | undefined)[] = new Array<Thread | undefined>(64).fill(undefined);
+  private head = 0;
+  private size = 0;
+  private mask = 63;
 
   onSpawn(t: Thread): void {
-    this.queue.push(t);
+    this.push(t);
   }
 
   onYield(t: Thread): void {
-    this.queue.push(t);
+    this.push(t);
   }
 
   onWake(t: Thread): void {
-    this.queue.push(t);
+    this.push(t);
   }
 
   onBlock(_t: Thread): void {}
@@ -29,6 +34,27 @@ export class FIFO implements Scheduler {
   onExit(_t: Thread): void {}
 
   pick(): Thread | undefined {
-    return this.queue.shift();
+    if (this.size === 0) return undefined;
+    const h = this.head;
+    const t = this.items[h];
+    this.items[h] = undefined;
+    this.head = (h + 1) & this.mask;
+    this.size--;
+    return t;
+  }
+
+  private push(t: Thread): void {
+    if (this.size > this.mask) this.grow();
+    this.items[(this.head + this.size) & this.mask] = t;
+    this.size++;
+  }
+
+  private grow(): void {
+    const n = this.items.length;
+    const next = new Array<Thread | undefined>(n * 2).fill(undefined);
+    for (let i = 0; i < n; i++) next[i] = this.items[(this.head + i) & this.mask];
+    this.items = next;
+    this.head = 0;
+    this.mask = n * 2 - 1;
   }
 }
