@@ -122,9 +122,11 @@ export type StopReason =
 /**
  * An interpreter for one instruction set: registers, a program counter, and a
  * {@link Memory}. Register values are unsigned `bigint`s of the register's
- * width (64 bits for integer registers; 128 for x86-64's xmm registers, 64 for
- * AArch64's d and RISC-V's f registers). Control registers (`mxcsr`, `x87cw`,
- * `fpcr`, `fcsr`) and x86-64's `gs_base` are registers too.
+ * width (64 bits for integer registers; 128 for x86-64's xmm and AArch64's q
+ * registers, 64 for AArch64's d and RISC-V's f registers). Control registers
+ * are registers too: `mxcsr` (32 bits), `x87cw` (16), `fpcr` (its 32
+ * defined bits), `fcsr` (8 defined bits, with `frm` and `fflags`), and so are
+ * x86-64's `gs_base` and `rflags`, AArch64's `nzcv`, and `pc` where named.
  *
  * @example
  * ```ts

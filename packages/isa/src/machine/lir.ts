@@ -15,8 +15,17 @@
  * - Values are 64-bit. Immediates of any size are accepted; an instruction set
  *   whose encodings are narrower builds the value in its reserved scratch
  *   registers ({@link Arch.reserved}), which no generator may use.
+ * - Immediates range from -2^63 to 2^64-1 (a bit pattern either way); wider
+ *   values are rejected with `OPERAND_OUT_OF_RANGE`.
  * - Shifts use the low 6 bits of the amount on every instruction set.
  * - `mul` keeps the low 64 bits of the product.
+ * - Reserved registers are never operands. x86-64 reserves r11 always and
+ *   rcx for the two selections that need it (a shift by a register, which
+ *   must go through cl, and a wide immediate whose other operand is r11), so
+ *   a routine may keep an argument in rcx as long as it does neither.
+ * - `loadf`/`storef` of width 16 exist on x86-64 (xmm) and AArch64 (q); RISC-V
+ *   float registers are 8 bytes.
+ * - `trap` stops an interpreter with the stop reason `illegal`.
  *
  * @module
  */
@@ -87,7 +96,7 @@ export type ControlRegister = "mxcsr" | "x87cw" | "fpcr" | "fcsr";
  * | `jr` | go to the address in `reg` |
  * | `call` | native call of `target` (pushes the return address on x86-64, sets the link register elsewhere) |
  * | `callr` | native call of the address in `reg` |
- * | `trap` | an illegal instruction: stops the machine with a fault |
+ * | `trap` | an illegal instruction (`ud2`, `brk`, `ebreak`): the thread cannot continue |
  *
  * @example
  * ```ts
