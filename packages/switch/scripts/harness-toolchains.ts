@@ -120,11 +120,14 @@ export function harnessTargets(): HarnessTarget[] {
   ];
 }
 
-/** The generated assembler files a harness program links, in native/asm and native/harness/generated. */
-export function harnessAssemblerFiles(target: HarnessTarget): string[] {
+/**
+ * The generated assembler files a harness program links, in native/asm and
+ * native/harness/generated; `switchFile` replaces the committed switch routine.
+ */
+export function harnessAssemblerFiles(target: HarnessTarget, switchFile?: string): string[] {
   const suffix = `${target.cName}_${target.format}_gas.S`;
   return [
-    join(ASM_DIR, `switch_${suffix}`),
+    switchFile ?? join(ASM_DIR, `switch_${suffix}`),
     join(ASM_DIR, `start_${suffix}`),
     join(HARNESS_DIR, "generated", `check_${suffix}`),
   ];
@@ -170,6 +173,7 @@ export function compileHarness(
   options: {
     extraFlags?: readonly string[];
     extraSources?: readonly string[];
+    switchFile?: string;
     libraries?: readonly string[];
     name?: string;
   } = {},
@@ -191,7 +195,7 @@ export function compileHarness(
     "-o",
     exe,
     join(HARNESS_DIR, source),
-    ...harnessAssemblerFiles(target),
+    ...harnessAssemblerFiles(target, options.switchFile),
     ...(options.extraSources ?? []),
     ...(options.libraries ?? []),
   ]);

@@ -7,11 +7,12 @@
  * thread's entry, the exit path and (Win64) the stack bounds in the thread
  * information block. See native/harness/harness.c.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { getAbi, getArch, type LirOp, switchRoutine } from "@greenthreads/isa";
 import { afterAll, describe, expect, test } from "vitest";
-import { generatedHarnessFiles } from "../scripts/harness-files.js";
+import { generatedHarnessFiles, renderRoutines } from "../scripts/harness-files.js";
 import {
   compileHarness,
   HARNESS_DIR,
@@ -97,6 +98,66 @@ describe("ping-pong harness", () => {
         }
         expect(out).toMatch(new RegExp(`^ok ${target.abi}: ${ROUNDS} rounds`, "m"));
         expect(out).not.toMatch(/FAIL/);
+      },
+      240_000,
+    );
+  }
+});
+
+/**
+ * The harness must notice a switch that drops state: a switch routine
+ * generated without restoring one integer register, one float register (where
+ * the ABI saves any) and one float control register must fail, naming each.
+ */
+describe("the harness catches a broken switch", () => {
+  for (const target of harnessTargets()) {
+    const name = target.missing
+      ? `${target.abi} (${target.how}) (skipped: ${target.missing} not installed)`
+      : `${target.abi} (${target.how}): a switch that forgets registers fails, naming them`;
+    test.skipIf(target.missing !== undefined)(
+      name,
+      () => {
+        const abi = getAbi(target.abi);
+        const integer = abi.calleeSavedInteger.at(-1)!;
+        const float = abi.calleeSavedFloat.at(-1)?.reg;
+        const control = abi.floatControl[0]!;
+        const dropped = (op: LirOp): boolean =>
+          (op.op === "load" && op.dst === integer) ||
+          (op.op === "loadf" && op.dst === float) ||
+          (op.op === "loadctl" && op.control === control);
+        const ops = switchRoutine(abi, getArch(abi)).filter((op) => !dropped(op));
+        const dir = join(work, `broken_${target.cName}`);
+        const exe = compileHarness(target, "harness.c", dir, {
+          switchFile: (() => {
+            const file = join(work, `broken_switch_${target.cName}.S`);
+            writeFileSync(
+              file,
+              renderRoutines(abi, ops, "a broken switch", "harness.test.ts", target.format),
+            );
+            return file;
+          })(),
+        });
+        let failure: HarnessCommandError | undefined;
+        try {
+          runHarness(target, exe, ["3"]);
+        } catch (e) {
+          if (!(e instanceof HarnessCommandError)) throw e;
+          failure = e;
+        }
+        expect(failure, "the harness passed a switch that drops registers").toBeDefined();
+        expect(failure!.status).toBe(1);
+        expect(failure!.output).toMatch(
+          new RegExp(`main side in round 0: integer register ${integer}:`),
+        );
+        expect(failure!.output).toMatch(
+          new RegExp(`thread side in round 0: integer register ${integer}:`),
+        );
+        expect(failure!.output).toMatch(new RegExp(`float control ${control}:`));
+        if (float)
+          expect(failure!.output).toMatch(new RegExp(`float register \\(low 64 bits\\) ${float}:`));
+        for (const other of abi.calleeSavedInteger.filter((r) => r !== integer)) {
+          expect(failure!.output).not.toMatch(new RegExp(`integer register ${other}:`));
+        }
       },
       240_000,
     );

@@ -9,6 +9,7 @@
     .type gt_probe_entry_riscv64_lp64d, %function
     .type gt_read_thread_information_riscv64_lp64d, %function
 .globl gt_check_riscv64_lp64d
+.hidden gt_check_riscv64_lp64d
 gt_check_riscv64_lp64d:
   addi sp, sp, -224
   sd a3, 0(sp)
@@ -123,6 +124,7 @@ gt_check_riscv64_lp64d:
   addi sp, sp, 224
   jalr zero, 0(ra)
 .globl gt_probe_entry_riscv64_lp64d
+.hidden gt_probe_entry_riscv64_lp64d
 gt_probe_entry_riscv64_lp64d:
   addi t0, sp, 0
   sd t0, 8(a0)
@@ -131,6 +133,7 @@ gt_probe_entry_riscv64_lp64d:
   ld t0, 0(a0)
   jalr zero, 0(t0)
 .globl gt_read_thread_information_riscv64_lp64d
+.hidden gt_read_thread_information_riscv64_lp64d
 gt_read_thread_information_riscv64_lp64d:
   jalr zero, 0(ra)
     .size gt_check_riscv64_lp64d, . - gt_check_riscv64_lp64d
