@@ -99,6 +99,13 @@ try {
   }
   const output = runHarness(host, exe, [iterations, rounds]);
   console.log(output.trimEnd());
+  const ratio = /^ratio wall ([0-9.]+) cpu ([0-9.]+)$/m.exec(output);
+  if (ratio) {
+    const cpu = Number(ratio[2]);
+    console.log(
+      `target: ${host.abi} switch <= 0.70x Boost.Context (thread CPU time): ${cpu <= 0.7 ? "met" : "not met"} (${cpu.toFixed(2)}x)`,
+    );
+  }
 
   // The routine must end in an indirect jump: a `ret` would mispredict on every switch.
   const name = `switch_${host.cName}_${host.format}_gas.S`;
