@@ -1,50 +1,70 @@
 /**
  * The ready set in thread-id order, the canonical order that schedule strings
- * index into. Insert and remove are O(n) array moves, which is fine for the
- * test-sized runs that Replay, DFS exploration and recording are for.
+ * index into: "the i-th ready thread by id" and "how many ready threads have a
+ * smaller id" are both O(log n), with a Fenwick tree over thread ids. Used by
+ * Replay, the Recorder and the DFS explorer.
  */
 import type { Thread } from "../thread.js";
 
 export class IdOrderedReady {
-  readonly threads: Thread[] = [];
+  /** Fenwick tree over ids 1..capacity: tree[i] counts ready ids in (i - lowbit(i), i]. */
+  private tree = new Int32Array(65);
+  private capacity = 64;
+  private byId: (Thread | undefined)[] = [];
+  /** Number of ready threads. */
+  size = 0;
 
-  get size(): number {
-    return this.threads.length;
+  /** The ready threads in id order (for messages; O(highest id)). */
+  get threads(): Thread[] {
+    return this.byId.filter((t): t is Thread => t !== undefined);
   }
 
   insert(t: Thread): void {
-    const a = this.threads;
     const id = t.id;
-    let lo = 0;
-    let hi = a.length;
-    if (hi === 0 || a[hi - 1]!.id < id) {
-      a.push(t);
-      return;
-    }
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (a[mid]!.id < id) lo = mid + 1;
-      else hi = mid;
-    }
-    a.splice(lo, 0, t);
+    if (id > this.capacity) this.grow(id);
+    this.byId[id] = t;
+    this.add(id, 1);
+    this.size++;
   }
 
+  /** Index of `t` among the ready threads by id, or -1 if it is not ready. */
   indexOf(t: Thread): number {
-    const a = this.threads;
     const id = t.id;
-    let lo = 0;
-    let hi = a.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const m = a[mid]!.id;
-      if (m === id) return mid;
-      if (m < id) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
+    if (this.byId[id] !== t) return -1;
+    let count = 0;
+    for (let i = id - 1; i > 0; i -= i & -i) count += this.tree[i]!;
+    return count;
   }
 
+  /** Remove and return the i-th ready thread by id (0-based); i must be < size. */
   removeAt(i: number): Thread {
-    return this.threads.splice(i, 1)[0]!;
+    let pos = 0;
+    let rest = i + 1;
+    for (let step = this.capacity; step > 0; step >>= 1) {
+      const next = pos + step;
+      if (next <= this.capacity && this.tree[next]! < rest) {
+        pos = next;
+        rest -= this.tree[next]!;
+      }
+    }
+    const id = pos + 1;
+    const t = this.byId[id]!;
+    this.byId[id] = undefined;
+    this.add(id, -1);
+    this.size--;
+    return t;
+  }
+
+  private add(id: number, delta: number): void {
+    const tree = this.tree;
+    for (let i = id; i <= this.capacity; i += i & -i) tree[i]! += delta;
+  }
+
+  private grow(id: number): void {
+    let cap = this.capacity;
+    while (cap < id) cap <<= 1;
+    this.capacity = cap;
+    this.tree = new Int32Array(cap + 1);
+    for (let i = 1; i < this.byId.length; i++) if (this.byId[i] !== undefined) this.add(i, 1);
   }
 }
