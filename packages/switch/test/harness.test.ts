@@ -163,3 +163,23 @@ describe("the harness catches a broken switch", () => {
     );
   }
 });
+
+describe("the benchmark program", () => {
+  const host = harnessTargets().find((t) => t.how === "native");
+  const missing = host ? host.missing : `a native ${process.arch} target`;
+  test.skipIf(missing !== undefined)(
+    missing
+      ? `builds and ping-pongs (skipped: ${missing} not installed)`
+      : `builds and ping-pongs on ${host!.abi} (timings are reported by bench:harness, not checked here)`,
+    () => {
+      const exe = compileHarness(host!, "bench.c", join(work, "bench"), { name: "bench" });
+      const out = runHarness(host!, exe, ["1000", "3"]);
+      expect(out).toMatch(
+        new RegExp(`^routine gt_switch_${host!.cName} cpu median [0-9.]+ ns/switch`, "m"),
+      );
+      expect(out).toMatch(/^peer skipped: libboost-context-dev not installed$/m);
+      expect(out).not.toMatch(/FAIL/);
+    },
+    60_000,
+  );
+});
