@@ -1,7 +1,9 @@
 /**
- * A binary min-heap of threads ordered by (key, seq): the smallest key first,
- * and among equal keys the one pushed first. Keys live in a parallel array so a
- * push or pop allocates nothing once the arrays have grown.
+ * A 4-ary min-heap of threads ordered by (key, seq): the smallest key first,
+ * and among equal keys the one pushed first. Four children per node halve the
+ * depth of a binary heap, which matters once the ready set outgrows the cache.
+ * Keys and sequence numbers live in parallel arrays, so a push or a pop
+ * allocates nothing once the arrays have grown.
  */
 import type { Thread } from "./thread.js";
 
@@ -25,7 +27,7 @@ export class ThreadHeap {
     keys.push(key);
     seqs.push(seq);
     while (i > 0) {
-      const p = (i - 1) >> 1;
+      const p = (i - 1) >> 2;
       const pk = keys[p]!;
       if (pk < key || (pk === key && seqs[p]! < seq)) break;
       items[i] = items[p]!;
@@ -60,15 +62,25 @@ export class ThreadHeap {
     if (n === 0) return top;
     let i = 0;
     for (;;) {
-      let c = 2 * i + 1;
-      if (c >= n) break;
-      const r = c + 1;
-      if (r < n && (keys[r]! < keys[c]! || (keys[r] === keys[c] && seqs[r]! < seqs[c]!))) c = r;
-      const ck = keys[c]!;
-      if (lk < ck || (lk === ck && ls < seqs[c]!)) break;
+      const first = 4 * i + 1;
+      if (first >= n) break;
+      // the smallest of up to four children
+      let c = first;
+      let ck = keys[c]!;
+      let cs = seqs[c]!;
+      const end = first + 4 < n ? first + 4 : n;
+      for (let j = first + 1; j < end; j++) {
+        const jk = keys[j]!;
+        if (jk < ck || (jk === ck && seqs[j]! < cs)) {
+          c = j;
+          ck = jk;
+          cs = seqs[j]!;
+        }
+      }
+      if (lk < ck || (lk === ck && ls < cs)) break;
       items[i] = items[c]!;
       keys[i] = ck;
-      seqs[i] = seqs[c]!;
+      seqs[i] = cs;
       i = c;
     }
     items[i] = last;
