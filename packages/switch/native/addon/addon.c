@@ -95,6 +95,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"regionRelease", NULL, gt_region_release, NULL, NULL, NULL, napi_default, instance},
       {"threadCreate", NULL, gt_thread_create, NULL, NULL, NULL, napi_default, instance},
       {"resume", NULL, gt_thread_resume, NULL, NULL, NULL, napi_default, instance},
+      {"resumeMany", NULL, gt_thread_resume_many, NULL, NULL, NULL, napi_default, instance},
       {"threadRelease", NULL, gt_thread_release, NULL, NULL, NULL, napi_default, instance},
       {"threadFault", NULL, gt_thread_fault, NULL, NULL, NULL, napi_default, instance},
       {"faultHandlerInstalled", NULL, gt_fault_handler_installed, NULL, NULL, NULL, napi_default,

@@ -113,6 +113,7 @@ size_t gt_page_size(void);
 /* thread.c */
 napi_value gt_thread_create(napi_env env, napi_callback_info info);
 napi_value gt_thread_resume(napi_env env, napi_callback_info info);
+napi_value gt_thread_resume_many(napi_env env, napi_callback_info info);
 napi_value gt_thread_release(napi_env env, napi_callback_info info);
 napi_value gt_thread_fault(napi_env env, napi_callback_info info);
 void gt_instance_free_threads(gt_instance *instance);

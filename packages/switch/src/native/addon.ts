@@ -41,6 +41,8 @@ export interface NativeAddon {
   regionRelease(handle: RegionHandle, buffer?: ArrayBuffer): void;
   threadCreate(block: RegionHandle, contextOffset: number, stack: RegionHandle): number;
   resume(id: number): void;
+  /** Resumes `n` times without returning to JavaScript (stops at a trap that is not a yield); returns how many ran. */
+  resumeMany(id: number, n: number): number;
   threadRelease(id: number): void;
   /** [signal, fault address, pc] of the machine fault that stopped a thread. */
   threadFault(id: number): [number, bigint, bigint];

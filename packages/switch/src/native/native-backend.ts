@@ -38,6 +38,7 @@ import {
   resumeValueOffset,
   stackCapacityWords,
   TCB,
+  TRAP_KIND,
   type Trap,
 } from "@greenthreads/isa";
 import { inGuard, type Stack, writeInitialFrame } from "@greenthreads/stack";
@@ -63,12 +64,15 @@ interface NativeProgram extends ProgramRecord {
   readonly address: bigint;
   readonly entry: bigint;
   readonly labels: ReadonlyMap<string, bigint>;
+  /** Per instruction: where its resume value goes in the control block, or -1. */
+  readonly resumeOffsets: Int32Array;
 }
 
 interface NativeThread extends ThreadRecord {
   readonly program: NativeProgram;
   readonly id: number;
   readonly words: BigUint64Array;
+  readonly small: Int32Array;
   readonly block: RegionHandle;
   readonly blockBuffer: ArrayBuffer;
   readonly blockMemory: BufferMemory;
@@ -162,6 +166,10 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
       address,
       entry: address + entryOffset,
       labels,
+      resumeOffsets: Int32Array.from(
+        program.instructions,
+        (_, i) => resumeValueOffset(program, i) ?? -1,
+      ),
     });
   }
 
@@ -205,6 +213,7 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
         lastTrap: undefined,
         id,
         words,
+        small: new Int32Array(blockBuffer, 0, TCB.size / 4),
         block,
         blockBuffer,
         blockMemory,
