@@ -11,7 +11,7 @@
  *   save into *from                  load from *to
  *   ─────────────────────────        ─────────────────────────
  *   pc  ← return address             thread-information words
- *   sp  ← sp as the caller had it    float control state
+ *   sp  ← sp as the caller had it    float control state, if it differs
  *   callee-saved integer registers   callee-saved float registers
  *   callee-saved float registers     callee-saved integer registers
  *   float control state              sp
@@ -77,7 +77,18 @@ export function switchRoutine(abi: Abi, arch: Arch): LirOp[] {
     ops.push({ op: "storetls", src: spScratch, offset: info.offset });
   }
   for (const control of abi.floatControl) {
-    ops.push({ op: "loadctl", control, base: to, offset: ctx.slot(control).offset });
+    // Writing a float control register stalls the pipeline (ldmxcsr, fldcw and
+    // msr fpcr serialise), and the two threads almost always agree on it, so it
+    // is written only when the value differs from what was just saved.
+    const offset = ctx.slot(control).offset;
+    const same = `.L${routineSymbol("switch", abi.name)}_${control}_kept`;
+    ops.push(
+      { op: "load", dst: pcScratch, base: to, offset },
+      { op: "load", dst: spScratch, base: from, offset },
+      { op: "br", cond: "eq", a: pcScratch, b: spScratch, target: same },
+      { op: "loadctl", control, base: to, offset },
+      { op: "label", name: same },
+    );
   }
   for (const { reg, width } of abi.calleeSavedFloat) {
     ops.push({ op: "loadf", dst: reg, base: to, offset: ctx.slot(reg).offset, width });

@@ -8,6 +8,7 @@
     .type gt_start_riscv64_lp64d, %function
     .type gt_exit_riscv64_lp64d, %function
 .globl gt_start_riscv64_lp64d
+.hidden gt_start_riscv64_lp64d
 gt_start_riscv64_lp64d:
   addi a0, s1, 0
 1:
@@ -15,6 +16,7 @@ gt_start_riscv64_lp64d:
   addi ra, ra, %pcrel_lo(1b)
   jalr zero, 0(s0)
 .globl gt_exit_riscv64_lp64d
+.hidden gt_exit_riscv64_lp64d
 gt_exit_riscv64_lp64d:
   addi a1, a0, 0
   addi a0, s1, 0

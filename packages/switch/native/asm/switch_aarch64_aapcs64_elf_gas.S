@@ -32,8 +32,13 @@ gt_switch_aarch64_aapcs64:
   str d15, [x0, #160]
   mrs x17, fpcr
   str x17, [x0, #168]
+  ldr x9, [x1, #168]
+  ldr x10, [x0, #168]
+  cmp x9, x10
+  b.eq .Lgt_switch_aarch64_aapcs64_fpcr_kept
   ldr x17, [x1, #168]
   msr fpcr, x17
+.Lgt_switch_aarch64_aapcs64_fpcr_kept:
   ldr d8, [x1, #104]
   ldr d9, [x1, #112]
   ldr d10, [x1, #120]

@@ -7,6 +7,7 @@
     .p2align 4
     .type gt_switch_riscv64_lp64d, %function
 .globl gt_switch_riscv64_lp64d
+.hidden gt_switch_riscv64_lp64d
 gt_switch_riscv64_lp64d:
   sd ra, 0(a0)
   addi t1, sp, 0
@@ -37,8 +38,13 @@ gt_switch_riscv64_lp64d:
   fsd fs11, 200(a0)
   csrrs t6, fcsr, zero
   sd t6, 208(a0)
+  ld t0, 208(a1)
+  ld t1, 208(a0)
+  bne t0, t1, . + 8
+  jal zero, .Lgt_switch_riscv64_lp64d_fcsr_kept
   ld t6, 208(a1)
   csrrw zero, fcsr, t6
+.Lgt_switch_riscv64_lp64d_fcsr_kept:
   fld fs0, 112(a1)
   fld fs1, 120(a1)
   fld fs2, 128(a1)

@@ -19,8 +19,18 @@ gt_switch_x86_64_sysv:
   mov qword ptr [rdi + 56], r15
   stmxcsr dword ptr [rdi + 64]
   fnstcw word ptr [rdi + 72]
+  mov r10, qword ptr [rsi + 64]
+  mov rax, qword ptr [rdi + 64]
+  cmp r10, rax
+  {disp32} je .Lgt_switch_x86_64_sysv_mxcsr_kept
   ldmxcsr dword ptr [rsi + 64]
+.Lgt_switch_x86_64_sysv_mxcsr_kept:
+  mov r10, qword ptr [rsi + 72]
+  mov rax, qword ptr [rdi + 72]
+  cmp r10, rax
+  {disp32} je .Lgt_switch_x86_64_sysv_x87cw_kept
   fldcw word ptr [rsi + 72]
+.Lgt_switch_x86_64_sysv_x87cw_kept:
   mov rbx, qword ptr [rsi + 16]
   mov rbp, qword ptr [rsi + 24]
   mov r12, qword ptr [rsi + 32]

@@ -42,8 +42,18 @@ gt_switch_x86_64_win64:
   mov qword ptr gs:[16], rax
   mov rax, qword ptr [rdx + 272]
   mov qword ptr gs:[5240], rax
+  mov r10, qword ptr [rdx + 240]
+  mov rax, qword ptr [rcx + 240]
+  cmp r10, rax
+  {disp32} je .Lgt_switch_x86_64_win64_mxcsr_kept
   ldmxcsr dword ptr [rdx + 240]
+.Lgt_switch_x86_64_win64_mxcsr_kept:
+  mov r10, qword ptr [rdx + 248]
+  mov rax, qword ptr [rcx + 248]
+  cmp r10, rax
+  {disp32} je .Lgt_switch_x86_64_win64_x87cw_kept
   fldcw word ptr [rdx + 248]
+.Lgt_switch_x86_64_win64_x87cw_kept:
   movdqu xmm6, xmmword ptr [rdx + 80]
   movdqu xmm7, xmmword ptr [rdx + 96]
   movdqu xmm8, xmmword ptr [rdx + 112]
