@@ -1,3 +1,4 @@
+export * from "./check-allocator-contract.js";
 export * from "./dump-stack.js";
 export * from "./emulated-stack-allocator.js";
 export * from "./errors.js";

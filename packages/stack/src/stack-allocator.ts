@@ -31,6 +31,9 @@
  * 5. After `release`, the stack's memory may be unmapped or reused; do not
  *    touch it.
  *
+ * {@link checkAllocatorContract} runs these rules against an allocator;
+ * every implementation's tests should call it and expect no problems.
+ *
  * @module
  */
 import type { Stack } from "./stack.js";
