@@ -68,7 +68,7 @@ export class ThreadHeap {
       let c = first;
       let ck = keys[c]!;
       let cs = seqs[c]!;
-      const end = first + 4 < n ? first + 4 : n;
+      const end = Math.min(first + 4, n);
       for (let j = first + 1; j < end; j++) {
         const jk = keys[j]!;
         if (jk < ck || (jk === ck && seqs[j]! < cs)) {

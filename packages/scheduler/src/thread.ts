@@ -28,17 +28,25 @@ export const RESUME_THROW = 1;
 export const RESUME_RETURN = 2;
 /** Next resume passes `_value` in (set by wake()); without it, the body gets undefined. */
 export const RESUME_VALUE = 4;
-/** Any of the above: the generator driver's fast path is `(_flags & RESUME_MASK) === 0`. */
-export const RESUME_MASK = 7;
+/** The resume modes above; takeResumeMode() takes these. */
+export const RESUME_MODES = 7;
+/**
+ * Set while the thread is BLOCKED or DONE. It sits inside RESUME_MASK, so a
+ * driver's one test `(_flags & RESUME_MASK) === 0` both picks its fast path and
+ * catches a scheduler that returned a thread that is not ready.
+ */
+export const NOT_RUNNABLE = 8;
+/** The generator driver's fast path is `(_flags & RESUME_MASK) === 0`. */
+export const RESUME_MASK = 15;
 /** cancel() was called. */
-export const CANCEL_REQUESTED = 8;
+export const CANCEL_REQUESTED = 16;
 /** A cancelling resume reached the body. */
-export const CANCEL_DELIVERED = 16;
-export const OUTCOME_RETURNED = 32;
-export const OUTCOME_THREW = 64;
-export const OUTCOME_CANCELLED = 128;
+export const CANCEL_DELIVERED = 32;
+export const OUTCOME_RETURNED = 64;
+export const OUTCOME_THREW = 128;
+export const OUTCOME_CANCELLED = 256;
 /** Its failure was seen by a joiner, so run() does not report it. */
-export const FAILURE_HANDLED = 256;
+export const FAILURE_HANDLED = 512;
 
 // ---- step results (ThreadDriver.step) ----------------------------------------
 /** The thread yielded and is still runnable. */
@@ -57,7 +65,11 @@ export type StepResult = 0 | 1 | 2 | 3;
  * `thread._flags & RESUME_MASK` (take it with {@link takeResumeMode}), and the
  * driver reports what happened with a {@link StepResult} code, leaving any
  * payload (returned value, thrown error) in `thread._value`. Before returning
- * STEP_BLOCK the thread's body must have set `thread._waitingOn`.
+ * STEP_BLOCK the thread's body must have set `thread._waitingOn`. The runtime
+ * does not check on its hot path that the scheduler returned a ready thread:
+ * a driver must refuse a thread with NOT_RUNNABLE in its flags by calling
+ * `thread.runtime._badPick(thread)`, as the generator driver does on its slow
+ * path.
  *
  * JavaScript threads use the generator driver. Machine threads (native stacks
  * resumed by a backend, returning traps) will be a second driver: their
@@ -116,7 +128,7 @@ export interface ThreadExtra {
  * cancellation as delivered.
  */
 export function takeResumeMode(t: Thread): number {
-  const mode = t._flags & RESUME_MASK;
+  const mode = t._flags & RESUME_MODES;
   if (mode !== 0) {
     t._flags ^= mode;
     if (mode & RESUME_RETURN) t._flags |= CANCEL_DELIVERED;

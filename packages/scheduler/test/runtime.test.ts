@@ -625,6 +625,31 @@ describe("bad input gets a clear SchedulerError", () => {
     rt.spawn(function* () {});
     expect(() => rt.run()).toThrow(/scheduler "broken" picked thread #1, which is done, not ready/);
   });
+
+  test("a scheduler that picks a blocked thread", () => {
+    class Sticky {
+      readonly name = "sticky";
+      t: Thread | undefined;
+      onSpawn(t: Thread) {
+        this.t = t;
+      }
+      onYield() {}
+      onBlock() {}
+      onWake() {}
+      onExit() {}
+      pick() {
+        return this.t;
+      }
+    }
+    const rt = new Runtime({ scheduler: new Sticky() });
+    const ch = new Channel<number>();
+    rt.spawn(function* () {
+      yield* ch.recv();
+    });
+    expect(() => rt.run()).toThrow(
+      /scheduler "sticky" picked thread #1, which is blocked, not ready/,
+    );
+  });
 });
 
 describe("deadlock", () => {
