@@ -38,7 +38,7 @@ import { StackError } from "./errors.js";
 import { formatAddress } from "./format-address.js";
 import type { Stack } from "./stack.js";
 import type { StackAllocator, StackAllocatorStats } from "./stack-allocator.js";
-import { StackHandle } from "./stack-handle.js";
+import { describeStack, StackHandle } from "./stack-handle.js";
 import { validateStackSize } from "./validate-stack-size.js";
 
 /**
@@ -320,7 +320,7 @@ export class EmulatedStackAllocator implements StackAllocator {
   }
 
   #notLive(stack: Stack): StackError {
-    const where = `${NAME}.release(stack at ${formatAddress(stack.low)}..${formatAddress(stack.high)})`;
+    const where = `${NAME}.release(${describeStack(stack)})`;
     if (StackHandle.issuedBy(stack, this)) {
       return new StackError(
         "DOUBLE_RELEASE",
@@ -328,6 +328,7 @@ export class EmulatedStackAllocator implements StackAllocator {
       );
     }
     for (const live of this.#live.keys()) {
+      if (typeof stack !== "object" || stack === null) break;
       if (live.low === stack.low && live.high === stack.high && live.memory === stack.memory) {
         return new StackError(
           "FOREIGN_STACK",

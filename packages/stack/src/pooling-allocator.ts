@@ -35,10 +35,9 @@
  * @module
  */
 import { StackError } from "./errors.js";
-import { formatAddress } from "./format-address.js";
 import type { Stack } from "./stack.js";
 import type { StackAllocator, StackAllocatorStats } from "./stack-allocator.js";
-import { StackHandle } from "./stack-handle.js";
+import { describeStack, StackHandle } from "./stack-handle.js";
 import { validateStackSize } from "./validate-stack-size.js";
 
 /**
@@ -317,7 +316,7 @@ export class PoolingAllocator implements StackAllocator {
   }
 
   #notLive(stack: Stack): StackError {
-    const where = `${NAME}.release(stack at ${formatAddress(stack.low)}..${formatAddress(stack.high)})`;
+    const where = `${NAME}.release(${describeStack(stack)})`;
     if (StackHandle.issuedBy(stack, this)) {
       return new StackError(
         "DOUBLE_RELEASE",

@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { formatAddress } from "./format-address.js";
 import type { Stack, StackMemory } from "./stack.js";
 
 /**
@@ -48,4 +49,23 @@ export class StackHandle implements Stack {
       typeof stack === "object" && stack !== null && #issuer in stack && stack.#issuer === issuer
     );
   }
+}
+
+/**
+ * How a release message names the stack it was given: its range, or what
+ * the value was when it is not a stack at all.
+ *
+ * @example
+ * ```ts
+ * describeStack(null); // "a null value, not a Stack"
+ * ```
+ */
+export function describeStack(stack: unknown): string {
+  if (typeof stack !== "object" || stack === null) {
+    return `a ${stack === null ? "null" : typeof stack} value, not a Stack`;
+  }
+  const { low, high } = stack as Partial<Stack>;
+  if (typeof low !== "bigint" || typeof high !== "bigint")
+    return "an object without bigint low/high";
+  return `stack at ${formatAddress(low)}..${formatAddress(high)}`;
 }

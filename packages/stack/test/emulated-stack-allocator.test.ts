@@ -1,6 +1,12 @@
 import { IsaError, Memory, MemoryFault, PAGE_SIZE } from "@greenthreads/isa";
 import { describe, expect, test } from "vitest";
-import { EmulatedStackAllocator, inGuard, StackError, stackContains } from "../src/index.js";
+import {
+  EmulatedStackAllocator,
+  inGuard,
+  type Stack,
+  StackError,
+  stackContains,
+} from "../src/index.js";
 import { emulatedState } from "./allocator-state.js";
 
 const BASE = 0x100000n;
@@ -203,6 +209,20 @@ describe("EmulatedStackAllocator errors leave state unchanged", () => {
     expect(emulatedState(stacks)).toEqual(before);
     expect(stacks.owns(mine)).toBe(true);
     expect(other.owns(theirs)).toBe(true);
+  });
+
+  test("something that is not a stack → FOREIGN_STACK", () => {
+    const { stacks } = setup();
+    stacks.allocate(PAGE_SIZE);
+    const before = emulatedState(stacks);
+    for (const value of [null, undefined, 42, {}]) {
+      const e = caught(() => stacks.release(value as unknown as Stack));
+      expect(e.code).toBe("FOREIGN_STACK");
+    }
+    expect(caught(() => stacks.release(null as unknown as Stack)).message).toContain(
+      "a null value, not a Stack",
+    );
+    expect(emulatedState(stacks)).toEqual(before);
   });
 
   test("a copy of a live stack → FOREIGN_STACK that says so", () => {

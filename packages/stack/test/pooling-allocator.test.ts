@@ -212,6 +212,15 @@ describe("PoolingAllocator errors leave state unchanged", () => {
     expect(pool.owns(b)).toBe(true);
   });
 
+  test("something that is not a stack → FOREIGN_STACK", () => {
+    const { pool, stacks } = setup();
+    const before = poolState(pool, stacks);
+    for (const value of [null, "stack", { low: 1n, high: 2n }]) {
+      expect(caught(() => pool.release(value as unknown as Stack)).code).toBe("FOREIGN_STACK");
+    }
+    expect(poolState(pool, stacks)).toEqual(before);
+  });
+
   test("an inner allocator's stack released to the pool → FOREIGN_STACK", () => {
     const { pool, stacks } = setup();
     const direct = stacks.allocate(PAGE_SIZE);
