@@ -59,6 +59,12 @@ const PREFIX = "gtp_";
 /** The fuel of a thread of a fuel-counting program spawned without a budget: 2^64 - 1 instructions. */
 const UNLIMITED_FUEL = (1n << 64n) - 1n;
 
+/** Small yield values, shared: reading a BigUint64Array element allocates a BigInt. */
+const SMALL_VALUES: readonly bigint[] = Array.from({ length: 256 }, (_, i) => BigInt(i));
+
+/** Every budget trap is the same value, so the hot path allocates none. */
+const BUDGET: Trap = Object.freeze({ kind: "budget" });
+
 interface NativeProgram extends ProgramRecord {
   readonly handle: RegionHandle;
   readonly address: bigint;
@@ -226,17 +232,25 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
   }
 
   protected run(thread: NativeThread, value: bigint): Trap {
-    const { words } = thread;
+    const { words, small } = thread;
     const last = thread.lastTrap;
     if (last !== undefined) {
-      const offset = resumeValueOffset(thread.program.program, thread.lastInstruction);
-      if (offset !== undefined) words[offset >> 3] = BigInt.asUintN(64, value);
-      if (last.kind === "budget" && thread.budget !== undefined)
-        words[TCB.fuel >> 3] = thread.budget;
+      const offset = thread.program.resumeOffsets[thread.lastInstruction]!;
+      if (offset >= 0) words[offset >> 3] = BigInt.asUintN(64, value);
+      if (last === BUDGET && thread.budget !== undefined) words[TCB.fuel >> 3] = thread.budget;
     }
     this.#addon.resume(thread.id);
-    if (words[0] === BigInt(this.info.machineFaultKind)) return this.#machineFault(thread);
-    thread.lastInstruction = Number(words[TCB.trapInstruction >> 3]);
+    // The hot path reads the trap's kind and instruction as 32-bit halves: a
+    // BigUint64Array read allocates a BigInt, and a round trip is a few dozen ns.
+    const kind = small[TCB.trapKind >> 2]!;
+    thread.lastInstruction = small[TCB.trapInstruction >> 2]!;
+    if (kind === TRAP_KIND.yield) {
+      const low = small[TCB.trapA >> 2]! >>> 0;
+      const small64 = small[(TCB.trapA >> 2) + 1] === 0 && low < SMALL_VALUES.length;
+      return { kind: "yield", value: small64 ? SMALL_VALUES[low]! : words[TCB.trapA >> 3]! };
+    }
+    if (kind === TRAP_KIND.budget) return BUDGET;
+    if (kind === this.info.machineFaultKind) return this.#machineFault(thread);
     try {
       return decodeTrap(thread.program.program, (offset) => words[offset >> 3]!);
     } catch (cause) {
