@@ -86,13 +86,11 @@ import {
   OUTCOME_THREW,
   PARK,
   READY,
-  RESUME_MASK,
   RESUME_MODES,
   RESUME_RETURN,
   RESUME_THROW,
   RESUME_VALUE,
   STEP_BLOCK,
-  STEP_RETURN,
   STEP_THROW,
   STEP_YIELD,
   type StepResult,
@@ -193,22 +191,25 @@ export class GeneratorDriver implements ThreadDriver {
 
   step(t: Thread): StepResult {
     const g = t._body as Generator<unknown, unknown, unknown>;
-    const special = t._flags & RESUME_MASK;
-    if (special >= NOT_RUNNABLE) this.runtime._badPick(t);
+    // Literals, not the imported constants: bundlers turn module constants into
+    // `var`s, which V8 reloads and checks on every switch. test/constants.test.ts
+    // checks these against RESUME_MASK (15), NOT_RUNNABLE (8) and the STEP_* codes.
+    const special = t._flags & 15; // RESUME_MASK
+    if (special >= 8) this.runtime._badPick(t); // NOT_RUNNABLE
     let r: IteratorResult<unknown, unknown>;
     try {
       r = special === 0 ? g.next() : this.resumeSpecial(t, g);
     } catch (e) {
       t._value = e;
-      return STEP_THROW;
+      return 3; // STEP_THROW
     }
     if (r.done === true) {
       t._value = r.value;
-      return STEP_RETURN;
+      return 2; // STEP_RETURN
     }
     const y = r.value;
-    if (y === undefined) return STEP_YIELD;
-    if (y === PARK) return STEP_BLOCK;
+    if (y === undefined) return 0; // STEP_YIELD
+    if (y === PARK) return 1; // STEP_BLOCK
     return this.oddYield(t, y);
   }
 
@@ -547,7 +548,8 @@ export class Runtime {
       current = t;
       n++;
       const r = t._driver.step(t);
-      if (r === STEP_YIELD) s.onYield(t);
+      if (r === 0)
+        s.onYield(t); // STEP_YIELD
       else this.afterStep(t, r);
     }
     this.totalSwitches += n;
@@ -566,7 +568,8 @@ export class Runtime {
         current = t;
         n++;
         const r = t._driver.step(t);
-        if (r === STEP_YIELD) s.onYield(t);
+        if (r === 0)
+          s.onYield(t); // STEP_YIELD
         else this.afterStep(t, r);
         // The clock is read after a switch, so every slice makes progress.
         if (--countdown === 0) {

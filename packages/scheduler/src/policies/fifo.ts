@@ -9,10 +9,11 @@
  */
 import type { Scheduler } from "../scheduler.js";
 import type { Thread } from "../thread.js";
+import { packedArray } from "./packed.js";
 
 export class FIFO implements Scheduler {
   readonly name = "fifo";
-  private items: (Thread | undefined)[] = new Array<Thread | undefined>(64).fill(undefined);
+  private items: (Thread | undefined)[] = packedArray(64);
   private head = 0;
   private size = 0;
   private mask = 63;
@@ -51,7 +52,7 @@ export class FIFO implements Scheduler {
 
   private grow(): void {
     const n = this.items.length;
-    const next = new Array<Thread | undefined>(n * 2).fill(undefined);
+    const next = packedArray(n * 2);
     for (let i = 0; i < n; i++) next[i] = this.items[(this.head + i) & this.mask];
     this.items = next;
     this.head = 0;

@@ -17,6 +17,7 @@
  */
 import type { Scheduler } from "../scheduler.js";
 import type { Thread } from "../thread.js";
+import { packedArray } from "./packed.js";
 
 /** Count trailing zeros of a non-zero int32. `(0 - x) | 0` keeps the negation in int32 for bit 31. */
 function ctz(x: number): number {
@@ -26,7 +27,7 @@ function ctz(x: number): number {
 export class RoundRobin implements Scheduler {
   readonly name = "round-robin";
   // the ring of yielded threads
-  private items: (Thread | undefined)[] = new Array<Thread | undefined>(64).fill(undefined);
+  private items: (Thread | undefined)[] = packedArray(64);
   private head = 0;
   private size = 0;
   private mask = 63;
@@ -135,7 +136,7 @@ export class RoundRobin implements Scheduler {
 
   private growRing(): void {
     const n = this.items.length;
-    const next = new Array<Thread | undefined>(n * 2).fill(undefined);
+    const next = packedArray(n * 2);
     for (let i = 0; i < n; i++) next[i] = this.items[(this.head + i) & this.mask];
     this.items = next;
     this.head = 0;
