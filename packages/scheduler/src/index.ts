@@ -22,6 +22,14 @@ export { join } from "./helpers/join.js";
 export { Mutex, type MutexOptions } from "./helpers/mutex.js";
 export { sleep } from "./helpers/sleep.js";
 export { wait } from "./helpers/wait.js";
+export {
+  type HostCall,
+  type HostCallResult,
+  MachineDriver,
+  MachineFaultError,
+  type MachineSpawnOptions,
+  spawnMachine,
+} from "./machine-threads.js";
 export { FIFO } from "./policies/fifo.js";
 export { PCT, type PCTOptions } from "./policies/pct.js";
 export { Priority, type PriorityOptions } from "./policies/priority.js";

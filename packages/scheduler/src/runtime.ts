@@ -63,6 +63,8 @@
  * resulting string replays the run switch for switch under Replay, whatever
  * policy made it. explore() (explore.ts) runs a test body under many schedules.
  */
+
+import type { Program } from "@greenthreads/isa";
 import {
   type BlockedThread,
   DeadlockError,
@@ -71,6 +73,11 @@ import {
   ThreadCancelledError,
   type ThreadFailure,
 } from "./errors.js";
+import {
+  type MachineFaultError,
+  type MachineSpawnOptions,
+  spawnMachine,
+} from "./machine-threads.js";
 import { RoundRobin } from "./policies/round-robin.js";
 import { Recorder } from "./schedule-recording.js";
 import { missingSchedulerMethods, type Scheduler, type SpawnOptions } from "./scheduler.js";
@@ -378,6 +385,29 @@ export class Runtime {
     const t = new Thread<T>(this.nextId++, name, this._gen, undefined);
     t._body = body.call(undefined, t);
     return this.adopt(t, options);
+  }
+
+  /**
+   * Spawn a machine thread: a thread program of `@greenthreads/isa` (a
+   * `Program`, or its source text) running on its own stack on a backend of
+   * `@greenthreads/switch`, scheduled by this runtime's policy like any other
+   * thread. Its value is the program's exit code; a fault makes it throw a
+   * {@link MachineFaultError}. With a `budget` it is preempted after that many
+   * instructions. See machine-threads.ts.
+   *
+   * @example
+   * ```ts
+   * import { Runtime } from "@greenthreads/scheduler";
+   * const rt = new Runtime();
+   * const t = rt.spawnMachine("hostcall hello()\nexit 0", {
+   *   hostcalls: { hello: () => console.log("hello from a machine thread") },
+   * });
+   * rt.run();
+   * console.log(t.result); // 0n
+   * ```
+   */
+  spawnMachine(program: Program | string, options?: MachineSpawnOptions): Thread<bigint> {
+    return spawnMachine(this, program, options);
   }
 
   /**
