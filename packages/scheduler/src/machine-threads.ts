@@ -325,14 +325,21 @@ const loaded = new WeakMap<
 /** A program loaded once per backend (with or without fuel) and shared by its threads. */
 function load(backend: Backend, program: Program, fuel: boolean): LoadedProgram {
   let perBackend = loaded.get(backend);
-  if (!perBackend) loaded.set(backend, (perBackend = new WeakMap()));
-  let entry = perBackend.get(program) as
-    | { fuel?: LoadedProgram; plain?: LoadedProgram }
-    | undefined;
-  if (!entry)
-    perBackend.set(program, (entry = {}) as { fuel: LoadedProgram; plain: LoadedProgram });
+  if (!perBackend) {
+    perBackend = new WeakMap();
+    loaded.set(backend, perBackend);
+  }
+  let entry = perBackend.get(program);
+  if (!entry) {
+    entry = {};
+    perBackend.set(program, entry);
+  }
   const key = fuel ? "fuel" : "plain";
-  return (entry[key] ??= backend.load(program, { fuel }));
+  const found = entry[key];
+  if (found) return found;
+  const made = backend.load(program, { fuel });
+  entry[key] = made;
+  return made;
 }
 
 /**
@@ -396,14 +403,20 @@ export function spawnMachine(
   let backend = options.backend;
   if (backend === undefined) {
     backend = defaultBackends.get(rt);
-    if (!backend) defaultBackends.set(rt, (backend = loadBackend()));
+    if (!backend) {
+      backend = loadBackend();
+      defaultBackends.set(rt, backend);
+    }
   }
   const machine = backend.spawn(load(backend, parsed, budget !== undefined), {
     ...(options.stackSize === undefined ? {} : { stackSize: options.stackSize }),
     ...(budget === undefined ? {} : { budget }),
   });
   let driver = drivers.get(rt);
-  if (!driver) drivers.set(rt, (driver = new MachineDriver(rt)));
+  if (!driver) {
+    driver = new MachineDriver(rt);
+    drivers.set(rt, driver);
+  }
   const body: MachineBody = {
     backend,
     machine,
