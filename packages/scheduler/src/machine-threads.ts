@@ -319,7 +319,7 @@ const defaultBackends = new WeakMap<Runtime, Backend>();
 const drivers = new WeakMap<Runtime, MachineDriver>();
 const loaded = new WeakMap<
   Backend,
-  WeakMap<Program, { fuel: LoadedProgram; plain: LoadedProgram }>
+  WeakMap<Program, { fuel?: LoadedProgram; plain?: LoadedProgram }>
 >();
 
 /** A program loaded once per backend (with or without fuel) and shared by its threads. */
