@@ -42,7 +42,11 @@ const OPERATIONS = {
 } as const;
 
 /** File name of a generated assembler file. */
-export function asmFileName(operation: keyof typeof OPERATIONS, abi: Abi, format: "elf" | "pe"): string {
+export function asmFileName(
+  operation: keyof typeof OPERATIONS,
+  abi: Abi,
+  format: "elf" | "pe",
+): string {
   return `${operation}_${abi.name.replaceAll("-", "_")}_${format}_gas.S`;
 }
 
