@@ -51,6 +51,8 @@ export abstract class BackendBase<P extends ProgramRecord, T extends ThreadRecor
   protected abstract create(program: P, stack: Stack, budget: bigint | undefined): T;
   protected abstract run(thread: T, value: bigint): Trap;
   protected abstract destroy(thread: T): void;
+  /** Reads the `sp` slot of the thread's saved context. */
+  protected abstract contextStackPointer(thread: T): bigint;
 
   load(program: Program, options: LoadOptions = {}): LoadedProgram {
     const where = `${this.kind} backend: load`;
@@ -166,6 +168,17 @@ export abstract class BackendBase<P extends ProgramRecord, T extends ThreadRecor
     record.state =
       trap.kind === "exit" ? "exited" : trap.kind === "fault" ? "faulted" : "suspended";
     return trap;
+  }
+
+  savedStackPointer(thread: MachineThread): bigint {
+    const record = this.#own(thread, "savedStackPointer");
+    if (record.state === "released") {
+      throw new SwitchError(
+        "THREAD_RELEASED",
+        `${this.kind} backend: savedStackPointer: the thread was released; its stack is gone`,
+      );
+    }
+    return this.contextStackPointer(record);
   }
 
   release(thread: MachineThread): void {

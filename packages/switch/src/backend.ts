@@ -186,4 +186,10 @@ export interface Backend {
   resume(thread: MachineThread, value?: bigint): Trap;
   /** Gives the thread's stack back and forgets it. Throws {@link SwitchError} `THREAD_RELEASED` the second time. */
   release(thread: MachineThread): void;
+  /**
+   * The stack pointer saved in a suspended thread's context: where its stack
+   * ends, for `dumpStack` of `@greenthreads/stack`. Throws
+   * {@link SwitchError} `THREAD_RELEASED` or `FOREIGN_THREAD`.
+   */
+  savedStackPointer(thread: MachineThread): bigint;
 }

@@ -152,6 +152,11 @@ export class EmulatedBackend extends BackendBase<EmulatedProgram, EmulatedThread
     }
   }
 
+  protected contextStackPointer(thread: EmulatedThread): bigint {
+    const slot = this.abi.context.slot("sp");
+    return this.host.memory.read64(thread.interpreted.context + BigInt(slot.offset));
+  }
+
   protected destroy(thread: EmulatedThread): void {
     this.host.releaseThread(thread.interpreted);
   }

@@ -278,6 +278,11 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
     };
   }
 
+  protected contextStackPointer(thread: NativeThread): bigint {
+    const offset = CONTEXT_OFFSET + this.abi.context.slot("sp").offset;
+    return new DataView(thread.blockBuffer).getBigUint64(offset, true);
+  }
+
   protected destroy(thread: NativeThread): void {
     this.#addon.threadRelease(thread.id);
     thread.blockMemory.markReleased();
