@@ -23,8 +23,16 @@
  *   rcx for the two selections that need it (a shift by a register, which
  *   must go through cl, and a wide immediate whose other operand is r11), so
  *   a routine may keep an argument in rcx as long as it does neither.
+ * - `load` reads 8 bytes unless it names a narrower `width` (4 or 2); a
+ *   narrow load zero-extends the value to 64 bits on every instruction set.
+ *   It exists so that a routine can read back exactly what a narrow store
+ *   (such as `storectl` on x86-64) wrote: a wider load of a value still in
+ *   the store buffer cannot be forwarded from it and waits for the store to
+ *   reach the cache.
  * - `loadf`/`storef` of width 16 exist on x86-64 (xmm) and AArch64 (q); RISC-V
  *   float registers are 8 bytes.
+ * - `loadctl`/`storectl` use the first {@link CONTROL_STORE_WIDTH} bytes of
+ *   an 8-byte slot; the rest of the slot is neither read nor written.
  * - `trap` stops an interpreter with the stop reason `illegal`.
  *
  * @module
@@ -76,6 +84,40 @@ export type Cond = "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "ltu" | "leu" | "gt
 export type ControlRegister = "mxcsr" | "x87cw" | "fpcr" | "fcsr";
 
 /**
+ * How many bytes `storectl` writes (and `loadctl` reads) at the start of a
+ * control register's 8-byte slot: what each instruction set's selection
+ * moves. x86-64 stores the registers themselves (`stmxcsr` 4 bytes,
+ * `fnstcw` 2); AArch64 and RISC-V move FPCR and fcsr through an integer
+ * register and store all 8 bytes of it, zero-extended.
+ *
+ * A routine that reads a saved control value back loads exactly this width,
+ * so that the load takes its value from the store that is still in flight.
+ *
+ * @example
+ * ```ts
+ * import { CONTROL_STORE_WIDTH } from "@greenthreads/isa";
+ * console.log(CONTROL_STORE_WIDTH.mxcsr, CONTROL_STORE_WIDTH.fcsr); // 4 8
+ * ```
+ */
+export const CONTROL_STORE_WIDTH: Readonly<Record<ControlRegister, LoadWidth>> = {
+  mxcsr: 4,
+  x87cw: 2,
+  fpcr: 8,
+  fcsr: 8,
+};
+
+/**
+ * The widths of an integer `load`, in bytes: 8, or 4 and 2 zero-extended.
+ *
+ * @example
+ * ```ts
+ * import type { LoadWidth } from "@greenthreads/isa";
+ * const w: LoadWidth = 4;
+ * ```
+ */
+export type LoadWidth = 8 | 4 | 2;
+
+/**
  * One portable operation. See the module comment for the conventions.
  *
  * | op | meaning |
@@ -86,9 +128,10 @@ export type ControlRegister = "mxcsr" | "x87cw" | "fpcr" | "fcsr";
  * | `la` | `dst =` address of `label` (PC-relative) |
  * | `alu` | `dst = a <kind> b` |
  * | `alui` | `dst = a <kind> imm`; `add`/`sub` may name the stack pointer as `dst` and `a` |
- * | `load`/`store` | 64-bit memory access at `base + offset`; `base` may be the stack pointer |
+ * | `load` | `dst =` the `width` bytes (8, 4 or 2; default 8) at `base + offset`, zero-extended; `base`, and `dst` of an 8-byte load, may be the stack pointer |
+ * | `store` | the 8 bytes at `base + offset` `= src`; `base` and `src` may be the stack pointer |
  * | `loadf`/`storef` | a float/vector register, `width` 8 or 16 bytes |
- * | `loadctl`/`storectl` | floating-point control state to or from 8 bytes of memory |
+ * | `loadctl`/`storectl` | floating-point control state to or from an 8-byte slot (of which {@link CONTROL_STORE_WIDTH} bytes are used) |
  * | `loadtls`/`storetls` | 64-bit word at `gs:offset` (x86-64 Windows thread information block) |
  * | `pop` | `dst = [sp]; sp += 8` (x86-64 only: takes the return address a `call` pushed) |
  * | `br` | if `a <cond> b` then go to `target`; `b` is a register or an integer |
@@ -116,7 +159,7 @@ export type LirOp =
   | { op: "la"; dst: Reg; label: string }
   | { op: "alu"; kind: AluKind; dst: Reg; a: Reg; b: Reg }
   | { op: "alui"; kind: AluKind; dst: Reg; a: Reg; imm: bigint }
-  | { op: "load"; dst: Reg; base: Reg; offset: number }
+  | { op: "load"; dst: Reg; base: Reg; offset: number; width?: LoadWidth }
   | { op: "store"; src: Reg; base: Reg; offset: number }
   | { op: "loadf"; dst: Reg; base: Reg; offset: number; width: 8 | 16 }
   | { op: "storef"; src: Reg; base: Reg; offset: number; width: 8 | 16 }

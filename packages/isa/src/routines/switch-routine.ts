@@ -11,7 +11,7 @@
  *   save into *from                  load from *to
  *   ─────────────────────────        ─────────────────────────
  *   pc  ← return address             thread-information words
- *   sp  ← sp as the caller had it    float control state, if it differs
+ *   sp  ← sp as the caller had it    float control state (some only if it differs)
  *   callee-saved integer registers   callee-saved float registers
  *   callee-saved float registers     callee-saved integer registers
  *   float control state              sp
@@ -25,13 +25,50 @@
  * link register the same holds for `ret`'s return-prediction hint, so every
  * ABI ends the switch with a plain indirect jump.
  *
+ * Float control state is written in one of two ways, chosen per control
+ * register by {@link CONTROL_WRITE_WHEN_CHANGED}: unconditionally, or only
+ * when the saved value of the current thread differs from the next thread's.
+ * The comparison reads back the value `storectl` has just stored, with the
+ * width it stored ({@link CONTROL_STORE_WIDTH}), so that the load can take
+ * its value from the store still in flight.
+ *
  * @module
  */
 import type { Abi } from "../abi/abi.js";
 import type { Arch } from "../arch/arch.js";
-import type { LirOp } from "../machine/lir.js";
+import { CONTROL_STORE_WIDTH, type ControlRegister, type LirOp } from "../machine/lir.js";
 import { scratchRegisters } from "./scratch-registers.js";
 import { routineSymbol } from "./symbols.js";
+
+/**
+ * For each float control register, whether the switch compares the saved
+ * value of the current thread with the next thread's and writes the register
+ * only when they differ (`true`), or writes it on every switch (`false`).
+ *
+ * The choice weighs what a write costs against what reading the saved value
+ * back costs, as measured by the switch package's harness benchmark:
+ * - `x87cw`: `fldcw` costs about 1.2 ns per switch, while `fnstcw`'s 2-byte
+ *   store forwards to a 2-byte load: comparing is close to free.
+ * - `mxcsr`: `stmxcsr`'s store does not forward to any load (measured on an
+ *   AMD Zen 5: reading the value back stalls retirement until the store
+ *   reaches the cache, about 2.5 ns per switch), while `ldmxcsr` costs next
+ *   to nothing there: it is written every time.
+ * - `fpcr` and `fcsr`: saved through an integer register with an 8-byte
+ *   store, which forwards; `msr fpcr` serialises the pipeline, and the
+ *   compare keeps `fcsr` symmetric with it.
+ *
+ * @example
+ * ```ts
+ * import { CONTROL_WRITE_WHEN_CHANGED } from "@greenthreads/isa";
+ * console.log(CONTROL_WRITE_WHEN_CHANGED.x87cw, CONTROL_WRITE_WHEN_CHANGED.mxcsr); // true false
+ * ```
+ */
+export const CONTROL_WRITE_WHEN_CHANGED: Readonly<Record<ControlRegister, boolean>> = {
+  mxcsr: false,
+  x87cw: true,
+  fpcr: true,
+  fcsr: true,
+};
 
 /**
  * The switch routine for `abi`, as LIR, under the global label
@@ -55,8 +92,7 @@ export function switchRoutine(abi: Abi, arch: Arch): LirOp[] {
   const returnAddress = abi.returnAddress.kind === "stack" ? pcScratch : abi.returnAddress.reg;
   if (abi.returnAddress.kind === "stack") ops.push({ op: "pop", dst: pcScratch });
   ops.push({ op: "store", src: returnAddress, base: from, offset: ctx.slot("pc").offset });
-  ops.push({ op: "mov", dst: spScratch, src: sp });
-  ops.push({ op: "store", src: spScratch, base: from, offset: ctx.slot("sp").offset });
+  ops.push({ op: "store", src: sp, base: from, offset: ctx.slot("sp").offset });
   for (const reg of abi.calleeSavedInteger) {
     ops.push({ op: "store", src: reg, base: from, offset: ctx.slot(reg).offset });
   }
@@ -77,14 +113,19 @@ export function switchRoutine(abi: Abi, arch: Arch): LirOp[] {
     ops.push({ op: "storetls", src: spScratch, offset: info.offset });
   }
   for (const control of abi.floatControl) {
-    // Writing a float control register stalls the pipeline (ldmxcsr, fldcw and
-    // msr fpcr serialise), and the two threads almost always agree on it, so it
-    // is written only when the value differs from what was just saved.
     const offset = ctx.slot(control).offset;
+    if (!CONTROL_WRITE_WHEN_CHANGED[control]) {
+      ops.push({ op: "loadctl", control, base: to, offset });
+      continue;
+    }
+    // The two threads almost always agree, so the write is skipped when they
+    // do. Both values are read with the width that storectl wrote: a wider
+    // load of the value just stored could not be forwarded from the store.
+    const width = CONTROL_STORE_WIDTH[control];
     const same = `.L${routineSymbol("switch", abi.name)}_${control}_kept`;
     ops.push(
-      { op: "load", dst: pcScratch, base: to, offset },
-      { op: "load", dst: spScratch, base: from, offset },
+      { op: "load", dst: pcScratch, base: to, offset, width },
+      { op: "load", dst: spScratch, base: from, offset, width },
       { op: "br", cond: "eq", a: pcScratch, b: spScratch, target: same },
       { op: "loadctl", control, base: to, offset },
       { op: "label", name: same },
@@ -96,8 +137,7 @@ export function switchRoutine(abi: Abi, arch: Arch): LirOp[] {
   for (const reg of abi.calleeSavedInteger) {
     ops.push({ op: "load", dst: reg, base: to, offset: ctx.slot(reg).offset });
   }
-  ops.push({ op: "load", dst: spScratch, base: to, offset: ctx.slot("sp").offset });
-  ops.push({ op: "mov", dst: sp, src: spScratch });
+  ops.push({ op: "load", dst: sp, base: to, offset: ctx.slot("sp").offset });
   ops.push({ op: "load", dst: pcScratch, base: to, offset: ctx.slot("pc").offset });
   ops.push({ op: "mov", dst: abi.returnRegisters[0]!, src: value });
   ops.push({ op: "jr", reg: pcScratch });

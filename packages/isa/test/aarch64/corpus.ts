@@ -100,7 +100,21 @@ for (const op of ["ldr", "str"] as const) {
   add({ op, rt: "d8", rn: "x2", offset: 64 });
   add({ op, rt: "q0", rn: "x1", offset: 16 });
   add({ op, rt: "q31", rn: "sp", offset: 65520 });
+  add({ op, rt: "w0", rn: "x1", offset: 0 });
+  add({ op, rt: "w30", rn: "sp", offset: 4 });
+  add({ op, rt: "w17", rn: "x0", offset: 16380 });
 }
+add({ op: "ldr", rt: "wzr", rn: "x3", offset: 8 });
+add({ op: "str", rt: "wzr", rn: "sp", offset: 12 });
+add({ op: "ldrh", rt: "w0", rn: "x1", offset: 0 });
+add({ op: "ldrh", rt: "w30", rn: "sp", offset: 2 });
+add({ op: "ldrh", rt: "w17", rn: "x0", offset: 72 });
+add({ op: "ldrh", rt: "w9", rn: "x29", offset: 8190 });
+add({ op: "ldrh", rt: "wzr", rn: "x2", offset: 6 });
+add({ op: "ldurh", rt: "w0", rn: "x1", offset: -256 });
+add({ op: "ldurh", rt: "w30", rn: "sp", offset: 255 });
+add({ op: "ldurh", rt: "w5", rn: "x6", offset: 1 });
+add({ op: "ldurh", rt: "w17", rn: "x30", offset: -2 });
 add({ op: "str", rt: "xzr", rn: "sp", offset: 16 });
 for (const op of ["ldur", "stur"] as const) {
   add({ op, rt: "x0", rn: "x1", offset: -256 });
@@ -110,6 +124,9 @@ for (const op of ["ldur", "stur"] as const) {
   add({ op, rt: "d9", rn: "x9", offset: 1 });
   add({ op, rt: "q7", rn: "x30", offset: 255 });
   add({ op, rt: "q0", rn: "sp", offset: -16 });
+  add({ op, rt: "w0", rn: "x1", offset: -256 });
+  add({ op, rt: "w30", rn: "sp", offset: 255 });
+  add({ op, rt: "w17", rn: "x16", offset: -3 });
 }
 
 const at = DEFAULT_AT;

@@ -65,6 +65,8 @@ describe("aarch64 golden encodings (GNU as)", () => {
       "str",
       "ldur",
       "stur",
+      "ldrh",
+      "ldurh",
       "b",
       "bl",
       "bcond",

@@ -230,6 +230,50 @@ describe("aarch64 interpreter: loads and stores", () => {
     expect(cpu.memory.read64(STACK_TOP - 16n)).toBe(0x1122_3344_5566_7788n);
   });
 
+  test("w registers and ldrh: narrow loads clear the upper bits, str w writes 4 bytes", () => {
+    const ones = MASK;
+    const { cpu, stop } = exec(
+      [
+        { op: "ldr", rt: "w0", rn: "x9", offset: 4 },
+        { op: "ldur", rt: "w1", rn: "x9", offset: -4 },
+        { op: "ldrh", rt: "w2", rn: "x9", offset: 6 },
+        { op: "ldurh", rt: "w3", rn: "x9", offset: -3 },
+        { op: "str", rt: "w4", rn: "x9", offset: 16 },
+        { op: "stur", rt: "w4", rn: "x9", offset: 25 },
+        { op: "ldr", rt: "wzr", rn: "x9", offset: 0 },
+        { op: "ldrh", rt: "w30", rn: "sp", offset: 0 },
+      ],
+      {
+        x0: ones,
+        x1: ones,
+        x2: ones,
+        x3: ones,
+        x4: 0xdead_beef_0bad_f00dn,
+        x30: ones,
+        x9: DATA + 0x100n,
+      },
+      {
+        setup: (c) => {
+          c.memory.write64(DATA + 0x100n, 0x1122_3344_5566_7788n);
+          c.memory.write64(DATA + 0xf8n, 0x99aa_bbcc_ddee_ff00n);
+          c.memory.write64(DATA + 0x110n, MASK);
+          c.memory.write64(DATA + 0x118n, MASK);
+          c.memory.write16(STACK_TOP - 16n, 0xabcd);
+          c.set("sp", STACK_TOP - 16n);
+        },
+      },
+    );
+    expect(stop.kind).toBe("stopped");
+    expect(cpu.get("x0")).toBe(0x1122_3344n);
+    expect(cpu.get("x1")).toBe(0x99aa_bbccn);
+    expect(cpu.get("x2")).toBe(0x1122n);
+    expect(cpu.get("x3")).toBe(0xaabbn);
+    expect(cpu.memory.read64(DATA + 0x110n)).toBe(0xffff_ffff_0bad_f00dn);
+    expect(cpu.memory.read64(DATA + 0x118n)).toBe(0xffff_ff0b_adf0_0dffn);
+    expect(cpu.get("xzr")).toBe(0n);
+    expect(cpu.get("x30")).toBe(0xabcdn);
+  });
+
   test("d registers hold 64 bits; loading d clears the upper half of q", () => {
     const cpu = run(
       [

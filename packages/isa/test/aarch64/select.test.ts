@@ -219,6 +219,63 @@ describe("aarch64 select: memory", () => {
     },
   );
 
+  test.each([0, 4, 6, 72, -2, -6, 255, 16380, 16382, 40000, -40000])(
+    "narrow loads at offset %i zero-extend 4 and 2 bytes, from a register and from sp",
+    (offset) => {
+      // A 16-byte aligned base (sp must be) that puts base + offset inside the data region.
+      const base = (DATA + 0x2000n - BigInt(offset)) & ~15n;
+      const address = base + BigInt(offset);
+      const r = exec(
+        a64Select([
+          { op: "load", dst: "x1", base: "x9", offset, width: 4 },
+          { op: "load", dst: "x2", base: "x9", offset, width: 2 },
+          { op: "mov", dst: "sp", src: "x9" },
+          { op: "load", dst: "x3", base: "sp", offset, width: 4 },
+          { op: "load", dst: "x4", base: "sp", offset, width: 2 },
+          { op: "load", dst: "x5", base: "sp", offset },
+        ]),
+        { x1: MASK, x2: MASK, x3: MASK, x4: MASK, x9: base },
+        { setup: (cpu) => cpu.memory.write64(address, 0xf8f7_f6f5_f4f3_f2f1n) },
+      );
+      expect(r.stop.kind).toBe("stopped");
+      expect(r.cpu.get("x1")).toBe(0xf4f3_f2f1n);
+      expect(r.cpu.get("x2")).toBe(0xf2f1n);
+      expect(r.cpu.get("x3")).toBe(0xf4f3_f2f1n);
+      expect(r.cpu.get("x4")).toBe(0xf2f1n);
+      expect(r.cpu.get("x5")).toBe(0xf8f7_f6f5_f4f3_f2f1n);
+    },
+  );
+
+  test("narrow loads select ldr w / ldur w and ldrh / ldurh by offset", () => {
+    const ops = (offset: number, width: 4 | 2) =>
+      a64Select([{ op: "load", dst: "x7", base: "x1", offset, width }]);
+    expect(ops(8, 4)).toEqual([{ op: "ldr", rt: "w7", rn: "x1", offset: 8 }]);
+    expect(ops(6, 4)).toEqual([{ op: "ldur", rt: "w7", rn: "x1", offset: 6 }]);
+    expect(ops(72, 2)).toEqual([{ op: "ldrh", rt: "w7", rn: "x1", offset: 72 }]);
+    expect(ops(-2, 2)).toEqual([{ op: "ldurh", rt: "w7", rn: "x1", offset: -2 }]);
+  });
+
+  test("the stack pointer may be the value of a store and the destination of a load", () => {
+    const r = exec(
+      a64Select([
+        { op: "store", src: "sp", base: "x9", offset: 8 },
+        { op: "store", src: "sp", base: "sp", offset: 40000 },
+        { op: "load", dst: "sp", base: "x9", offset: 16 },
+      ]),
+      { x9: DATA + 0x100n },
+      {
+        setup: (cpu) => {
+          cpu.set("sp", DATA + 0x200n - 40000n);
+          cpu.memory.write64(DATA + 0x110n, DATA + 0x3000n);
+        },
+      },
+    );
+    expect(r.stop.kind).toBe("stopped");
+    expect(r.cpu.memory.read64(DATA + 0x108n)).toBe(DATA + 0x200n - 40000n);
+    expect(r.cpu.memory.read64(DATA + 0x200n)).toBe(DATA + 0x200n - 40000n);
+    expect(r.cpu.get("sp")).toBe(DATA + 0x3000n);
+  });
+
   test("loadf/storef width 8 and 16, both offset forms and a computed address", () => {
     const cpu = runLir(
       [
@@ -325,6 +382,14 @@ describe("aarch64 select: control flow", () => {
   test("trap stops the machine with illegal", () => {
     const r = exec(a64Select([{ op: "trap" }]));
     expect(r.stop).toMatchObject({ kind: "illegal", reason: expect.stringContaining("brk") });
+  });
+
+  test("a load width other than 8, 4 or 2 is OPERAND_OUT_OF_RANGE", () => {
+    for (const width of [1, 3, 16]) {
+      expect(() =>
+        a64Select([{ op: "load", dst: "x0", base: "x1", offset: 0, width } as LirOp]),
+      ).toThrow(expect.objectContaining({ code: "OPERAND_OUT_OF_RANGE" }));
+    }
   });
 
   test("operations that AArch64 lacks are UNSUPPORTED_INSTRUCTION", () => {

@@ -352,6 +352,42 @@ describe("riscv64 select: memory, control state, calls", () => {
     ]);
   });
 
+  test("narrow loads zero-extend (lwu, lhu) at near and far offsets; sp stored and loaded", () => {
+    const r = runLir(
+      [
+        { op: "load", dst: "a2", base: "a1", offset: 4, width: 4 },
+        { op: "load", dst: "a3", base: "a1", offset: 6, width: 2 },
+        { op: "load", dst: "a4", base: "a1", offset: 0x3004, width: 4 },
+        { op: "load", dst: "a5", base: "a1", offset: 0x3006, width: 2 },
+        { op: "store", src: "sp", base: "a1", offset: 16 },
+        { op: "load", dst: "sp", base: "a1", offset: 24 },
+      ],
+      { a1: DATA, a2: ALL, a3: ALL, a4: ALL, a5: ALL, sp: DATA + 0x1000n },
+      {
+        data: (m) => {
+          m.write64(DATA, 0xf8f7_f6f5_f4f3_f2f1n);
+          m.write64(DATA + 0x3000n, 0x8877_6655_4433_2211n);
+          m.write64(DATA + 24n, DATA + 0x2000n);
+        },
+      },
+    );
+    expect(r.items.map((i) => i.op)).toContain("lwu");
+    expect(r.items.map((i) => i.op)).toContain("lhu");
+    expect([r.cpu.get("a2"), r.cpu.get("a3"), r.cpu.get("a4"), r.cpu.get("a5")]).toEqual([
+      0xf8f7_f6f5n,
+      0xf8f7n,
+      0x8877_6655n,
+      0x8877n,
+    ]);
+    expect(r.cpu.memory.read64(DATA + 16n)).toBe(DATA + 0x1000n);
+    expect(r.cpu.get("sp")).toBe(DATA + 0x2000n);
+    expect(() =>
+      riscv64.select([
+        { op: "load", dst: "a0", base: "a1", offset: 0, width: 1 } as unknown as LirOp,
+      ]),
+    ).toThrow(expect.objectContaining({ code: "OPERAND_OUT_OF_RANGE" }));
+  });
+
   test("far offsets with scratch registers as base or source", () => {
     const r = runLir(
       [

@@ -44,6 +44,16 @@ for (const base of BASES) {
     entries.push({ op: "store", src: "r15", base, disp });
   }
 }
+for (const base of BASES) {
+  for (const disp of DISPS) {
+    entries.push({ op: "load32", dst: "r15", base, disp });
+    entries.push({ op: "load16", dst: "rax", base, disp });
+  }
+}
+for (const dst of ["rax", "rcx", "rsp", "rdi", "r8", "r11", "r13"]) {
+  entries.push({ op: "load32", dst, base: "rsi", disp: 64 });
+  entries.push({ op: "load16", dst, base: "r9", disp: -16 });
+}
 entries.push({ op: "load", dst: "r12", base: "rbx", disp: 16 });
 entries.push({ op: "store", src: "rsp", base: "r9", disp: -16 });
 for (const dst of ["rax", "r15", "rsp"]) {

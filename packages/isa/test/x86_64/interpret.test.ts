@@ -102,6 +102,37 @@ describe("x86_64 interpreter: moves", () => {
     expect(m.memory.read64(STACK_TOP - 16n)).toBe(0x1122334455667788n);
   });
 
+  test("load32 and load16 read 4 and 2 bytes and clear the rest of the register", () => {
+    const m = machine([
+      { op: "load32", dst: "rax", base: "rbx", disp: 4 },
+      { op: "load16", dst: "r15", base: "rbx", disp: 6 },
+      { op: "load16", dst: "r8", base: "rsp", disp: 14 },
+      { op: "load32", dst: "rsp", base: "rbx", disp: 0 },
+    ]);
+    m.memory.write64(DATA, 0xfedc_ba98_7654_3210n);
+    m.memory.write64(DATA + 8n, 0x1111_2222_3333_4444n);
+    const ones = (1n << 64n) - 1n;
+    expect(m.run({ rbx: DATA, rsp: DATA, rax: ones, r15: ones, r8: ones }).kind).toBe("stopped");
+    expect(m.cpu.get("rax")).toBe(0xfedc_ba98n);
+    expect(m.cpu.get("r15")).toBe(0xfedcn);
+    expect(m.cpu.get("r8")).toBe(0x1111n);
+    expect(m.cpu.get("rsp")).toBe(0x7654_3210n);
+  });
+
+  test("a narrow load from the guard page faults and leaves its register as it was", () => {
+    for (const op of ["load32", "load16"] as const) {
+      const m = machine([{ op, dst: "r9", base: "rbx", disp: 4 }]);
+      const stop = m.run({ rbx: GUARD, r9: 0x77n });
+      expect(stop).toEqual({
+        kind: "fault",
+        pc: m.code.instructions[0]!.address,
+        address: GUARD + 4n,
+        access: "read",
+      });
+      expect(m.cpu.get("r9")).toBe(0x77n);
+    }
+  });
+
   test("lea gives the address of a label before and after it", () => {
     const m = machine([
       { op: "label", name: "here" },

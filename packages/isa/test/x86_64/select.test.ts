@@ -327,6 +327,44 @@ describe("x86_64 select: memory", () => {
     expect(m.cpu.get("r11")).toBe(0xabcn);
   });
 
+  test("narrow loads zero-extend 4 and 2 bytes, also at far offsets and into rcx/r11", () => {
+    const far = 1n << 32n;
+    const m = lir([
+      { op: "load", dst: "rax", base: "rbx", offset: 0, width: 4 },
+      { op: "load", dst: "rsi", base: "rbx", offset: 2, width: 2 },
+      { op: "load", dst: "rdi", base: "rbx", offset: 0, width: 8 },
+      // The far offsets go through r11: its own load comes last.
+      { op: "load", dst: "rcx", base: "rbx", offset: Number(far) + 6, width: 2 },
+      { op: "load", dst: "r11", base: "rbx", offset: Number(far) + 4, width: 4 },
+    ]);
+    m.memory.map(DATA + far, PAGE_SIZE, "rw");
+    m.memory.write64(DATA, 0x8899_aabb_ccdd_eeffn);
+    m.memory.write64(DATA + far, 0xf1f2_f3f4_f5f6_f7f8n);
+    const ones = (1n << 64n) - 1n;
+    expect(m.run({ rbx: DATA, rax: ones, rsi: ones, r11: ones, rcx: ones }).kind).toBe("stopped");
+    expect(m.cpu.get("rax")).toBe(0xccdd_eeffn);
+    expect(m.cpu.get("rsi")).toBe(0xccddn);
+    expect(m.cpu.get("rdi")).toBe(0x8899_aabb_ccdd_eeffn);
+    expect(m.cpu.get("r11")).toBe(0xf1f2_f3f4n);
+    expect(m.cpu.get("rcx")).toBe(0xf1f2n);
+    const ops = x86_64.select([
+      { op: "load", dst: "rax", base: "rbx", offset: 8, width: 4 },
+      { op: "load", dst: "rax", base: "rbx", offset: 8, width: 2 },
+    ]);
+    expect(ops.map((i) => i.op)).toEqual(["load32", "load16"]);
+  });
+
+  test("the stack pointer may be stored and loaded directly", () => {
+    const m = lir([
+      { op: "store", src: "rsp", base: "rdi", offset: 8 },
+      { op: "load", dst: "rsp", base: "rdi", offset: 16 },
+    ]);
+    m.memory.write64(DATA + 16n, STACK_TOP - 256n);
+    m.run({ rdi: DATA, rsp: STACK_TOP - 64n });
+    expect(m.memory.read64(DATA + 8n)).toBe(STACK_TOP - 64n);
+    expect(m.cpu.get("rsp")).toBe(STACK_TOP - 256n);
+  });
+
   test("loadf/storef move 8 bytes (movq) or 16 bytes (movdqu)", () => {
     const m = lir([
       { op: "loadf", dst: "xmm15", base: "rax", offset: 0, width: 16 },
@@ -391,6 +429,16 @@ describe("x86_64 select: rejected input", () => {
     }
     return "no error";
   };
+
+  test("a load width other than 8, 4 or 2 is out of range", () => {
+    for (const width of [1, 16, 3]) {
+      expect(
+        code(() =>
+          x86_64.select([{ op: "load", dst: "rax", base: "rbx", offset: 0, width } as LirOp]),
+        ),
+      ).toBe("OPERAND_OUT_OF_RANGE");
+    }
+  });
 
   test("control registers of other instruction sets are unsupported", () => {
     expect(

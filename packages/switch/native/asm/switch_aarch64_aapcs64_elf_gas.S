@@ -9,8 +9,8 @@
 .hidden gt_switch_aarch64_aapcs64
 gt_switch_aarch64_aapcs64:
   str x30, [x0]
-  mov x10, sp
-  str x10, [x0, #8]
+  mov x17, sp
+  str x17, [x0, #8]
   str x19, [x0, #16]
   str x20, [x0, #24]
   str x21, [x0, #32]
@@ -58,8 +58,8 @@ gt_switch_aarch64_aapcs64:
   ldr x27, [x1, #80]
   ldr x28, [x1, #88]
   ldr x29, [x1, #96]
-  ldr x10, [x1, #8]
-  mov sp, x10
+  ldr x17, [x1, #8]
+  mov sp, x17
   ldr x9, [x1]
   mov x0, x2
   br x9

@@ -10,8 +10,7 @@
 .hidden gt_switch_riscv64_lp64d
 gt_switch_riscv64_lp64d:
   sd ra, 0(a0)
-  addi t1, sp, 0
-  sd t1, 8(a0)
+  sd sp, 8(a0)
   sd s0, 16(a0)
   sd s1, 24(a0)
   sd s2, 32(a0)
@@ -69,8 +68,7 @@ gt_switch_riscv64_lp64d:
   ld s9, 88(a1)
   ld s10, 96(a1)
   ld s11, 104(a1)
-  ld t1, 8(a1)
-  addi sp, t1, 0
+  ld sp, 8(a1)
   ld t0, 0(a1)
   addi a0, a2, 0
   jalr zero, 0(t0)

@@ -9,8 +9,7 @@
 gt_switch_x86_64_sysv:
   pop r10
   mov qword ptr [rdi], r10
-  mov rax, rsp
-  mov qword ptr [rdi + 8], rax
+  mov qword ptr [rdi + 8], rsp
   mov qword ptr [rdi + 16], rbx
   mov qword ptr [rdi + 24], rbp
   mov qword ptr [rdi + 32], r12
@@ -19,14 +18,9 @@ gt_switch_x86_64_sysv:
   mov qword ptr [rdi + 56], r15
   stmxcsr dword ptr [rdi + 64]
   fnstcw word ptr [rdi + 72]
-  mov r10, qword ptr [rsi + 64]
-  mov rax, qword ptr [rdi + 64]
-  cmp r10, rax
-  {disp32} je .Lgt_switch_x86_64_sysv_mxcsr_kept
   ldmxcsr dword ptr [rsi + 64]
-.Lgt_switch_x86_64_sysv_mxcsr_kept:
-  mov r10, qword ptr [rsi + 72]
-  mov rax, qword ptr [rdi + 72]
+  movzx r10d, word ptr [rsi + 72]
+  movzx eax, word ptr [rdi + 72]
   cmp r10, rax
   {disp32} je .Lgt_switch_x86_64_sysv_x87cw_kept
   fldcw word ptr [rsi + 72]
@@ -37,8 +31,7 @@ gt_switch_x86_64_sysv:
   mov r13, qword ptr [rsi + 40]
   mov r14, qword ptr [rsi + 48]
   mov r15, qword ptr [rsi + 56]
-  mov rax, qword ptr [rsi + 8]
-  mov rsp, rax
+  mov rsp, qword ptr [rsi + 8]
   mov r10, qword ptr [rsi]
   mov rax, rdx
   jmp r10

@@ -8,8 +8,7 @@
 gt_switch_x86_64_win64:
   pop r10
   mov qword ptr [rcx], r10
-  mov rax, rsp
-  mov qword ptr [rcx + 8], rax
+  mov qword ptr [rcx + 8], rsp
   mov qword ptr [rcx + 16], rbx
   mov qword ptr [rcx + 24], rbp
   mov qword ptr [rcx + 32], rdi
@@ -42,14 +41,9 @@ gt_switch_x86_64_win64:
   mov qword ptr gs:[16], rax
   mov rax, qword ptr [rdx + 272]
   mov qword ptr gs:[5240], rax
-  mov r10, qword ptr [rdx + 240]
-  mov rax, qword ptr [rcx + 240]
-  cmp r10, rax
-  {disp32} je .Lgt_switch_x86_64_win64_mxcsr_kept
   ldmxcsr dword ptr [rdx + 240]
-.Lgt_switch_x86_64_win64_mxcsr_kept:
-  mov r10, qword ptr [rdx + 248]
-  mov rax, qword ptr [rcx + 248]
+  movzx r10d, word ptr [rdx + 248]
+  movzx eax, word ptr [rcx + 248]
   cmp r10, rax
   {disp32} je .Lgt_switch_x86_64_win64_x87cw_kept
   fldcw word ptr [rdx + 248]
@@ -72,8 +66,7 @@ gt_switch_x86_64_win64:
   mov r13, qword ptr [rdx + 56]
   mov r14, qword ptr [rdx + 64]
   mov r15, qword ptr [rdx + 72]
-  mov rax, qword ptr [rdx + 8]
-  mov rsp, rax
+  mov rsp, qword ptr [rdx + 8]
   mov r10, qword ptr [rdx]
   mov rax, r8
   jmp r10

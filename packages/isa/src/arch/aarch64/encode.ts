@@ -15,7 +15,13 @@
  */
 import { IsaError } from "../../errors.js";
 import { A64_CONDITIONS, type A64Instruction } from "./instructions.js";
-import { a64VRegister, a64XRegister, a64XspRegister } from "./registers.js";
+import {
+  a64RegisterKind,
+  a64VRegister,
+  a64WRegister,
+  a64XRegister,
+  a64XspRegister,
+} from "./registers.js";
 
 function describe(instr: A64Instruction): string {
   return JSON.stringify(instr);
@@ -68,9 +74,13 @@ const DATA2 = { lslv: 0x9ac02000, lsrv: 0x9ac02400, asrv: 0x9ac02800 };
  */
 const LOAD_STORE = {
   x: { scale: 8, ldr: 0xf9400000, str: 0xf9000000, ldur: 0xf8400000, stur: 0xf8000000 },
+  w: { scale: 4, ldr: 0xb9400000, str: 0xb9000000, ldur: 0xb8400000, stur: 0xb8000000 },
   d: { scale: 8, ldr: 0xfd400000, str: 0xfd000000, ldur: 0xfc400000, stur: 0xfc000000 },
   q: { scale: 16, ldr: 0x3dc00000, str: 0x3d800000, ldur: 0x3cc00000, stur: 0x3c800000 },
 };
+
+/** The 16-bit zero-extending loads (`ldrh`, `ldurh`): a `w` register only. */
+const LOAD_HALF = { scale: 2, ldrh: 0x79400000, ldurh: 0x78400000 };
 
 /** FPCR as an `mrs`/`msr` system register operand: op0=3 op1=3 CRn=4 CRm=4 op2=0. */
 const SYSREG_FPCR = 0x1b4400;
@@ -189,6 +199,8 @@ const ENCODERS: Record<A64Instruction["op"], Encoder> = {
   str: loadStore,
   ldur: loadStore,
   stur: loadStore,
+  ldrh: loadHalf,
+  ldurh: loadHalf,
   b(instr: A64Instruction & { op: "b" }, address, label) {
     return 0x14000000 | branchOffset(instr, address, label(instr.target), 26, "±128 MiB");
   },
@@ -294,32 +306,56 @@ function shiftImm(instr: A64Instruction & { op: "lsli" | "lsri" | "asri" }): num
 }
 
 function loadStore(instr: A64Instruction & { op: "ldr" | "str" | "ldur" | "stur" }): number {
-  const kind =
-    instr.rt.startsWith("d") || instr.rt.startsWith("q")
-      ? a64VRegister(instr.rt, `${instr.op} Rt`)
-      : undefined;
-  const rt = kind ? kind.n : xr(instr, instr.rt, "Rt");
-  const forms = LOAD_STORE[kind ? kind.kind : "x"];
-  const rn = xs(instr, instr.rn, "Rn");
-  if (instr.op === "ldur" || instr.op === "stur") {
-    const off = checkInt(instr, "offset", instr.offset, -256, 255);
-    return forms[instr.op] | ((off & 0x1ff) << 12) | (rn << 5) | rt;
+  const kind = a64RegisterKind(instr.rt);
+  let rt: number;
+  let forms: (typeof LOAD_STORE)[keyof typeof LOAD_STORE];
+  if (kind === "d" || kind === "q") {
+    rt = a64VRegister(instr.rt, `${instr.op} Rt`).n;
+    forms = LOAD_STORE[kind];
+  } else if (kind === "w") {
+    rt = a64WRegister(instr.rt, `${instr.op} Rt`);
+    forms = LOAD_STORE.w;
+  } else {
+    rt = xr(instr, instr.rt, "Rt");
+    forms = LOAD_STORE.x;
   }
-  const max = 4095 * forms.scale;
+  const unscaled = instr.op === "ldur" || instr.op === "stur";
+  return forms[instr.op] | offsetField(instr, unscaled, forms.scale, "ldur/stur") | rt;
+}
+
+function loadHalf(instr: A64Instruction & { op: "ldrh" | "ldurh" }): number {
+  const rt = a64WRegister(instr.rt, `${instr.op} Rt`);
+  const field = offsetField(instr, instr.op === "ldurh", LOAD_HALF.scale, "ldurh");
+  return LOAD_HALF[instr.op] | field | rt;
+}
+
+/** The offset and base fields of a load/store: unscaled signed 9 bits, or scaled unsigned 12 bits. */
+function offsetField(
+  instr: A64Instruction & { rn: string; offset: number },
+  unscaled: boolean,
+  scale: number,
+  unscaledForm: string,
+): number {
+  const rn = xs(instr, instr.rn, "Rn");
+  if (unscaled) {
+    const off = checkInt(instr, "offset", instr.offset, -256, 255);
+    return ((off & 0x1ff) << 12) | (rn << 5);
+  }
+  const max = 4095 * scale;
   if (
     !Number.isInteger(instr.offset) ||
     instr.offset < 0 ||
     instr.offset > max ||
-    instr.offset % forms.scale !== 0
+    instr.offset % scale !== 0
   ) {
     throw outOfRange(
       instr,
       "offset",
       instr.offset,
-      `it must be a multiple of ${forms.scale} from 0 to ${max}; use ldur/stur for -256..255`,
+      `it must be a multiple of ${scale} from 0 to ${max}; use ${unscaledForm} for -256..255`,
     );
   }
-  return forms[instr.op] | ((instr.offset / forms.scale) << 10) | (rn << 5) | rt;
+  return ((instr.offset / scale) << 10) | (rn << 5);
 }
 
 /**

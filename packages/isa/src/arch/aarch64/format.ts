@@ -90,6 +90,8 @@ export function a64FormatInstruction(instr: A64Instruction): string {
     case "str":
     case "ldur":
     case "stur":
+    case "ldrh":
+    case "ldurh":
       return `${instr.op} ${r(instr.rt)}, ${address(instr.rn, instr.offset)}`;
     case "b":
     case "bl":

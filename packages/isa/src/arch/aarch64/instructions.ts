@@ -12,6 +12,8 @@
  * mnemonic, with an `i` suffix where one mnemonic has an immediate and a
  * register form that the subset keeps apart (`addi` prints as `add x0, x1, #1`).
  * Immediates are plain numbers: every AArch64 immediate field is at most 26 bits.
+ * A load into a `w` register (`ldr w0`, `ldrh w0`) zero-extends into the
+ * whole `x` register.
  *
  * @module
  */
@@ -100,8 +102,10 @@ export type A64Shift = "lsl" | "lsr" | "asr" | "ror";
  * | `mul` | `mul x0, x1, x2` | `madd` alias |
  * | `lslv`/`lsrv`/`asrv` | `lslv x0, x1, x2` | amount modulo 64 |
  * | `lsli`/`lsri`/`asri` | `lsl x0, x1, #n` | `ubfm`/`sbfm` aliases |
- * | `ldr`/`str` | `ldr x0, [x1, #off]` | unsigned offset scaled by the size (x 8, d 8, q 16) |
+ * | `ldr`/`str` | `ldr x0, [x1, #off]` | unsigned offset scaled by the size (x 8, w 4, d 8, q 16) |
  * | `ldur`/`stur` | `ldur x0, [x1, #-8]` | unscaled offset -256..255 |
+ * | `ldrh` | `ldrh w0, [x1, #off]` | 16 bits zero-extended, unsigned offset scaled by 2 |
+ * | `ldurh` | `ldurh w0, [x1, #-2]` | 16 bits zero-extended, unscaled offset -256..255 |
  * | `b`/`bl` | `b label` | ±128 MiB |
  * | `bcond` | `b.eq label` | ±1 MiB |
  * | `br`/`blr`/`ret` | `br x0` | `ret` defaults to x30 |
@@ -170,7 +174,7 @@ export type A64Instruction =
       readonly amount: number;
     }
   | {
-      readonly op: "ldr" | "str" | "ldur" | "stur";
+      readonly op: "ldr" | "str" | "ldur" | "stur" | "ldrh" | "ldurh";
       readonly rt: string;
       readonly rn: string;
       readonly offset: number;

@@ -31,7 +31,14 @@ import type { Reg } from "../../machine/lir.js";
 import { type Memory, MemoryFault, PAGE_SIZE } from "../../machine/memory.js";
 import type { AssembledCode, Cpu, StopReason } from "../arch.js";
 import { A64_CONDITIONS, type A64Instruction } from "./instructions.js";
-import { a64CanonicalRegister, a64VRegister, a64XRegister, a64XspRegister } from "./registers.js";
+import {
+  a64CanonicalRegister,
+  a64RegisterKind,
+  a64VRegister,
+  a64WRegister,
+  a64XRegister,
+  a64XspRegister,
+} from "./registers.js";
 
 const MASK64 = (1n << 64n) - 1n;
 const PAGE = BigInt(PAGE_SIZE);
@@ -60,6 +67,9 @@ enum K {
   Asr,
   LdrX,
   StrX,
+  LdrW,
+  StrW,
+  LdrH,
   LdrD,
   StrD,
   LdrQ,
@@ -104,6 +114,12 @@ const SHIFT_KIND: Record<string, S> = { lsl: S.Lsl, lsr: S.Lsr, asr: S.Asr, ror:
 
 function x(name: string, what: string): number {
   const n = a64XRegister(name, what);
+  return n === 31 ? ZR : n;
+}
+
+/** A `w` register: the slot of its `x` register (`wzr` is the zero slot). */
+function wr(name: string, what: string): number {
+  const n = a64WRegister(name, what);
   return n === 31 ? ZR : n;
 }
 
@@ -242,12 +258,24 @@ function decode(
         const v = a64VRegister(instr.rt, w);
         d = v.n;
         k = v.kind === "d" ? (load ? K.LdrD : K.StrD) : load ? K.LdrQ : K.StrQ;
+      } else if (a64RegisterKind(instr.rt) === "w") {
+        d = wr(instr.rt, w);
+        k = load ? K.LdrW : K.StrW;
       } else {
         d = x(instr.rt, w);
         k = load ? K.LdrX : K.StrX;
       }
       return { ...base, k, d, n: xsp(instr.rn, w), imm: BigInt(instr.offset) };
     }
+    case "ldrh":
+    case "ldurh":
+      return {
+        ...base,
+        k: K.LdrH,
+        d: wr(instr.rt, w),
+        n: xsp(instr.rn, w),
+        imm: BigInt(instr.offset),
+      };
     case "b":
       return { ...base, k: K.B, target: label(instr.target) };
     case "bl":
@@ -519,6 +547,15 @@ class A64Cpu implements Cpu {
           case K.StrX:
             mem.write64(this.#address(op), r[op.d]!);
             break;
+          case K.LdrW:
+            r[op.d] = BigInt(mem.read32(this.#address(op)));
+            break;
+          case K.StrW:
+            mem.write32(this.#address(op), Number(r[op.d]! & 0xffffffffn));
+            break;
+          case K.LdrH:
+            r[op.d] = BigInt(mem.read16(this.#address(op)));
+            break;
           case K.LdrD:
             v[op.d] = mem.read64(this.#address(op));
             break;
@@ -583,7 +620,8 @@ class A64Cpu implements Cpu {
   #address(op: Decoded): bigint {
     const base = this.#x[op.n]!;
     if (op.n === SP && (base & 15n) !== 0n) {
-      const load = op.k === K.LdrX || op.k === K.LdrD || op.k === K.LdrQ;
+      const load =
+        op.k === K.LdrX || op.k === K.LdrW || op.k === K.LdrH || op.k === K.LdrD || op.k === K.LdrQ;
       throw new MemoryFault(
         base,
         load ? "read" : "write",

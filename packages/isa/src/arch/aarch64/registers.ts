@@ -8,7 +8,8 @@
  * which slots accept which, so the rule lives here once: {@link a64XRegister}
  * for slots that read `xzr`, {@link a64XspRegister} for slots that read `sp`.
  *
- * Names are the conventional GNU ones: `x0`..`x30`, `sp`, `xzr`, `d0`..`d31`
+ * Names are the conventional GNU ones: `x0`..`x30`, `sp`, `xzr`, `w0`..`w30`
+ * and `wzr` (the low 32 bits, for the narrow loads and stores), `d0`..`d31`
  * (the low 64 bits of the vector registers) and `q0`..`q31` (all 128 bits).
  * `lr` (x30) and `fp` (x29) are accepted as aliases and printed canonically.
  *
@@ -40,7 +41,8 @@ export const A64_D_REGISTERS: readonly string[] = Array.from({ length: 32 }, (_,
 
 /**
  * The kind of an AArch64 register name: general purpose (including `sp` and
- * `xzr`), a 64-bit `d` view, or a 128-bit `q` view of a vector register.
+ * `xzr`), its 32-bit `w` view, a 64-bit `d` view, or a 128-bit `q` view of a
+ * vector register.
  *
  * @example
  * ```ts
@@ -48,12 +50,16 @@ export const A64_D_REGISTERS: readonly string[] = Array.from({ length: 32 }, (_,
  * console.log(a64RegisterKind("d8")); // "d"
  * ```
  */
-export type A64RegisterKind = "x" | "d" | "q";
+export type A64RegisterKind = "x" | "w" | "d" | "q";
 
 const X_NUMBERS = new Map<string, number>();
 for (let i = 0; i <= 30; i++) X_NUMBERS.set(`x${i}`, i);
 X_NUMBERS.set("lr", 30);
 X_NUMBERS.set("fp", 29);
+
+const W_NUMBERS = new Map<string, number>();
+for (let i = 0; i <= 30; i++) W_NUMBERS.set(`w${i}`, i);
+W_NUMBERS.set("wzr", 31);
 
 const V_NUMBERS = new Map<string, { kind: "d" | "q"; n: number }>();
 for (let i = 0; i < 32; i++) {
@@ -105,6 +111,38 @@ export function a64XspRegister(name: string, where: string): number {
 }
 
 /**
+ * Encoding number of a 32-bit general-purpose register view `w0`..`w30`, or
+ * `wzr` (31). Writing a `w` register clears the upper 32 bits of its `x`
+ * register, so a narrow load into it zero-extends.
+ *
+ * @param where Names the instruction and operand, for the error message.
+ * @example
+ * ```ts
+ * import { a64WRegister } from "@greenthreads/isa";
+ * console.log(a64WRegister("w17", "ldrh Rt")); // 17
+ * ```
+ */
+export function a64WRegister(name: string, where: string): number {
+  const n = W_NUMBERS.get(name);
+  if (n === undefined) throw unknown(name, where, "w0..w30 or wzr");
+  return n;
+}
+
+/**
+ * The `w` view of a general-purpose register (`x5` → `w5`, `xzr` → `wzr`).
+ *
+ * @example
+ * ```ts
+ * import { a64WView } from "@greenthreads/isa";
+ * console.log(a64WView("x17", "LIR load")); // "w17"
+ * ```
+ */
+export function a64WView(name: string, where: string): string {
+  const n = a64XRegister(name, where);
+  return n === 31 ? "wzr" : `w${n}`;
+}
+
+/**
  * Encoding number of a vector register named `dN` or `qN`, with its view.
  *
  * @example
@@ -125,11 +163,12 @@ export function a64VRegister(name: string, where: string): { kind: "d" | "q"; n:
  * @example
  * ```ts
  * import { a64RegisterKind } from "@greenthreads/isa";
- * console.log(a64RegisterKind("sp"), a64RegisterKind("q1"), a64RegisterKind("rax")); // "x" "q" undefined
+ * console.log(a64RegisterKind("sp"), a64RegisterKind("w1"), a64RegisterKind("rax")); // "x" "w" undefined
  * ```
  */
 export function a64RegisterKind(name: string): A64RegisterKind | undefined {
   if (name === "sp" || name === "xzr" || X_NUMBERS.has(name)) return "x";
+  if (W_NUMBERS.has(name)) return "w";
   return V_NUMBERS.get(name)?.kind;
 }
 

@@ -11,7 +11,12 @@
  *
  * - x16 holds a constant built with movz/movn + movk, or a computed address;
  * - x17 holds a copy of `sp` when an instruction's register slot reads 31 as
- *   `xzr` (shifted-register add/sub, cmp), and the data of FPCR moves.
+ *   `xzr` (shifted-register add/sub, cmp, a load's or store's data), and the
+ *   data of FPCR moves.
+ *
+ * A narrow LIR load selects `ldr w` (4 bytes) or `ldrh w` (2 bytes): writing
+ * a `w` register clears the upper half of the `x` register, which is the
+ * zero extension LIR asks for.
  *
  * Sizes never depend on labels: every instruction is 4 bytes and the number
  * of instructions depends only on immediates.
@@ -21,7 +26,7 @@
 import { IsaError } from "../../errors.js";
 import type { AluKind, Cond, LirOp, Reg } from "../../machine/lir.js";
 import type { A64Condition, A64Instruction, A64Item } from "./instructions.js";
-import { a64VRegister } from "./registers.js";
+import { a64VRegister, a64WView } from "./registers.js";
 
 const IP0 = "x16";
 const IP1 = "x17";
@@ -263,11 +268,33 @@ export function a64Select(ops: readonly LirOp[]): A64Item[] {
       case "alui":
         aluImmediate(out, op.kind, op.dst, op.a, op.imm);
         break;
-      case "load":
+      case "load": {
+        checkOffset(op);
+        const width = op.width ?? 8;
+        if (width !== 8 && width !== 4 && width !== 2) {
+          throw new IsaError(
+            "OPERAND_OUT_OF_RANGE",
+            `aarch64: LIR load width ${width} is not supported; use 8, 4 or 2`,
+          );
+        }
+        // Register 31 is xzr in a load's Rt: the stack pointer is loaded through x17.
+        const dst = op.dst === "sp" ? IP1 : op.dst;
+        const mode = address(out, op.base, op.offset, width);
+        if (width === 8) memory(out, true, dst, mode);
+        else if (width === 4) memory(out, true, a64WView(dst, "LIR load dst"), mode);
+        else {
+          const rt = a64WView(dst, "LIR load dst");
+          out.push({ op: mode.scaled ? "ldrh" : "ldurh", rt, rn: mode.rn, offset: mode.offset });
+        }
+        if (op.dst === "sp") out.push({ op: "mov", rd: "sp", rn: IP1 });
+        break;
+      }
       case "store": {
         checkOffset(op);
-        const load = op.op === "load";
-        memory(out, load, load ? op.dst : op.src, address(out, op.base, op.offset, 8));
+        // Register 31 is xzr in a store's Rt: the stack pointer is copied to x17
+        // first (address() may copy sp to x17 as well, the same value).
+        const src = readable(out, op.src, IP1);
+        memory(out, false, src, address(out, op.base, op.offset, 8));
         break;
       }
       case "loadf":

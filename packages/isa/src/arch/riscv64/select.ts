@@ -21,6 +21,8 @@
  *                             jal zero, target
  * ```
  *
+ * Narrow loads are `lwu` and `lhu`, the zero-extending forms.
+ *
  * Control state: `loadctl fcsr` reads the 8-byte slot into t6 and writes it
  * with `csrrw`; `storectl fcsr` reads fcsr (zero-extended) with `csrrs` and
  * stores all 8 bytes.
@@ -267,8 +269,16 @@ export function rvSelect(ops: readonly LirOp[]): RvItem[] {
         break;
       case "load": {
         const dst = integer(op.dst);
+        const width = op.width ?? 8;
+        const kind = width === 8 ? "ld" : width === 4 ? "lwu" : width === 2 ? "lhu" : undefined;
+        if (kind === undefined) {
+          throw new IsaError(
+            "OPERAND_OUT_OF_RANGE",
+            `riscv64 select load: width ${width} is not 8, 4 or 2`,
+          );
+        }
         const m = address(code, op, integer(op.base), offset(op, op.offset), op.base);
-        code.push({ op: "ld", rd: dst, ...m });
+        code.push({ op: kind, rd: dst, ...m });
         break;
       }
       case "store": {

@@ -143,6 +143,22 @@ function emit(
       memory(out, r, b, disp);
       break;
     }
+    case "load32":
+    case "load16": {
+      // No REX.W: a 32-bit destination, which the processor zero-extends to 64 bits.
+      const r = x86IntegerNumber(i.dst);
+      const b = x86IntegerNumber(i.base);
+      const disp = checkDisp(i, "disp", i.disp);
+      rex(out, false, r, b);
+      if (i.op === "load16") {
+        out.byte(0x0f);
+        out.byte(0xb7);
+      } else {
+        out.byte(0x8b);
+      }
+      memory(out, r, b, disp);
+      break;
+    }
     case "lea": {
       const d = x86IntegerNumber(i.dst);
       rex(out, true, d, 0);

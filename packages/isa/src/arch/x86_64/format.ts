@@ -26,7 +26,7 @@ import {
   shiftCount,
   signed64,
 } from "./operands.js";
-import { x86IntegerNumber, x86XmmNumber } from "./registers.js";
+import { x86IntegerNumber, x86Register32, x86XmmNumber } from "./registers.js";
 
 /**
  * The directives that make {@link formatX86}'s text assemble with GNU `as`.
@@ -82,6 +82,10 @@ export function formatX86Instruction(instruction: X86Instruction): string {
       return `mov ${int(i.dst)}, ${mem(i, "qword", i.base, i.disp)}`;
     case "store":
       return `mov ${mem(i, "qword", i.base, i.disp)}, ${int(i.src)}`;
+    case "load32":
+      return `mov ${x86Register32(i.dst)}, ${mem(i, "dword", i.base, i.disp)}`;
+    case "load16":
+      return `movzx ${x86Register32(i.dst)}, ${mem(i, "word", i.base, i.disp)}`;
     case "lea":
       return `lea ${int(i.dst)}, [rip + ${i.label}]`;
     case "alu":

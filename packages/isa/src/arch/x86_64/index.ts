@@ -29,6 +29,7 @@ export {
   X86_SPECIAL_REGISTERS,
   X86_XMM_REGISTERS,
   x86IntegerNumber,
+  x86Register32,
   x86XmmNumber,
 } from "./registers.js";
 export { selectX86 } from "./select.js";

@@ -8,6 +8,10 @@
  * is one encoding family with a fixed operand shape, so that the encoder, the
  * formatter and the interpreter can switch on `op` and agree exactly.
  *
+ * `load32`/`load16` name their destination by its 64-bit name (`rax`) and
+ * print it as the 32-bit register (`eax`): writing a 32-bit register clears
+ * the upper half, so both are zero-extending loads into the 64-bit register.
+ *
  * Memory operands are `[base + disp]` with a 64-bit integer base register and
  * a signed 32-bit displacement; `rip`-relative addressing appears only in
  * `lea` of a label, and `gs:`-relative absolute addressing only in
@@ -90,6 +94,8 @@ export type X86ShiftKind = "shl" | "shr" | "sar";
  * | `movi` | `mov dst, imm32` or `movabs dst, imm64` | `REX.W C7 /0 id` when the value fits a sign-extended imm32, else `REX.W B8+r io` |
  * | `load` | `mov dst, qword ptr [base + disp]` | `REX.W 8B /r` |
  * | `store` | `mov qword ptr [base + disp], src` | `REX.W 89 /r` |
+ * | `load32` | `mov dst32, dword ptr [base + disp]` (zero-extends into dst) | `8B /r`, REX only for r8-r15 |
+ * | `load16` | `movzx dst32, word ptr [base + disp]` (zero-extends into dst) | `0F B7 /r`, REX only for r8-r15 |
  * | `lea` | `lea dst, [rip + label]` | `REX.W 8D /r` rel32 |
  * | `alu` | `add dst, src` ... | `REX.W 01/29/21/09/31/39 /r` |
  * | `alui` | `add dst, imm` ... | `REX.W 83 /n ib`, `REX.W 05..3D id` for rax, else `REX.W 81 /n id` |
@@ -121,6 +127,8 @@ export type X86Instruction =
   | { readonly op: "movi"; readonly dst: Reg; readonly imm: bigint }
   | { readonly op: "load"; readonly dst: Reg; readonly base: Reg; readonly disp: number }
   | { readonly op: "store"; readonly src: Reg; readonly base: Reg; readonly disp: number }
+  | { readonly op: "load32"; readonly dst: Reg; readonly base: Reg; readonly disp: number }
+  | { readonly op: "load16"; readonly dst: Reg; readonly base: Reg; readonly disp: number }
   | { readonly op: "lea"; readonly dst: Reg; readonly label: string }
   | { readonly op: "alu"; readonly kind: X86AluKind; readonly dst: Reg; readonly src: Reg }
   | { readonly op: "alui"; readonly kind: X86AluKind; readonly dst: Reg; readonly imm: bigint }

@@ -48,6 +48,8 @@ enum K {
   Movi,
   Load,
   Store,
+  Load32,
+  Load16,
   Lea,
   Alu,
   Alui,
@@ -164,6 +166,15 @@ function decode(
       Object.assign(d, {
         k: i.op === "load" ? K.Load : K.Store,
         r: x86IntegerNumber(i.op === "load" ? i.dst : i.src),
+        s: x86IntegerNumber(i.base),
+        v: BigInt(checkDisp(i, "disp", i.disp)),
+      });
+      break;
+    case "load32":
+    case "load16":
+      Object.assign(d, {
+        k: i.op === "load32" ? K.Load32 : K.Load16,
+        r: x86IntegerNumber(i.dst),
         s: x86IntegerNumber(i.base),
         v: BigInt(checkDisp(i, "disp", i.disp)),
       });
@@ -533,6 +544,12 @@ export class X86Cpu implements Cpu {
         break;
       case K.Store:
         mem.write64(this.#address(d.s, d.v), r[d.r]!);
+        break;
+      case K.Load32:
+        r[d.r] = BigInt(mem.read32(this.#address(d.s, d.v)));
+        break;
+      case K.Load16:
+        r[d.r] = BigInt(mem.read16(this.#address(d.s, d.v)));
         break;
       case K.Lea:
         r[d.r] = d.v;

@@ -126,3 +126,29 @@ export function x86XmmNumber(name: Reg): number {
 export function isX86IntegerRegister(name: Reg): boolean {
   return integerNumbers.has(name);
 }
+
+const REGISTER32 = [
+  "eax",
+  "ecx",
+  "edx",
+  "ebx",
+  "esp",
+  "ebp",
+  "esi",
+  "edi",
+  ...Array.from({ length: 8 }, (_, i) => `r${i + 8}d`),
+];
+
+/**
+ * The 32-bit name of a 64-bit integer register (`rax` → `eax`, `r8` →
+ * `r8d`), as the assembler spells the destination of a zero-extending load.
+ *
+ * @example
+ * ```ts
+ * import { x86Register32 } from "@greenthreads/isa";
+ * console.log(x86Register32("rdi"), x86Register32("r15")); // "edi" "r15d"
+ * ```
+ */
+export function x86Register32(name: Reg): string {
+  return REGISTER32[x86IntegerNumber(name)]!;
+}

@@ -13,6 +13,9 @@
  * routine may `pop rcx; jmp rcx`) or when `dst` equals `a` or `b`; each case
  * below says how it avoids overwriting an input before reading it.
  *
+ * Narrow loads write the 32-bit register (`mov eax, dword ptr [m]`, `movzx
+ * eax, word ptr [m]`), which the processor zero-extends to 64 bits.
+ *
  * Control state: `loadctl`/`storectl` move the native width only (MXCSR 4
  * bytes with `ldmxcsr`/`stmxcsr`, the x87 control word 2 bytes with
  * `fldcw`/`fnstcw`) at the start of the 8-byte slot; the slot's other bytes
@@ -226,7 +229,15 @@ export function selectX86(ops: readonly LirOp[]): (X86Instruction | LabelItem)[]
         break;
       case "load": {
         const m = memoryOperand(out, op, integer(op.base), offset(op, op.offset), undefined);
-        out.push({ op: "load", dst: integer(op.dst), ...m });
+        const width = op.width ?? 8;
+        if (width !== 8 && width !== 4 && width !== 2) {
+          throw new IsaError(
+            "OPERAND_OUT_OF_RANGE",
+            `x86_64 select load: width ${width} is not 8, 4 or 2`,
+          );
+        }
+        const kind = width === 8 ? "load" : width === 4 ? "load32" : "load16";
+        out.push({ op: kind, dst: integer(op.dst), ...m });
         break;
       }
       case "store": {
