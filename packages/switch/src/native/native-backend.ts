@@ -104,7 +104,7 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
   readonly kind = "native" as const;
   readonly abi: Abi;
   readonly stacks: NativeStackAllocator;
-  /** Facts of the loaded addon build. */
+  /** @internal Facts of the loaded addon build. */
   readonly info: AddonInfo;
   readonly #addon: NativeAddon;
   readonly #hostContext: bigint;
@@ -131,7 +131,7 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
     this.stacks = options.stacks ?? new NativeStackAllocator();
   }
 
-  /** The addon's functions (the benchmark times `empty()` against a resume). */
+  /** @internal The addon's functions (the benchmark times `empty()` against a resume). */
   get addon(): NativeAddon {
     return this.#addon;
   }

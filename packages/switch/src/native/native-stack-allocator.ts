@@ -190,7 +190,7 @@ export class NativeStackAllocator implements StackAllocator {
     };
   }
 
-  /** The addon's handle of a live stack (for the native backend's threads). */
+  /** @internal The addon's handle of a live stack (for the native backend's threads). */
   handleOf(stack: Stack): RegionHandle | undefined {
     return this.#live.get(stack)?.handle;
   }
