@@ -45,6 +45,7 @@ export abstract class BackendBase<P extends ProgramRecord, T extends ThreadRecor
   abstract readonly kind: BackendKind;
   abstract readonly abi: Abi;
   abstract readonly stacks: StackAllocator;
+  abstract readonly routineSymbols: ReadonlyMap<bigint, string>;
   reason = "";
 
   protected abstract place(program: Program, fuel: boolean): P;

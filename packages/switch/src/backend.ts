@@ -192,4 +192,9 @@ export interface Backend {
    * {@link SwitchError} `THREAD_RELEASED` or `FOREIGN_THREAD`.
    */
   savedStackPointer(thread: MachineThread): bigint;
+  /**
+   * The addresses of the ABI's generated routines (switch, start, exit) by
+   * symbol, so that a stack dump can name a return address.
+   */
+  readonly routineSymbols: ReadonlyMap<bigint, string>;
 }

@@ -31,6 +31,7 @@ import {
   type InterpretedThread,
   IsaError,
   type Program,
+  routineSymbol,
   TCB,
   type Trap,
 } from "@greenthreads/isa";
@@ -150,6 +151,15 @@ export class EmulatedBackend extends BackendBase<EmulatedProgram, EmulatedThread
         details: where ?? { instruction: -1, line: 0 },
       };
     }
+  }
+
+  get routineSymbols(): ReadonlyMap<bigint, string> {
+    return new Map(
+      (["switch", "start", "exit"] as const).map((r) => [
+        this.host.routine(r),
+        routineSymbol(r, this.abi.name),
+      ]),
+    );
   }
 
   protected contextStackPointer(thread: EmulatedThread): bigint {

@@ -36,6 +36,7 @@ import {
   lowerProgram,
   type Program,
   resumeValueOffset,
+  routineSymbol,
   stackCapacityWords,
   TCB,
   TRAP_KIND,
@@ -276,6 +277,14 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
       fault: inGuard(thread.stack, address) ? "stack-overflow" : "out-of-bounds",
       details: where ?? { instruction: -1, line: 0 },
     };
+  }
+
+  get routineSymbols(): ReadonlyMap<bigint, string> {
+    return new Map([
+      [this.info.switchRoutine, routineSymbol("switch", this.abi.name)],
+      [this.info.startRoutine, routineSymbol("start", this.abi.name)],
+      [this.info.exitRoutine, routineSymbol("exit", this.abi.name)],
+    ]);
   }
 
   protected contextStackPointer(thread: NativeThread): bigint {
