@@ -37,8 +37,14 @@ export class RoundRobin implements Scheduler {
   /** bit w set: words[w] is not 0 */
   private summary = new Int32Array(1);
   private wokenCount = 0;
-  /** slot of the thread picked last */
+  /** slot of the thread picked last, unless lastIsTail is 1 */
   private cursor = -1;
+  /**
+   * 1 when the thread picked last came from the ring by the fast path: then it
+   * is either the ring's tail (it yielded) or onBlock/onExit recorded its slot
+   * in `cursor` (and reset this). Saves reading `t.sched` on every pick.
+   */
+  private lastIsTail = 0;
   private highWater = 0;
   /** free slots below highWater, a min-heap */
   private free: number[] = [];
@@ -48,7 +54,12 @@ export class RoundRobin implements Scheduler {
     if (slot >= this.words.length << 5) this.grow(slot);
     this.slots[slot] = t;
     t.sched = slot;
-    this.mark(slot);
+    if (this.cursor === -1 && this.lastIsTail === 0 && this.wokenCount === 0) {
+      // Nothing picked yet: threads spawned now are in scan order already.
+      this.onYield(t);
+    } else {
+      this.mark(slot);
+    }
   }
 
   onYield(t: Thread): void {
@@ -61,10 +72,15 @@ export class RoundRobin implements Scheduler {
     this.mark(t.sched as number);
   }
 
-  onBlock(_t: Thread): void {}
+  onBlock(t: Thread): void {
+    this.cursor = t.sched as number;
+    this.lastIsTail = 0;
+  }
 
   onExit(t: Thread): void {
     const slot = t.sched as number;
+    this.cursor = slot;
+    this.lastIsTail = 0;
     this.slots[slot] = undefined;
     this.pushFree(slot);
   }
@@ -73,14 +89,18 @@ export class RoundRobin implements Scheduler {
     if (this.wokenCount === 0) {
       if (this.size === 0) return undefined;
       const h = this.head;
-      const t = this.items[h]!;
+      const t = this.items[h];
       this.items[h] = undefined;
       this.head = (h + 1) & this.mask;
       this.size--;
-      this.cursor = t.sched as number;
+      this.lastIsTail = 1;
       return t;
     }
-    const c = this.cursor;
+    const c =
+      this.lastIsTail === 1 && this.size > 0
+        ? (this.items[(this.head + this.size - 1) & this.mask]!.sched as number)
+        : this.cursor;
+    this.lastIsTail = 0;
     let ws = this.find(c + 1);
     const wWrapped = ws < 0;
     if (wWrapped) ws = this.find(0);
