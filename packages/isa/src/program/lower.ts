@@ -16,15 +16,18 @@
  *   <p>i1:        [fuel check]  body of instruction 1
  *   …
  *   cold stubs:   budget, fault and trap sequences, out of the hot path
- *   <p>trap:      spill r0..r7 → tcb; switch(thread ctx, host ctx);
- *                 reload r0..r7 ← tcb; jump to tcb.resume pc
+ *   <p>trap:      spill r0..r7 → tcb; jump to switch(thread ctx, host ctx)
+ *                 with <p>back as its return address (pushed, or in the link register)
+ *   <p>back:      reload r0..r7 ← tcb; jump to tcb.resume pc
  * ```
  *
  * A trap site stores its kind and values in the control block, stores where
  * to continue in `resume pc`, and jumps to the shared trap sequence. Nothing
- * of it uses the stack except the switch's own call, which needs one word
- * below the stack pointer: the stack limit leaves {@link STACK_RESERVE}
- * bytes for that.
+ * of it uses the stack except the return address it pushes for the switch
+ * (where the ABI keeps return addresses on the stack), one word below the
+ * stack pointer: the stack limit leaves {@link STACK_RESERVE} bytes for that.
+ * The switch is entered by a jump, not a call, so that the thread leaves no
+ * entry on the CPU's return-prediction stack (see the switch routine).
  *
  * The machine stack and the program stack are the same: `push` moves the
  * stack pointer by 8, so a program uses exactly as much stack on every
@@ -47,8 +50,8 @@ import { FAULT_CODE, TCB, TRAP_KIND } from "./thread-control-block.js";
 
 /**
  * Bytes below the stack limit that lowered code may touch: the return
- * address that calling the switch routine pushes on x86-64, with room to
- * spare.
+ * address that the trap sequence pushes for the switch routine on x86-64,
+ * with room to spare.
  *
  * @example
  * ```ts
@@ -429,13 +432,29 @@ class Lowering {
     for (let i = 0; i < PROGRAM_REGISTERS; i++) {
       ops.push({ op: "store", src: this.#r[i]!, base: this.#tcb, offset: TCB.registers + 8 * i });
     }
+    // Enter the switch by a jump, with the continuation where a call would
+    // have put it: a call would leave a return-prediction entry that no
+    // return ever consumes, and every return of the host after the switch
+    // back would then be predicted from the wrong entry.
+    const back = `${this.#prefix}back`;
+    const sp = this.#abi.stackPointer;
+    if (this.#abi.returnAddress.kind === "stack") {
+      ops.push(
+        { op: "la", dst: t0, label: back },
+        { op: "alui", kind: "sub", dst: sp, a: sp, imm: 8n },
+        { op: "store", src: t0, base: sp, offset: 0 },
+      );
+    }
     ops.push(
       { op: "load", dst: from, base: this.#tcb, offset: TCB.threadContext },
       { op: "load", dst: to, base: this.#tcb, offset: TCB.hostContext },
       { op: "li", dst: value, imm: 0n },
       { op: "load", dst: t0, base: this.#tcb, offset: TCB.switchRoutine },
-      { op: "callr", reg: t0 },
     );
+    if (this.#abi.returnAddress.kind === "register") {
+      ops.push({ op: "la", dst: this.#abi.returnAddress.reg, label: back });
+    }
+    ops.push({ op: "jr", reg: t0 }, { op: "label", name: back });
     for (let i = 0; i < PROGRAM_REGISTERS; i++) {
       ops.push({ op: "load", dst: this.#r[i]!, base: this.#tcb, offset: TCB.registers + 8 * i });
     }

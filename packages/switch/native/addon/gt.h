@@ -44,6 +44,58 @@ GT_HIDDEN uint64_t GT_SWITCH(void *from, void *to, uint64_t value);
 GT_HIDDEN void GT_START(void);
 GT_HIDDEN void GT_EXIT(void);
 
+#define GT_STR2(x) #x
+#define GT_STR(x) GT_STR2(x)
+
+/*
+ * gt_enter(from, to, value): GT_SWITCH(from, to, value), entered by a jump
+ * with the return address placed where a call would have put it. Neither
+ * side of a switch calls or returns, so the CPU's return-prediction stack
+ * is left as it was: a call here would push an entry that no return
+ * consumes (the switch leaves by an indirect jump), and every return on
+ * the way back to JavaScript would then be predicted from the wrong entry.
+ * Lowered thread programs enter the switch the same way (isa lower.ts).
+ * Clobbers what a call would: the ABI's caller-saved registers.
+ */
+static inline __attribute__((always_inline)) uint64_t gt_enter(void *from, void *to,
+                                                               uint64_t value) {
+#if defined(__x86_64__)
+  register void *a0 __asm__("rdi") = from;
+  register void *a1 __asm__("rsi") = to;
+  register uint64_t a2 __asm__("rdx") = value;
+  register uint64_t result __asm__("rax");
+  /* Below the System V red zone first: the pushed return address must not land in it. */
+  __asm__ volatile(
+      "lea -128(%%rsp), %%rsp\n\t"
+      "lea 1f(%%rip), %%rax\n\t"
+      "push %%rax\n\t"
+      "jmp " GT_STR(GT_SWITCH) "\n"
+      "1:\n\t"
+      "lea 128(%%rsp), %%rsp"
+      : "+r"(a0), "+r"(a1), "+r"(a2), "=r"(result)
+      :
+      : "rcx", "r8", "r9", "r10", "r11", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6",
+        "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "memory",
+        "cc");
+  return result;
+#elif defined(__aarch64__)
+  register void *a0 __asm__("x0") = from;
+  register void *a1 __asm__("x1") = to;
+  register uint64_t a2 __asm__("x2") = value;
+  __asm__ volatile(
+      "adr x30, 1f\n\t"
+      "b " GT_STR(GT_SWITCH) "\n"
+      "1:"
+      : "+r"(a0), "+r"(a1), "+r"(a2)
+      :
+      : "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16",
+        "x17", "x18", "x30", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v16", "v17", "v18",
+        "v19", "v20", "v21", "v22", "v23", "v24", "v25", "v26", "v27", "v28", "v29", "v30", "v31",
+        "memory", "cc");
+  return (uint64_t)(uintptr_t)a0;
+#endif
+}
+
 /* Bytes reserved for a saved context: larger than any ABI's layout in @greenthreads/isa. */
 #define GT_CONTEXT_CAPACITY 1024
 /* What the fault handler passes through the switch so that resume() can tell a fault from a trap. */
@@ -123,6 +175,9 @@ int gt_fault_install(gt_instance *instance);
 void gt_fault_uninstall(gt_instance *instance);
 napi_value gt_fault_handler_installed(napi_env env, napi_callback_info info);
 
+napi_value gt_x_empty_arg(napi_env env, napi_callback_info info);
+napi_value gt_x_resume_norb(napi_env env, napi_callback_info info);
+napi_value gt_x_rebalance_only(napi_env env, napi_callback_info info);
 /* addon.c */
 napi_value gt_throw(napi_env env, const char *code, const char *message);
 #define GT_CALL(env, call)                                                     \

@@ -12,9 +12,9 @@
  *   JavaScript (main stack)        addon (main stack)         thread (its own stack)
  *   ───────────────────────        ──────────────────         ──────────────────────
  *   write resume value → TCB
- *   resume(id) ─────────────────►  gt_switch(host, thread) ─► continues after its trap
+ *   resume(id) ─────────────────►  gt_enter(host, thread) ──► continues after its trap
  *                                                             … runs …
- *                                  ◄──────────────────────── trap: gt_switch(thread, host)
+ *                                  ◄──────────────────────── trap: jump to gt_switch(thread, host)
  *   ◄──────────────────────────── returns
  *   read trap ← TCB
  */
@@ -22,33 +22,6 @@
 #include <string.h>
 
 #include "gt.h"
-
-/*
- * The switch is entered by a call and left by a jump, on both sides: our call
- * into it and the thread's call into it each leave a return-predictor entry
- * that no `ret` consumes. Left alone, every return on the way back to
- * JavaScript would be predicted from an entry two places off, and miss. Two
- * deliberate returns consume the stale entries (two misses instead of one per
- * frame). Below the stack pointer by 128 bytes first: the System V red zone.
- */
-static inline __attribute__((always_inline)) void gt_rebalance_return_stack(void) {
-#if defined(__x86_64__)
-  __asm__ volatile(
-      "lea -128(%%rsp), %%rsp\n\t"
-      "lea 1f(%%rip), %%rax\n\t"
-      "push %%rax\n\t"
-      "ret\n"
-      "1:\n\t"
-      "lea 2f(%%rip), %%rax\n\t"
-      "push %%rax\n\t"
-      "ret\n"
-      "2:\n\t"
-      "lea 128(%%rsp), %%rsp\n\t"
-      :
-      :
-      : "rax", "memory");
-#endif
-}
 
 __thread gt_running gt_current __attribute__((tls_model("initial-exec")));
 
@@ -126,8 +99,7 @@ napi_value gt_thread_resume(napi_env env, napi_callback_info info) {
   thread->running = 1;
   gt_current.thread = thread;
   gt_current.host_context = instance->host_context;
-  uint64_t how = GT_SWITCH(instance->host_context, thread->context, 0);
-  gt_rebalance_return_stack();
+  uint64_t how = gt_enter(instance->host_context, thread->context, 0);
   gt_current.thread = NULL;
   thread->running = 0;
   if (how == GT_FAULT_VALUE) {
@@ -158,7 +130,7 @@ napi_value gt_thread_resume_many(napi_env env, napi_callback_info info) {
   gt_current.host_context = instance->host_context;
   for (; done < n; done++) {
     gt_current.thread = thread;
-    uint64_t how = GT_SWITCH(instance->host_context, thread->context, 0);
+    uint64_t how = gt_enter(instance->host_context, thread->context, 0);
     gt_current.thread = NULL;
     if (how == GT_FAULT_VALUE) {
       thread->dead = 1;
