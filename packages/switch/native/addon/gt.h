@@ -175,9 +175,6 @@ int gt_fault_install(gt_instance *instance);
 void gt_fault_uninstall(gt_instance *instance);
 napi_value gt_fault_handler_installed(napi_env env, napi_callback_info info);
 
-napi_value gt_x_empty_arg(napi_env env, napi_callback_info info);
-napi_value gt_x_resume_norb(napi_env env, napi_callback_info info);
-napi_value gt_x_rebalance_only(napi_env env, napi_callback_info info);
 /* addon.c */
 napi_value gt_throw(napi_env env, const char *code, const char *message);
 #define GT_CALL(env, call)                                                     \
