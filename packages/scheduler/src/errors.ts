@@ -9,19 +9,80 @@ export interface NamedThread {
   readonly label: string;
 }
 
-/** Base class of every error this package throws on purpose. */
+/**
+ * Stable codes of {@link SchedulerError}: branch on these, not on messages.
+ *
+ * @example
+ * ```ts
+ * import { type SchedulerErrorCode, SchedulerError } from "@greenthreads/scheduler";
+ * const isMisuse = (e: unknown): boolean =>
+ *   e instanceof SchedulerError && (e.code satisfies SchedulerErrorCode) === "NOT_IN_THREAD";
+ * ```
+ */
+export type SchedulerErrorCode =
+  | "BAD_ARGUMENT"
+  | "NOT_A_GENERATOR_FUNCTION"
+  | "NOT_IN_THREAD"
+  | "FOREIGN_THREAD"
+  | "REENTRANT_RUN"
+  | "NEEDS_RUN_ASYNC"
+  | "SCHEDULER_IN_USE"
+  | "BAD_SCHEDULER"
+  | "BAD_SCHEDULE"
+  | "BAD_YIELD"
+  | "NOT_FINISHED"
+  | "NOT_BLOCKED"
+  | "PARK_WITHOUT_BLOCKER"
+  | "SELF_JOIN"
+  | "MUTEX_REENTERED"
+  | "MUTEX_NOT_HELD"
+  | "CHANNEL_CLOSED"
+  | "LIVELOCK"
+  | "NONDETERMINISTIC_BODY"
+  | "INVALID_PROGRAM"
+  | "BAD_HOSTCALL_RESULT"
+  | "RUN_FAILED"
+  | "DEADLOCK"
+  | "THREAD_CANCELLED"
+  | "REPLAY_DIVERGED"
+  | "EXPLORE_FAILED"
+  | "MACHINE_FAULT";
+
+/**
+ * Base class of every error this package throws on purpose. `code` is stable;
+ * the message says what was wrong, where (which thread), and what to do.
+ *
+ * @example
+ * ```ts
+ * import { Runtime, SchedulerError } from "@greenthreads/scheduler";
+ * try {
+ *   new Runtime().spawn((() => 1) as never);
+ * } catch (e) {
+ *   if (e instanceof SchedulerError) console.log(e.code); // "NOT_A_GENERATOR_FUNCTION"
+ * }
+ * ```
+ */
 export class SchedulerError extends Error {
+  /** A stable identifier of the kind of failure. */
+  readonly code: SchedulerErrorCode;
   /** The thread the error is about, when there is one. */
   readonly thread: NamedThread | undefined;
   /** The message without the thread's label in front. */
   readonly detail: string;
 
-  constructor(message: string, options?: { thread?: NamedThread; cause?: unknown }) {
+  constructor(
+    message: string,
+    options?: { code?: SchedulerErrorCode; thread?: NamedThread; cause?: unknown },
+  ) {
     super(
       options?.thread ? `${options.thread.label}: ${message}` : message,
       options && "cause" in options ? { cause: options.cause } : undefined,
     );
     this.name = new.target.name;
+    this.code =
+      options?.code ??
+      (new.target as { readonly defaultCode?: SchedulerErrorCode }).defaultCode ??
+      "BAD_ARGUMENT";
     this.thread = options?.thread;
     this.detail = message;
   }
@@ -46,6 +107,7 @@ function describeCause(failure: ThreadFailure): string {
  * with its thread, `cause` is the first cause.
  */
 export class RunFailedError extends SchedulerError {
+  static readonly defaultCode: SchedulerErrorCode = "RUN_FAILED";
   readonly failures: readonly ThreadFailure[];
   readonly errors: readonly unknown[];
 
@@ -73,6 +135,7 @@ export interface BlockedThread {
  * throws, so every thread still ends with one outcome.
  */
 export class DeadlockError extends RunFailedError {
+  static override readonly defaultCode: SchedulerErrorCode = "DEADLOCK";
   readonly blocked: readonly BlockedThread[];
 
   constructor(blocked: readonly BlockedThread[], failures: readonly ThreadFailure[]) {
@@ -88,10 +151,16 @@ export class DeadlockError extends RunFailedError {
 }
 
 /** `join()` of a cancelled thread throws this in the joiner. */
-export class ThreadCancelledError extends SchedulerError {}
+export class ThreadCancelledError extends SchedulerError {
+  static readonly defaultCode: SchedulerErrorCode = "THREAD_CANCELLED";
+}
 
 /** `send()` on a closed channel, or `recv()` on a closed and drained one. */
-export class ChannelClosedError extends SchedulerError {}
+export class ChannelClosedError extends SchedulerError {
+  static readonly defaultCode: SchedulerErrorCode = "CHANNEL_CLOSED";
+}
 
 /** The Replay policy found that the run no longer follows its schedule. */
-export class ReplayDivergenceError extends SchedulerError {}
+export class ReplayDivergenceError extends SchedulerError {
+  static readonly defaultCode: SchedulerErrorCode = "REPLAY_DIVERGED";
+}

@@ -15,7 +15,7 @@
  * The failure carries the schedule string: `new Replay(schedule)` runs the
  * same body the same way again, switch for switch.
  */
-import { SchedulerError } from "./errors.js";
+import { SchedulerError, type SchedulerErrorCode } from "./errors.js";
 import { IdOrderedReady } from "./policies/id-ordered.js";
 import { PCT } from "./policies/pct.js";
 import { Random } from "./policies/random.js";
@@ -48,6 +48,7 @@ export interface ExploreOptions {
 
 /** The failing run: its error, how to reproduce it, and the cause. */
 export class ExploreFailure extends SchedulerError {
+  static readonly defaultCode: SchedulerErrorCode = "EXPLORE_FAILED";
   readonly strategy: ExploreStrategy;
   /** 0-based index of the failing run. */
   readonly run: number;
@@ -133,6 +134,7 @@ class DfsScheduler implements Scheduler {
     if (c >= n) {
       throw new SchedulerError(
         `explore (dfs): decision ${d + 1} had ${n} ready threads this time but more before; the body must spawn and behave the same way on every run`,
+        { code: "NONDETERMINISTIC_BODY" },
       );
     }
     this.choices.push(c);
@@ -143,7 +145,9 @@ class DfsScheduler implements Scheduler {
 
 function positiveInt(v: unknown, name: string): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v < 1) {
-    throw new SchedulerError(`explore(): ${name} must be an integer >= 1, got ${String(v)}`);
+    throw new SchedulerError(`explore(): ${name} must be an integer >= 1, got ${String(v)}`, {
+      code: "BAD_ARGUMENT",
+    });
   }
   return v;
 }
@@ -155,12 +159,15 @@ function addSeed(seed: Seed, i: number): Seed {
 /** Run `body` under many schedules; see the module comment. Synchronous: threads cannot sleep or wait. */
 export function explore(body: ExploreBody, options: ExploreOptions = {}): ExploreResult {
   if (typeof body !== "function") {
-    throw new SchedulerError("explore(body): body must be a function (rt) => { spawn threads }");
+    throw new SchedulerError("explore(body): body must be a function (rt) => { spawn threads }", {
+      code: "BAD_ARGUMENT",
+    });
   }
   const strategy = options.strategy ?? "random";
   if (strategy !== "random" && strategy !== "pct" && strategy !== "dfs") {
     throw new SchedulerError(
       `explore(): strategy must be "random", "pct" or "dfs", got ${JSON.stringify(strategy)}`,
+      { code: "BAD_ARGUMENT" },
     );
   }
   const runs = positiveInt(options.runs ?? 1000, "runs");
@@ -196,6 +203,7 @@ export function explore(body: ExploreBody, options: ExploreOptions = {}): Explor
         if (summary.stopped) {
           throw new SchedulerError(
             `the threads were still running after ${maxSwitches} switches (livelock?)`,
+            { code: "LIVELOCK" },
           );
         }
       }

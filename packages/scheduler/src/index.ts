@@ -6,6 +6,7 @@ export {
   ReplayDivergenceError,
   RunFailedError,
   SchedulerError,
+  type SchedulerErrorCode,
   ThreadCancelledError,
   type ThreadFailure,
 } from "./errors.js";

@@ -36,7 +36,7 @@ import {
   loadBackend,
   type MachineThread,
 } from "@greenthreads/switch";
-import { SchedulerError } from "./errors.js";
+import { SchedulerError, type SchedulerErrorCode } from "./errors.js";
 import type { Runtime } from "./runtime.js";
 import { wake } from "./runtime.js";
 import type { SpawnOptions } from "./scheduler.js";
@@ -117,6 +117,7 @@ export interface MachineSpawnOptions extends SpawnOptions {
  * ```
  */
 export class MachineFaultError extends SchedulerError {
+  static readonly defaultCode: SchedulerErrorCode = "MACHINE_FAULT";
   /** `stack-overflow` or `out-of-bounds`. */
   readonly fault: string;
   /** Index of the faulting program instruction. */
@@ -180,7 +181,7 @@ function registerValue(v: unknown, what: string, thread: Thread): bigint {
   if (typeof v === "number" && Number.isSafeInteger(v)) return BigInt.asUintN(64, BigInt(v));
   throw new SchedulerError(
     `${what} returned ${typeof v === "number" ? v : typeof v}; return a bigint, a safe integer or nothing`,
-    { thread },
+    { code: "BAD_HOSTCALL_RESULT", thread },
   );
 }
 
@@ -279,7 +280,7 @@ export class MachineDriver implements ThreadDriver {
         body,
         new SchedulerError(
           `host call ${name}() returned a promise, which needs rt.runAsync(): under rt.run() no promise can settle`,
-          { thread: t },
+          { code: "NEEDS_RUN_ASYNC", thread: t },
         ),
       );
     }
@@ -360,7 +361,7 @@ export function spawnMachine(
   options: MachineSpawnOptions = {},
 ): Thread<bigint> {
   if (typeof options !== "object" || options === null) {
-    throw new SchedulerError("spawnMachine(): options must be an object");
+    throw new SchedulerError("spawnMachine(): options must be an object", { code: "BAD_ARGUMENT" });
   }
   const who =
     options.name === undefined
@@ -369,11 +370,15 @@ export function spawnMachine(
   const hostcalls = options.hostcalls ?? {};
   for (const [name, fn] of Object.entries(hostcalls)) {
     if (typeof fn !== "function") {
-      throw new SchedulerError(`spawnMachine(): ${who}: host call "${name}" must be a function`);
+      throw new SchedulerError(`spawnMachine(): ${who}: host call "${name}" must be a function`, {
+        code: "BAD_ARGUMENT",
+      });
     }
   }
   if (options.onYield !== undefined && typeof options.onYield !== "function") {
-    throw new SchedulerError(`spawnMachine(): ${who}: onYield must be a function`);
+    throw new SchedulerError(`spawnMachine(): ${who}: onYield must be a function`, {
+      code: "BAD_ARGUMENT",
+    });
   }
   let budget: bigint | undefined;
   if (options.budget !== undefined) {
@@ -386,6 +391,7 @@ export function spawnMachine(
     ) {
       throw new SchedulerError(
         `spawnMachine(): ${who}: budget must be a positive whole number of instructions, got ${String(b)}`,
+        { code: "BAD_ARGUMENT" },
       );
     }
     budget = BigInt(b);
@@ -397,7 +403,7 @@ export function spawnMachine(
   } catch (cause) {
     throw new SchedulerError(
       `spawnMachine(): ${who}: the program is not valid: ${cause instanceof Error ? cause.message : String(cause)}`,
-      { cause },
+      { code: "INVALID_PROGRAM", cause },
     );
   }
   let backend = options.backend;

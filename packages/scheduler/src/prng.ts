@@ -27,6 +27,7 @@ export function checkSeed(seed: unknown, where: string): bigint {
   if (typeof seed === "number" && Number.isSafeInteger(seed)) return BigInt(seed);
   throw new SchedulerError(
     `${where}: seed must be a safe integer or a bigint, got ${String(seed)}`,
+    { code: "BAD_ARGUMENT" },
   );
 }
 

@@ -160,6 +160,7 @@ export function requireThread(helper: string): Thread {
   if (t === null) {
     throw new SchedulerError(
       `${helper} must be called from inside a thread, as \`yield* ${helper}\`; no thread is running`,
+      { code: "NOT_IN_THREAD" },
     );
   }
   return t;
@@ -242,7 +243,7 @@ export class GeneratorDriver implements ThreadDriver {
         "yielded a generator object; call green functions and helpers with `yield*`, not `yield`";
     }
     if (problem !== undefined) {
-      t._value = new SchedulerError(problem, { thread: t });
+      t._value = new SchedulerError(problem, { code: "BAD_YIELD", thread: t });
       t._flags |= RESUME_THROW;
     }
     return STEP_YIELD;
@@ -283,6 +284,7 @@ function checkSwitchLimit(options: RunOptions | undefined, where: string): numbe
   if (typeof max !== "number" || !(max >= 0) || (Number.isFinite(max) && !Number.isInteger(max))) {
     throw new SchedulerError(
       `${where}: maxSwitches must be a non-negative integer, got ${String(max)}`,
+      { code: "BAD_ARGUMENT" },
     );
   }
   return max;
@@ -315,18 +317,22 @@ export class Runtime {
 
   constructor(options: RuntimeOptions = {}) {
     if (typeof options !== "object" || options === null) {
-      throw new SchedulerError("new Runtime(options): options must be an object");
+      throw new SchedulerError("new Runtime(options): options must be an object", {
+        code: "BAD_ARGUMENT",
+      });
     }
     const s = options.scheduler ?? new RoundRobin();
     const missing = missingSchedulerMethods(s);
     if (missing.length > 0) {
       throw new SchedulerError(
         `new Runtime(): scheduler is not a Scheduler (missing ${missing.join(", ")})`,
+        { code: "BAD_SCHEDULER" },
       );
     }
     if (schedulersInUse.has(s)) {
       throw new SchedulerError(
         `new Runtime(): this ${s.name ?? "scheduler"} instance already belongs to another runtime; create one per runtime`,
+        { code: "SCHEDULER_IN_USE" },
       );
     }
     schedulersInUse.add(s);
@@ -380,6 +386,7 @@ export class Runtime {
       const who = name === undefined ? "the thread" : `thread ${JSON.stringify(name)}`;
       throw new SchedulerError(
         `spawn(): ${who} needs a generator function as its body (function* () { ... }); ${describeNonGenerator(body)}`,
+        { code: "NOT_A_GENERATOR_FUNCTION" },
       );
     }
     const t = new Thread<T>(this.nextId++, name, this._gen, undefined);
@@ -425,6 +432,7 @@ export class Runtime {
     ) {
       throw new SchedulerError(
         "spawnWith(): driver must be a ThreadDriver whose runtime is this runtime",
+        { code: "FOREIGN_THREAD" },
       );
     }
     return this.adopt(new Thread<T>(this.nextId++, name, driver, body), options);
@@ -440,16 +448,19 @@ export class Runtime {
   private checkSpawnOptions(options: SpawnOptions | undefined): string | undefined {
     if (options === undefined) return undefined;
     if (typeof options !== "object" || options === null) {
-      throw new SchedulerError("spawn(): options must be an object");
+      throw new SchedulerError("spawn(): options must be an object", { code: "BAD_ARGUMENT" });
     }
     const { name, priority, tickets } = options;
     if (name !== undefined && typeof name !== "string") {
-      throw new SchedulerError(`spawn(): name must be a string, got ${typeof name}`);
+      throw new SchedulerError(`spawn(): name must be a string, got ${typeof name}`, {
+        code: "BAD_ARGUMENT",
+      });
     }
     const who = name === undefined ? "thread" : `thread ${JSON.stringify(name)}`;
     if (priority !== undefined && (typeof priority !== "number" || !Number.isFinite(priority))) {
       throw new SchedulerError(
         `spawn(): ${who}: priority must be a finite number, got ${String(priority)}`,
+        { code: "BAD_ARGUMENT" },
       );
     }
     if (
@@ -458,6 +469,7 @@ export class Runtime {
     ) {
       throw new SchedulerError(
         `spawn(): ${who}: tickets must be a positive integer, got ${String(tickets)}`,
+        { code: "BAD_ARGUMENT" },
       );
     }
     return name;
@@ -502,6 +514,7 @@ export class Runtime {
     if (typeof sliceMs !== "number" || !(sliceMs >= 0) || !Number.isFinite(sliceMs)) {
       throw new SchedulerError(
         `runAsync(): sliceMs must be a finite number >= 0, got ${String(sliceMs)}`,
+        { code: "BAD_ARGUMENT" },
       );
     }
     const limit = checkSwitchLimit(options, "runAsync()");
@@ -548,7 +561,7 @@ export class Runtime {
         inside
           ? `${what} called from inside one of this runtime's own threads; a runtime cannot run re-entrantly`
           : `${what}: this runtime is already running (${this._mode === MODE_ASYNC ? "runAsync()" : "run()"} in progress); a runtime cannot run re-entrantly`,
-        inside ? { thread: t } : undefined,
+        inside ? { code: "REENTRANT_RUN", thread: t } : { code: "REENTRANT_RUN" },
       );
     }
     this._mode = mode;
@@ -626,6 +639,7 @@ export class Runtime {
   _badPick(t: Thread): never {
     throw new SchedulerError(
       `scheduler ${JSON.stringify(this.scheduler.name)} picked ${t.label}, which is ${t.state}, not ready`,
+      { code: "BAD_SCHEDULER" },
     );
   }
 
@@ -636,7 +650,7 @@ export class Runtime {
       if (b === null) {
         t._value = new SchedulerError(
           "parked without a Blocker (set thread._waitingOn before `yield PARK`)",
-          { thread: t },
+          { code: "PARK_WITHOUT_BLOCKER", thread: t },
         );
         t._flags |= RESUME_THROW;
         this._sched.onYield(t);
@@ -702,7 +716,9 @@ export class Runtime {
   /** @internal see wake() */
   _wake(t: Thread, value: unknown, mode: number): void {
     if (t._state !== BLOCKED) {
-      throw new SchedulerError(`wake(): ${t.label} is ${t.state}, not blocked`);
+      throw new SchedulerError(`wake(): ${t.label} is ${t.state}, not blocked`, {
+        code: "NOT_BLOCKED",
+      });
     }
     t._waitingOn = null;
     t._value = value;

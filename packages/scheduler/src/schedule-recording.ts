@@ -61,10 +61,15 @@ const B36 = /^[0-9a-z]+$/;
 
 export function decodeSchedule(s: string): ScheduleData {
   if (typeof s !== "string") {
-    throw new SchedulerError(`schedule must be a string, got ${typeof s}`);
+    throw new SchedulerError(`schedule must be a string, got ${typeof s}`, {
+      code: "BAD_SCHEDULE",
+    });
   }
   const bad = (at: number, why: string) =>
-    new SchedulerError(`bad schedule string at character ${at + 1} (${why}): ${JSON.stringify(s)}`);
+    new SchedulerError(
+      `bad schedule string at character ${at + 1} (${why}): ${JSON.stringify(s)}`,
+      { code: "BAD_SCHEDULE" },
+    );
   const at = s.indexOf("@");
   const body = at < 0 ? s : s.slice(0, at);
   const data: ScheduleData = { decisions: [] };

@@ -220,7 +220,10 @@ export class Thread<T = unknown> implements NamedThread, Blocker {
    */
   get result(): T {
     if (this._state !== DONE) {
-      throw new SchedulerError(`has not finished (it is ${this.state})`, { thread: this });
+      throw new SchedulerError(`has not finished (it is ${this.state})`, {
+        code: "NOT_FINISHED",
+        thread: this,
+      });
     }
     const f = this._flags;
     if (f & OUTCOME_RETURNED) return this._value as T;

@@ -35,6 +35,7 @@ export class Channel<T> implements Blocker {
     if (typeof capacity !== "number" || !Number.isInteger(capacity) || capacity < 0) {
       throw new SchedulerError(
         `new Channel(capacity): capacity must be an integer >= 0, got ${String(capacity)}`,
+        { code: "BAD_ARGUMENT" },
       );
     }
     this.capacity = capacity;
@@ -99,7 +100,9 @@ export class Channel<T> implements Blocker {
    */
   close(): void {
     if (this.isClosed) {
-      throw new SchedulerError(`close(): ${this.label} is already closed`);
+      throw new SchedulerError(`close(): ${this.label} is already closed`, {
+        code: "CHANNEL_CLOSED",
+      });
     }
     this.isClosed = true;
     for (let r = this.receivers.shift(); r !== undefined; r = this.receivers.shift()) {

@@ -12,17 +12,18 @@ export function join<T>(target: Thread<T>): Generator<Park, T, unknown> {
   if (!(target instanceof Thread)) {
     throw new SchedulerError(
       `join() needs a Thread handle from spawn(), got ${target === null ? "null" : typeof target}`,
-      { thread: self },
+      { code: "BAD_ARGUMENT", thread: self },
     );
   }
   if (target.runtime !== self.runtime) {
     throw new SchedulerError(
       `join(): ${target.label} belongs to another runtime; a thread can only join threads of its own runtime`,
-      { thread: self },
+      { code: "FOREIGN_THREAD", thread: self },
     );
   }
   if (target === (self as Thread)) {
     throw new SchedulerError("join(): a thread cannot join itself (it would wait forever)", {
+      code: "SELF_JOIN",
       thread: self,
     });
   }

@@ -43,7 +43,7 @@ export class Mutex implements Blocker {
     if (this.owner === self) {
       throw new SchedulerError(
         `lock(): already holds ${this.label}; Mutex is not re-entrant, locking it again would deadlock`,
-        { thread: self },
+        { code: "MUTEX_REENTERED", thread: self },
       );
     }
     return this.locking(self);
@@ -63,13 +63,13 @@ export class Mutex implements Blocker {
     if (this.owner === null) {
       throw new SchedulerError(
         `unlock(): ${this.label} is not locked`,
-        self ? { thread: self } : {},
+        self ? { code: "MUTEX_NOT_HELD", thread: self } : { code: "MUTEX_NOT_HELD" },
       );
     }
     if (self !== this.owner) {
       throw new SchedulerError(
         `unlock(): ${this.label} is held by ${this.owner.label}; only its holder can unlock it`,
-        self ? { thread: self } : {},
+        self ? { code: "MUTEX_NOT_HELD", thread: self } : { code: "MUTEX_NOT_HELD" },
       );
     }
     this.release();

@@ -27,13 +27,14 @@ export function sleep(ms: number): Generator<Park, void, unknown> {
   const self = requireThread("sleep(ms)");
   if (typeof ms !== "number" || !(ms >= 0) || !Number.isFinite(ms)) {
     throw new SchedulerError(`sleep(ms): ms must be a finite number >= 0, got ${String(ms)}`, {
+      code: "BAD_ARGUMENT",
       thread: self,
     });
   }
   if (!self.runtime._async) {
     throw new SchedulerError(
       "sleep() needs rt.runAsync(): under rt.run() the event loop never gets a turn, so no timer can fire",
-      { thread: self },
+      { code: "NEEDS_RUN_ASYNC", thread: self },
     );
   }
   return sleepFor(self, ms);

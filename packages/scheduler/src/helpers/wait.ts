@@ -29,13 +29,13 @@ export function wait<T>(promise: PromiseLike<T>): Generator<Park, Awaited<T>, un
   ) {
     throw new SchedulerError(
       `wait(promise) needs a promise or thenable, got ${promise === null ? "null" : typeof promise}`,
-      { thread: self },
+      { code: "BAD_ARGUMENT", thread: self },
     );
   }
   if (!self.runtime._async) {
     throw new SchedulerError(
       "wait() needs rt.runAsync(): under rt.run() the event loop never gets a turn, so no promise can settle",
-      { thread: self },
+      { code: "NEEDS_RUN_ASYNC", thread: self },
     );
   }
   return waitFor(self, promise);

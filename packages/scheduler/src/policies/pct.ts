@@ -45,10 +45,14 @@ export class PCT implements Scheduler {
     const depth = options.depth ?? 2;
     const steps = options.steps ?? 100;
     if (!Number.isInteger(depth) || depth < 1) {
-      throw new SchedulerError(`new PCT(): depth must be an integer >= 1, got ${String(depth)}`);
+      throw new SchedulerError(`new PCT(): depth must be an integer >= 1, got ${String(depth)}`, {
+        code: "BAD_ARGUMENT",
+      });
     }
     if (!Number.isInteger(steps) || steps < 1) {
-      throw new SchedulerError(`new PCT(): steps must be an integer >= 1, got ${String(steps)}`);
+      throw new SchedulerError(`new PCT(): steps must be an integer >= 1, got ${String(steps)}`, {
+        code: "BAD_ARGUMENT",
+      });
     }
     this.seed = options.seed ?? 0;
     this.depth = depth;

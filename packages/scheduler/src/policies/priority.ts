@@ -33,6 +33,7 @@ export class Priority implements Scheduler {
     if (typeof aging !== "number" || !(aging > 0)) {
       throw new SchedulerError(
         `new Priority(): aging must be a positive number of decisions (or Infinity), got ${String(aging)}`,
+        { code: "BAD_ARGUMENT" },
       );
     }
     this.aging = aging;
