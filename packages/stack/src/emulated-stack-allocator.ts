@@ -34,6 +34,7 @@
  * @module
  */
 import { type Memory, PAGE_SIZE } from "@greenthreads/isa";
+import { AllocatorCounters } from "./allocator-counters.js";
 import { StackError } from "./errors.js";
 import { formatAddress } from "./format-address.js";
 import type { Stack } from "./stack.js";
@@ -128,11 +129,7 @@ export class EmulatedStackAllocator implements StackAllocator {
   /** Free sub-ranges, sorted by address, never adjacent (adjacent ones are merged). */
   #free: { start: bigint; end: bigint }[];
   readonly #live = new Map<Stack, Mapping>();
-  #allocated = 0;
-  #released = 0;
-  #peak = 0;
-  #liveBytes = 0;
-  #peakBytes = 0;
+  readonly #counters = new AllocatorCounters();
 
   constructor(options: EmulatedStackAllocatorOptions) {
     const { memory, base, limit } = options;
@@ -230,10 +227,7 @@ export class EmulatedStackAllocator implements StackAllocator {
     else range.start += big;
     const stack: Stack = new StackHandle(this, low, size, this.guardSize, this.memory);
     this.#live.set(stack, { start, bytes });
-    this.#allocated++;
-    this.#liveBytes += size;
-    if (this.#live.size > this.#peak) this.#peak = this.#live.size;
-    if (this.#liveBytes > this.#peakBytes) this.#peakBytes = this.#liveBytes;
+    this.#counters.allocated(size);
     return stack;
   }
 
@@ -248,8 +242,7 @@ export class EmulatedStackAllocator implements StackAllocator {
     this.memory.unmap(mapping.start, mapping.bytes);
     this.#insertFree(mapping.start, mapping.start + BigInt(mapping.bytes));
     this.#live.delete(stack);
-    this.#released++;
-    this.#liveBytes -= stack.size;
+    this.#counters.released(stack.size);
   }
 
   owns(stack: Stack): boolean {
@@ -257,14 +250,7 @@ export class EmulatedStackAllocator implements StackAllocator {
   }
 
   stats(): StackAllocatorStats {
-    return {
-      allocated: this.#allocated,
-      released: this.#released,
-      live: this.#live.size,
-      peak: this.#peak,
-      liveBytes: this.#liveBytes,
-      peakBytes: this.#peakBytes,
-    };
+    return this.#counters.stats();
   }
 
   /** Free bytes of the owned range (stacks and guards excluded). */

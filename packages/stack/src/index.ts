@@ -1,3 +1,4 @@
+export * from "./allocator-counters.js";
 export * from "./check-allocator-contract.js";
 export * from "./dump-stack.js";
 export * from "./emulated-stack-allocator.js";

@@ -34,6 +34,8 @@
  *
  * @module
  */
+
+import { AllocatorCounters } from "./allocator-counters.js";
 import { StackError } from "./errors.js";
 import type { Stack } from "./stack.js";
 import type { StackAllocator, StackAllocatorStats } from "./stack-allocator.js";
@@ -126,13 +128,9 @@ export class PoolingAllocator implements StackAllocator {
   /** Cached inner stacks per class, LIFO. */
   readonly #cache: Stack[][];
   readonly #live = new Map<Stack, Lease>();
-  #allocated = 0;
-  #released = 0;
   #reused = 0;
   #returned = 0;
-  #peak = 0;
-  #liveBytes = 0;
-  #peakBytes = 0;
+  readonly #counters = new AllocatorCounters();
   #cached = 0;
   #cachedBytes = 0;
 
@@ -220,10 +218,7 @@ export class PoolingAllocator implements StackAllocator {
       inner.memory,
     );
     this.#live.set(handle, { inner, sizeClass });
-    this.#allocated++;
-    this.#liveBytes += inner.size;
-    if (this.#live.size > this.#peak) this.#peak = this.#live.size;
-    if (this.#liveBytes > this.#peakBytes) this.#peakBytes = this.#liveBytes;
+    this.#counters.allocated(inner.size);
     return handle;
   }
 
@@ -250,8 +245,7 @@ export class PoolingAllocator implements StackAllocator {
       this.#returned++;
     }
     this.#live.delete(stack);
-    this.#released++;
-    this.#liveBytes -= inner.size;
+    this.#counters.released(inner.size);
   }
 
   /**
@@ -290,12 +284,7 @@ export class PoolingAllocator implements StackAllocator {
 
   stats(): PoolingAllocatorStats {
     return {
-      allocated: this.#allocated,
-      released: this.#released,
-      live: this.#live.size,
-      peak: this.#peak,
-      liveBytes: this.#liveBytes,
-      peakBytes: this.#peakBytes,
+      ...this.#counters.stats(),
       reused: this.#reused,
       cached: this.#cached,
       cachedBytes: this.#cachedBytes,

@@ -23,6 +23,7 @@
  * @module
  */
 import {
+  AllocatorCounters,
   formatAddress,
   type Stack,
   type StackAllocator,
@@ -85,11 +86,7 @@ export class NativeStackAllocator implements StackAllocator {
   readonly #addon: NativeAddon;
   readonly #live = new Map<Stack, Mapping>();
   readonly #issued = new WeakSet<Stack>();
-  #allocated = 0;
-  #released = 0;
-  #peak = 0;
-  #liveBytes = 0;
-  #peakBytes = 0;
+  readonly #counters = new AllocatorCounters();
 
   constructor(options: NativeStackAllocatorOptions = {}) {
     const loaded = loadAddon();
@@ -146,10 +143,7 @@ export class NativeStackAllocator implements StackAllocator {
     });
     this.#live.set(stack, { handle, buffer, memory });
     this.#issued.add(stack);
-    this.#allocated++;
-    this.#liveBytes += size;
-    this.#peak = Math.max(this.#peak, this.#live.size);
-    this.#peakBytes = Math.max(this.#peakBytes, this.#liveBytes);
+    this.#counters.allocated(size);
     return stack;
   }
 
@@ -171,8 +165,7 @@ export class NativeStackAllocator implements StackAllocator {
     mapping.memory.markReleased();
     this.#addon.regionRelease(mapping.handle, mapping.buffer);
     this.#live.delete(stack);
-    this.#released++;
-    this.#liveBytes -= stack.size;
+    this.#counters.released(stack.size);
   }
 
   owns(stack: Stack): boolean {
@@ -180,14 +173,7 @@ export class NativeStackAllocator implements StackAllocator {
   }
 
   stats(): StackAllocatorStats {
-    return {
-      allocated: this.#allocated,
-      released: this.#released,
-      live: this.#live.size,
-      peak: this.#peak,
-      liveBytes: this.#liveBytes,
-      peakBytes: this.#peakBytes,
-    };
+    return this.#counters.stats();
   }
 
   /** @internal The addon's handle of a live stack (for the native backend's threads). */
