@@ -13,11 +13,11 @@
  *
  * @module
  */
+
+import { A64_D_REGISTERS, A64_X_REGISTERS } from "../arch/aarch64/registers.js";
 import type { Abi, SavedFloat } from "./abi.js";
 import { deriveContextLayout } from "./context-layout.js";
 
-const A64_INTEGER = Array.from({ length: 31 }, (_, i) => `x${i}`);
-const A64_FLOAT = Array.from({ length: 32 }, (_, i) => `d${i}`);
 const calleeSavedInteger = Array.from({ length: 11 }, (_, i) => `x${i + 19}`);
 const calleeSavedFloat: SavedFloat[] = Array.from({ length: 8 }, (_, i) => ({
   reg: `d${i + 8}`,
@@ -84,15 +84,15 @@ export const aarch64Aapcs64: Abi = {
   name: "aarch64-aapcs64",
   arch: "aarch64",
   description: "AArch64 AAPCS64: Linux",
-  integerRegisters: A64_INTEGER,
-  floatRegisters: A64_FLOAT,
+  integerRegisters: A64_X_REGISTERS,
+  floatRegisters: A64_D_REGISTERS,
   stackPointer: "sp",
   framePointer: "x29",
   returnAddress: { kind: "register", reg: "x30" },
   calleeSavedInteger,
   calleeSavedFloat,
   argumentRegisters: ["x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7"],
-  floatArgumentRegisters: A64_FLOAT.slice(0, 8),
+  floatArgumentRegisters: A64_D_REGISTERS.slice(0, 8),
   returnRegisters: ["x0", "x1"],
   temporaries: ["x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17"],
   reservedRegisters: [{ reg: "x18", why: "platform register, left untouched for portability" }],
@@ -109,5 +109,3 @@ export const aarch64Aapcs64: Abi = {
     threadInformation: [],
   }),
 };
-
-export { A64_FLOAT, A64_INTEGER };

@@ -9,28 +9,10 @@
  *
  * @module
  */
+
+import { X86_INTEGER_REGISTERS, X86_XMM_REGISTERS } from "../arch/x86_64/registers.js";
 import type { Abi } from "./abi.js";
 import { deriveContextLayout } from "./context-layout.js";
-
-const X86_64_INTEGER = [
-  "rax",
-  "rcx",
-  "rdx",
-  "rbx",
-  "rsp",
-  "rbp",
-  "rsi",
-  "rdi",
-  "r8",
-  "r9",
-  "r10",
-  "r11",
-  "r12",
-  "r13",
-  "r14",
-  "r15",
-] as const;
-const XMM = Array.from({ length: 16 }, (_, i) => `xmm${i}`);
 
 const calleeSavedInteger = ["rbx", "rbp", "r12", "r13", "r14", "r15"];
 
@@ -82,15 +64,15 @@ export const x86_64Sysv: Abi = {
   name: "x86_64-sysv",
   arch: "x86_64",
   description: "x86-64 System V: Linux, macOS, FreeBSD",
-  integerRegisters: X86_64_INTEGER,
-  floatRegisters: XMM,
+  integerRegisters: X86_INTEGER_REGISTERS,
+  floatRegisters: X86_XMM_REGISTERS,
   stackPointer: "rsp",
   framePointer: "rbp",
   returnAddress: { kind: "stack" },
   calleeSavedInteger,
   calleeSavedFloat: [],
   argumentRegisters: ["rdi", "rsi", "rdx", "rcx", "r8", "r9"],
-  floatArgumentRegisters: XMM.slice(0, 8),
+  floatArgumentRegisters: X86_XMM_REGISTERS.slice(0, 8),
   returnRegisters: ["rax", "rdx"],
   temporaries: ["rax", "r10", "r11"],
   reservedRegisters: [],
@@ -107,5 +89,3 @@ export const x86_64Sysv: Abi = {
     threadInformation: [],
   }),
 };
-
-export { X86_64_INTEGER, XMM };

@@ -11,9 +11,10 @@
  *
  * @module
  */
+
+import { X86_INTEGER_REGISTERS, X86_XMM_REGISTERS } from "../arch/x86_64/registers.js";
 import type { Abi, SavedFloat, ThreadInformationSlot } from "./abi.js";
 import { deriveContextLayout } from "./context-layout.js";
-import { X86_64_INTEGER, XMM } from "./x86_64-sysv.js";
 
 const calleeSavedInteger = ["rbx", "rbp", "rdi", "rsi", "r12", "r13", "r14", "r15"];
 const calleeSavedFloat: SavedFloat[] = Array.from({ length: 10 }, (_, i) => ({
@@ -93,15 +94,15 @@ export const x86_64Win64: Abi = {
   name: "x86_64-win64",
   arch: "x86_64",
   description: "x86-64 Windows (Microsoft x64 calling convention)",
-  integerRegisters: X86_64_INTEGER,
-  floatRegisters: XMM,
+  integerRegisters: X86_INTEGER_REGISTERS,
+  floatRegisters: X86_XMM_REGISTERS,
   stackPointer: "rsp",
   framePointer: "rbp",
   returnAddress: { kind: "stack" },
   calleeSavedInteger,
   calleeSavedFloat,
   argumentRegisters: ["rcx", "rdx", "r8", "r9"],
-  floatArgumentRegisters: XMM.slice(0, 4),
+  floatArgumentRegisters: X86_XMM_REGISTERS.slice(0, 4),
   returnRegisters: ["rax"],
   temporaries: ["rax", "r10", "r11"],
   reservedRegisters: [],
