@@ -1,24 +1,9 @@
-import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { a64Encode, a64FormatInstruction, a64SizeOf } from "../../src/arch/aarch64/index.js";
+import { hex, readGolden } from "../golden-file.js";
 import { CORPUS, DEFAULT_AT, labelsOf } from "./corpus.js";
 
-const golden = readFileSync(
-  join(dirname(fileURLToPath(import.meta.url)), "..", "golden", "aarch64.golden"),
-  "utf8",
-)
-  .trimEnd()
-  .split("\n")
-  .map((line) => {
-    const [text, hex] = line.split("\t");
-    return { text: text!, hex: hex! };
-  });
-
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString("hex");
-}
+const golden = readGolden("aarch64");
 
 describe("aarch64 golden encodings (GNU as)", () => {
   test("the golden file has one line per corpus entry", () => {

@@ -1,19 +1,10 @@
-import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { encodeX86, sizeOfX86 } from "../../src/arch/x86_64/encode.js";
 import { formatX86Instruction } from "../../src/arch/x86_64/format.js";
+import { readGolden } from "../golden-file.js";
 import { x86Corpus } from "./corpus.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const golden = readFileSync(join(here, "..", "golden", "x86_64.golden"), "utf8")
-  .trimEnd()
-  .split("\n")
-  .map((line) => {
-    const [text, hex] = line.split("\t");
-    return { text: text!, hex: hex! };
-  });
+const golden = readGolden("x86_64");
 
 describe("x86_64 golden encodings (GNU as 2.40)", () => {
   test("the golden file has one line per corpus entry", () => {
