@@ -2,12 +2,14 @@
  * Benchmark: nanoseconds per switch and bytes per idle thread, next to a raw
  * generator `.next()` loop measured in the same process.
  *
- *   pnpm bench                      (at the root: builds, then runs this through turbo)
+ *   pnpm bench                      (at the root, through turbo)
  *   pnpm --filter @greenthreads/scheduler bench
- *   node --expose-gc --import tsx bench/bench.ts [--quick]
+ *   node --expose-gc --conditions=@greenthreads/source --import tsx bench/bench.ts [--quick]
  *
- * It imports "@greenthreads/scheduler" by name, which resolves to the built
- * dist/ (build first). Every row runs in a fresh child process, so no policy's
+ * It imports "@greenthreads/scheduler" by name; with the @greenthreads/source
+ * condition (the package script passes it) that is src/ run through tsx, so a
+ * benchmark never measures a stale build; without it, the built dist/. The
+ * header says which. Every row runs in a fresh child process, so no policy's
  * JIT feedback leaks into another's; inside a child, batches of the raw loop
  * and of the runtime alternate, each is timed in process CPU time, and the
  * fastest batch of each counts, which keeps other load on the machine out of
