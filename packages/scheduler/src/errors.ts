@@ -3,7 +3,19 @@
  * {@link SchedulerError}; the ones that end a run collect their causes.
  */
 
-/** A thread as errors name it: `thread "name" (#id)` or `thread #id`. */
+/**
+ * A thread as errors name it: `thread "name" (#id)` or `thread #id`. Errors
+ * hold this much of a thread, not the whole handle, so they stay small.
+ *
+ * @example
+ * ```ts
+ * import { type NamedThread, Runtime, SchedulerError } from "@greenthreads/scheduler";
+ * const rt = new Runtime();
+ * const loader: NamedThread = rt.spawn(function* () {}, { name: "loader" });
+ * const e = new SchedulerError("gave up after 3 tries", { thread: loader });
+ * console.log(e.message); // thread "loader" (#1): gave up after 3 tries
+ * ```
+ */
 export interface NamedThread {
   readonly id: number;
   readonly label: string;
@@ -88,7 +100,28 @@ export class SchedulerError extends Error {
   }
 }
 
-/** One failed thread and what it threw. */
+/**
+ * One failed thread and what it threw.
+ *
+ * @example
+ * ```ts
+ * import { RunFailedError, Runtime, type ThreadFailure } from "@greenthreads/scheduler";
+ * const rt = new Runtime();
+ * rt.spawn(
+ *   function* () {
+ *     throw new Error("disk full");
+ *   },
+ *   { name: "writer" },
+ * );
+ * try {
+ *   rt.run();
+ * } catch (e) {
+ *   const failures: readonly ThreadFailure[] = e instanceof RunFailedError ? e.failures : [];
+ *   for (const f of failures) console.log(f.thread.label, String(f.error));
+ *   // thread "writer" (#1) Error: disk full
+ * }
+ * ```
+ */
 export interface ThreadFailure {
   readonly thread: NamedThread;
   readonly error: unknown;
@@ -105,6 +138,26 @@ function describeCause(failure: ThreadFailure): string {
  * Thrown by `run()` / `runAsync()` when threads threw and nobody joined them.
  * Like `AggregateError`: `errors` holds each cause, `failures` pairs each cause
  * with its thread, `cause` is the first cause.
+ *
+ * @example
+ * ```ts
+ * import { RunFailedError, Runtime } from "@greenthreads/scheduler";
+ * const rt = new Runtime();
+ * for (const name of ["a", "b"]) {
+ *   rt.spawn(
+ *     function* () {
+ *       yield;
+ *       throw new Error(`${name} broke`);
+ *     },
+ *     { name },
+ *   );
+ * }
+ * try {
+ *   rt.run();
+ * } catch (e) {
+ *   if (e instanceof RunFailedError) console.log(e.code, e.errors.length); // "RUN_FAILED" 2
+ * }
+ * ```
  */
 export class RunFailedError extends SchedulerError {
   static readonly defaultCode: SchedulerErrorCode = "RUN_FAILED";
@@ -121,7 +174,33 @@ export class RunFailedError extends SchedulerError {
   }
 }
 
-/** A blocked thread in a deadlock report, and what it waits for. */
+/**
+ * A blocked thread in a deadlock report, and what it waits for.
+ *
+ * @example
+ * ```ts
+ * import { type BlockedThread, Mutex, Runtime } from "@greenthreads/scheduler";
+ * const rt = new Runtime();
+ * const m = new Mutex({ name: "db" });
+ * rt.spawn(
+ *   function* () {
+ *     yield* m.lock();
+ *     for (;;) yield; // never unlocks
+ *   },
+ *   { name: "holder" },
+ * );
+ * rt.spawn(
+ *   function* () {
+ *     yield* m.lock();
+ *   },
+ *   { name: "waiter" },
+ * );
+ * rt.run({ maxSwitches: 4 });
+ * const blocked: BlockedThread[] = rt.blockedThreads();
+ * for (const b of blocked) console.log(`${b.thread.label} waits for ${b.waitingFor}`);
+ * // thread "waiter" (#2) waits for lock on mutex "db" held by thread "holder" (#1)
+ * ```
+ */
 export interface BlockedThread {
   readonly thread: NamedThread;
   readonly waitingFor: string;
@@ -133,6 +212,25 @@ export interface BlockedThread {
  * for; `failures` holds threads that threw during the same run, if any. The
  * runtime cancels the deadlocked threads (their `finally` blocks run) before it
  * throws, so every thread still ends with one outcome.
+ *
+ * @example
+ * ```ts
+ * import { Channel, DeadlockError, Runtime } from "@greenthreads/scheduler";
+ * const rt = new Runtime();
+ * const replies = new Channel<string>(0, { name: "replies" });
+ * rt.spawn(
+ *   function* () {
+ *     yield* replies.recv(); // nobody ever sends
+ *   },
+ *   { name: "client" },
+ * );
+ * try {
+ *   rt.run();
+ * } catch (e) {
+ *   if (e instanceof DeadlockError) console.log(e.blocked[0]?.waitingFor);
+ *   // recv on channel "replies" (capacity 0, 0 buffered)
+ * }
+ * ```
  */
 export class DeadlockError extends RunFailedError {
   static override readonly defaultCode: SchedulerErrorCode = "DEADLOCK";
@@ -150,17 +248,76 @@ export class DeadlockError extends RunFailedError {
   }
 }
 
-/** `join()` of a cancelled thread throws this in the joiner. */
+/**
+ * `join()` of a cancelled thread throws this in the joiner.
+ *
+ * @example
+ * ```ts
+ * import { join, Runtime, ThreadCancelledError } from "@greenthreads/scheduler";
+ * const rt = new Runtime();
+ * const worker = rt.spawn(function* () {
+ *   for (;;) yield;
+ * });
+ * const boss = rt.spawn(function* () {
+ *   worker.cancel();
+ *   try {
+ *     yield* join(worker);
+ *     return "finished";
+ *   } catch (e) {
+ *     return e instanceof ThreadCancelledError ? "cancelled" : "failed";
+ *   }
+ * });
+ * rt.run();
+ * console.log(boss.result); // "cancelled"
+ * ```
+ */
 export class ThreadCancelledError extends SchedulerError {
   static readonly defaultCode: SchedulerErrorCode = "THREAD_CANCELLED";
 }
 
-/** `send()` on a closed channel, or `recv()` on a closed and drained one. */
+/**
+ * `send()` on a closed channel, or `recv()` on a closed and drained one.
+ *
+ * @example
+ * ```ts
+ * import { Channel, ChannelClosedError, Runtime } from "@greenthreads/scheduler";
+ * const rt = new Runtime();
+ * const ch = new Channel<number>(1);
+ * const t = rt.spawn(function* () {
+ *   yield* ch.send(1);
+ *   ch.close();
+ *   try {
+ *     yield* ch.send(2);
+ *   } catch (e) {
+ *     return e instanceof ChannelClosedError;
+ *   }
+ *   return false;
+ * });
+ * rt.run();
+ * console.log(t.result, ch.size); // true 1
+ * ```
+ */
 export class ChannelClosedError extends SchedulerError {
   static readonly defaultCode: SchedulerErrorCode = "CHANNEL_CLOSED";
 }
 
-/** The Replay policy found that the run no longer follows its schedule. */
+/**
+ * The Replay policy found that the run no longer follows its schedule.
+ *
+ * @example
+ * ```ts
+ * import { Replay, ReplayDivergenceError, Runtime } from "@greenthreads/scheduler";
+ * // "" is the schedule of a run that never had a choice to make.
+ * const rt = new Runtime({ scheduler: new Replay("") });
+ * rt.spawn(function* () {});
+ * rt.spawn(function* () {}); // two ready threads: a choice the schedule lacks
+ * try {
+ *   rt.run();
+ * } catch (e) {
+ *   console.log(e instanceof ReplayDivergenceError); // true
+ * }
+ * ```
+ */
 export class ReplayDivergenceError extends SchedulerError {
   static readonly defaultCode: SchedulerErrorCode = "REPLAY_DIVERGED";
 }

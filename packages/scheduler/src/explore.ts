@@ -24,11 +24,58 @@ import { Runtime } from "./runtime.js";
 import type { Scheduler } from "./scheduler.js";
 import type { Thread } from "./thread.js";
 
+/**
+ * How {@link explore} chooses the schedules it tries: seeded random picks,
+ * PCT's priority changes (good at bugs that need a few switches in the right
+ * places), or every schedule in turn, depth first (exhaustive for small tests).
+ *
+ * @example
+ * ```ts
+ * import { explore, type ExploreStrategy } from "@greenthreads/scheduler";
+ * for (const strategy of ["random", "pct", "dfs"] satisfies ExploreStrategy[]) {
+ *   const r = explore((rt) => void rt.spawn(function* () { yield; }), { strategy, runs: 5 });
+ *   console.log(strategy, r.ok); // random true, pct true, dfs true
+ * }
+ * ```
+ */
 export type ExploreStrategy = "random" | "pct" | "dfs";
 
-/** Spawns the threads of one run; may return a check to call after the run. */
+/**
+ * Spawns the threads of one run; may return a check to call after the run.
+ *
+ * @example
+ * ```ts
+ * import { Channel, type ExploreBody, explore } from "@greenthreads/scheduler";
+ * // Two producers, one consumer: the consumer must see every value.
+ * const body: ExploreBody = (rt) => {
+ *   const ch = new Channel<number>(1);
+ *   let sum = 0;
+ *   for (const v of [1, 2]) rt.spawn(function* () { yield* ch.send(v); });
+ *   rt.spawn(function* () { sum = (yield* ch.recv()) + (yield* ch.recv()); });
+ *   return () => {
+ *     if (sum !== 3) throw new Error(`sum is ${sum}`);
+ *   };
+ * };
+ * console.log(explore(body, { strategy: "dfs" }).exhausted); // true
+ * ```
+ */
 export type ExploreBody = (rt: Runtime, run: number) => void | (() => void);
 
+/**
+ * Options of {@link explore}: which strategy, how many runs, and the limits of
+ * one run. Every default is chosen so that `explore(body)` alone is useful.
+ *
+ * @example
+ * ```ts
+ * import { explore, type ExploreOptions } from "@greenthreads/scheduler";
+ * // PCT looking for bugs that need up to 3 well-placed switches, reproducibly.
+ * const options: ExploreOptions = { strategy: "pct", depth: 3, runs: 200, seed: 7 };
+ * const result = explore((rt) => {
+ *   for (let i = 0; i < 3; i++) rt.spawn(function* () { yield; });
+ * }, options);
+ * console.log(result.ok, result.runs); // true 200
+ * ```
+ */
 export interface ExploreOptions {
   /** Default "random". */
   strategy?: ExploreStrategy;
@@ -46,7 +93,38 @@ export interface ExploreOptions {
   maxSwitches?: number;
 }
 
-/** The failing run: its error, how to reproduce it, and the cause. */
+/**
+ * The failing run: its error, how to reproduce it, and the cause.
+ *
+ * @example
+ * ```ts
+ * import { explore, Replay, Runtime, type ExploreBody } from "@greenthreads/scheduler";
+ * let count = 0;
+ * const body: ExploreBody = (rt) => {
+ *   count = 0;
+ *   for (let i = 0; i < 2; i++) {
+ *     rt.spawn(function* () {
+ *       const seen = count;
+ *       yield; // another thread may update count here
+ *       count = seen + 1;
+ *     });
+ *   }
+ * };
+ * const failure = explore((rt) => {
+ *   body(rt, 0);
+ *   return () => {
+ *     if (count !== 2) throw new Error(`lost an update: count is ${count}`);
+ *   };
+ * }).failure;
+ * if (failure) {
+ *   // Run the same body again, switch for switch, to debug it.
+ *   const rt = new Runtime({ scheduler: new Replay(failure.schedule) });
+ *   body(rt, failure.run);
+ *   rt.run();
+ *   console.log(failure.code, count); // "EXPLORE_FAILED" 1
+ * }
+ * ```
+ */
 export class ExploreFailure extends SchedulerError {
   static readonly defaultCode: SchedulerErrorCode = "EXPLORE_FAILED";
   readonly strategy: ExploreStrategy;
@@ -92,6 +170,23 @@ export class ExploreFailure extends SchedulerError {
   }
 }
 
+/**
+ * What {@link explore} found: whether every run passed, how many runs it
+ * made, whether dfs ran out of schedules, and the first failure if any.
+ *
+ * @example
+ * ```ts
+ * import { explore, type ExploreResult } from "@greenthreads/scheduler";
+ * const result: ExploreResult = explore(
+ *   (rt) => {
+ *     rt.spawn(function* () { yield; });
+ *     rt.spawn(function* () { yield; });
+ *   },
+ *   { strategy: "dfs" },
+ * );
+ * console.log(result.ok, result.exhausted, result.runs); // true true 6
+ * ```
+ */
 export interface ExploreResult {
   /** True when no run failed. */
   ok: boolean;
@@ -156,7 +251,33 @@ function addSeed(seed: Seed, i: number): Seed {
   return typeof seed === "bigint" ? seed + BigInt(i) : seed + i;
 }
 
-/** Run `body` under many schedules; see the module comment. Synchronous: threads cannot sleep or wait. */
+/**
+ * Run `body` under many schedules; see the module comment. Synchronous: threads cannot sleep or wait.
+ *
+ * @example
+ * ```ts
+ * import { explore } from "@greenthreads/scheduler";
+ * // A lost update: each thread reads, yields, then writes what it read plus one.
+ * const result = explore((rt) => {
+ *   let count = 0;
+ *   for (let i = 0; i < 2; i++) {
+ *     rt.spawn(function* () {
+ *       const seen = count;
+ *       yield;
+ *       count = seen + 1;
+ *     });
+ *   }
+ *   return () => {
+ *     if (count !== 2) throw new Error(`lost an update: count is ${count}`);
+ *   };
+ * });
+ * console.log(result.ok); // false
+ * console.log(result.failure?.message);
+ * // explore (random): run 1 failed (seed 1): lost an update: count is 1
+ * //   reproduce with the same body under new Runtime({ scheduler: new Replay("010@4:18qfjft") })
+ * //   or new Runtime({ scheduler: new Random({ seed: 1 }) })
+ * ```
+ */
 export function explore(body: ExploreBody, options: ExploreOptions = {}): ExploreResult {
   if (typeof body !== "function") {
     throw new SchedulerError("explore(body): body must be a function (rt) => { spawn threads }", {

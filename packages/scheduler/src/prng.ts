@@ -7,7 +7,17 @@ import { SchedulerError } from "./errors.js";
 
 const MASK64 = (1n << 64n) - 1n;
 
-/** SplitMix64 (Steele, Lea, Flood): returns a function producing 64-bit values. */
+/**
+ * SplitMix64 (Steele, Lea, Flood): returns a function producing 64-bit values.
+ * It turns any seed, even 0 or 1, into well-mixed state for {@link Xoshiro128}.
+ *
+ * @example
+ * ```ts
+ * import { splitMix64 } from "@greenthreads/scheduler";
+ * const next = splitMix64(1n);
+ * console.log(next(), next()); // 10451216379200822465n 13757245211066428519n
+ * ```
+ */
 export function splitMix64(seed: bigint): () => bigint {
   let s = BigInt.asUintN(64, seed);
   return () => {
@@ -19,7 +29,17 @@ export function splitMix64(seed: bigint): () => bigint {
   };
 }
 
-/** A seed: a safe integer or a bigint (taken modulo 2^64). */
+/**
+ * A seed: a safe integer or a bigint (taken modulo 2^64).
+ *
+ * @example
+ * ```ts
+ * import { Random, type Seed, Xoshiro128 } from "@greenthreads/scheduler";
+ * const seed: Seed = 2n ** 64n + 5n; // the same stream as seed 5
+ * console.log(new Xoshiro128(seed).nextUint32() === new Xoshiro128(5).nextUint32()); // true
+ * const policy = new Random({ seed });
+ * ```
+ */
 export type Seed = number | bigint;
 
 export function checkSeed(seed: unknown, where: string): bigint {
@@ -35,6 +55,18 @@ function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
 
+/**
+ * A seeded xoshiro128** stream: the random numbers behind {@link Random},
+ * {@link PCT} and `explore()`. Public so a custom policy can make its random
+ * decisions the same reproducible way, from a {@link Seed}.
+ *
+ * @example
+ * ```ts
+ * import { Xoshiro128 } from "@greenthreads/scheduler";
+ * const rng = new Xoshiro128(42);
+ * console.log(rng.nextUint32(), rng.nextInt(6), rng.nextFloat() < 1); // 1776835114 5 true
+ * ```
+ */
 export class Xoshiro128 {
   private a: number;
   private b: number;

@@ -21,7 +21,21 @@ import type { Runtime } from "./runtime.js";
 import type { Scheduler, SpawnOptions } from "./scheduler.js";
 import type { Thread } from "./thread.js";
 
+/**
+ * A schedule as data: what {@link decodeSchedule} gives and
+ * {@link encodeSchedule} takes. Tools that show, shrink or edit schedules
+ * work on this instead of the string.
+ *
+ * @example
+ * ```ts
+ * import { encodeSchedule, type ScheduleData } from "@greenthreads/scheduler";
+ * // Pick the second ready thread, then the first four times, then the third.
+ * const data: ScheduleData = { decisions: [1, 0, 0, 0, 0, 2] };
+ * console.log(encodeSchedule(data)); // "10~4.2"
+ * ```
+ */
 export interface ScheduleData {
+  /** Index of the picked thread in the id-ordered ready set, at each choice. */
   decisions: number[];
   /** Total switches of the run, when known. */
   switches?: number;
@@ -40,6 +54,16 @@ function token(v: number): string {
   return v < 36 ? v.toString(36) : `(${v.toString(36)})`;
 }
 
+/**
+ * Write a schedule as a string (see the module comment for the format): the
+ * form runs report, failures print and {@link Replay} takes.
+ *
+ * @example
+ * ```ts
+ * import { encodeSchedule } from "@greenthreads/scheduler";
+ * console.log(encodeSchedule({ decisions: [1, 0, 0, 0, 0, 2], switches: 9 })); // "10~4.2@9:ztntfp"
+ * ```
+ */
 export function encodeSchedule(data: ScheduleData): string {
   const d = data.decisions;
   let out = "";
@@ -59,6 +83,18 @@ export function encodeSchedule(data: ScheduleData): string {
 
 const B36 = /^[0-9a-z]+$/;
 
+/**
+ * Read a schedule string back into its decisions and, when the string has the
+ * `@<switches>:<hash>` suffix, the switch count and hash. Throws a
+ * {@link SchedulerError} (code `BAD_SCHEDULE`) saying where a string is malformed.
+ *
+ * @example
+ * ```ts
+ * import { decodeSchedule } from "@greenthreads/scheduler";
+ * const { decisions, switches } = decodeSchedule("0110~5.2@j:1x3k9a");
+ * console.log(decisions.length, switches); // 9 19
+ * ```
+ */
 export function decodeSchedule(s: string): ScheduleData {
   if (typeof s !== "string") {
     throw new SchedulerError(`schedule must be a string, got ${typeof s}`, {
@@ -114,6 +150,27 @@ export function decodeSchedule(s: string): ScheduleData {
 /**
  * Wraps a policy and writes down its decisions. `new Runtime({ record: true })`
  * installs one; it changes nothing about the order threads run in.
+ *
+ * @example
+ * ```ts
+ * import { Random, Recorder, Replay, Runtime } from "@greenthreads/scheduler";
+ * const spawnTwo = (rt: Runtime) => {
+ *   for (let i = 0; i < 2; i++) {
+ *     rt.spawn(function* () {
+ *       yield;
+ *       yield;
+ *     });
+ *   }
+ * };
+ * const recorder = new Recorder(new Random({ seed: 3 }));
+ * const rt = new Runtime({ scheduler: recorder });
+ * spawnTwo(rt);
+ * rt.run();
+ * // The same run, under any policy's recording, replays exactly.
+ * const again = new Runtime({ scheduler: new Replay(recorder.schedule) });
+ * spawnTwo(again);
+ * console.log(again.run().switches); // 6
+ * ```
  */
 export class Recorder implements Scheduler {
   readonly name: string;

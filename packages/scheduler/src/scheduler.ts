@@ -13,7 +13,17 @@
 import type { Runtime } from "./runtime.js";
 import type { Thread } from "./thread.js";
 
-/** Options of `spawn()`. Policies read the ones they know; unknown keys are passed through. */
+/**
+ * Options of `spawn()`. Policies read the ones they know; unknown keys are passed through.
+ *
+ * @example
+ * ```ts
+ * import { Priority, Runtime, type SpawnOptions } from "@greenthreads/scheduler";
+ * const rt = new Runtime({ scheduler: new Priority() });
+ * const urgent: SpawnOptions = { name: "alarm", priority: 10 };
+ * rt.spawn(function* () {}, urgent);
+ * ```
+ */
 export interface SpawnOptions {
   /** Shown in errors and reports. */
   name?: string;
@@ -24,6 +34,32 @@ export interface SpawnOptions {
   [option: string]: unknown;
 }
 
+/**
+ * A scheduling policy: it owns the ready set and decides which thread runs
+ * next. The runtime keeps no run queue of its own, so swapping policies is one
+ * constructor argument. See the module comment for the calls it receives.
+ *
+ * @example
+ * ```ts
+ * import { Runtime, type Scheduler, type Thread } from "@greenthreads/scheduler";
+ * // Last in, first out: the most recently ready thread runs next.
+ * class Lifo implements Scheduler {
+ *   readonly name = "lifo";
+ *   private readonly ready: Thread[] = [];
+ *   onSpawn(t: Thread): void { this.ready.push(t); }
+ *   onYield(t: Thread): void { this.ready.push(t); }
+ *   onWake(t: Thread): void { this.ready.push(t); }
+ *   onBlock(): void {}
+ *   onExit(): void {}
+ *   pick(): Thread | undefined { return this.ready.pop(); }
+ * }
+ * const rt = new Runtime({ scheduler: new Lifo() });
+ * const order: string[] = [];
+ * for (const name of ["a", "b", "c"]) rt.spawn(function* () { order.push(name); });
+ * rt.run();
+ * console.log(order); // ["c", "b", "a"]
+ * ```
+ */
 export interface Scheduler {
   /** Short policy name used in reports, e.g. "round-robin". */
   readonly name: string;

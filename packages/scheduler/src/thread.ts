@@ -49,14 +49,129 @@ export const OUTCOME_CANCELLED = 256;
 export const FAILURE_HANDLED = 512;
 
 // ---- step results (ThreadDriver.step) ----------------------------------------
-/** The thread yielded and is still runnable. */
+/**
+ * The thread yielded and is still runnable.
+ *
+ * @example
+ * ```ts
+ * import { Runtime, STEP_RETURN, STEP_YIELD, type Thread, type ThreadDriver } from "@greenthreads/scheduler";
+ * // A driver whose threads take `_body` turns, yielding between them.
+ * const rt = new Runtime();
+ * const turns: ThreadDriver = {
+ *   runtime: rt,
+ *   kind: "turns",
+ *   step(thread: Thread) {
+ *     const left = (thread._body as number) - 1;
+ *     thread._body = left;
+ *     return left > 0 ? STEP_YIELD : STEP_RETURN;
+ *   },
+ * };
+ * rt.spawnWith(turns, 3);
+ * console.log(rt.run().switches); // 3
+ * ```
+ */
 export const STEP_YIELD = 0;
-/** The thread parked itself on `thread._waitingOn`. */
+/**
+ * The thread parked itself on `thread._waitingOn`.
+ *
+ * @example
+ * ```ts
+ * import { type Blocker, Runtime, STEP_BLOCK, STEP_RETURN, type Thread, type ThreadDriver, wake } from "@greenthreads/scheduler";
+ * // A driver whose threads park on a doorbell once, then return what woke them.
+ * const rt = new Runtime();
+ * const ringing: Thread[] = [];
+ * const doorbell: Blocker = {
+ *   describeWait: () => "the doorbell",
+ *   cancelWait: (t) => void ringing.splice(ringing.indexOf(t), 1),
+ * };
+ * const waiter: ThreadDriver = {
+ *   runtime: rt,
+ *   kind: "waiter",
+ *   step(thread: Thread) {
+ *     if (thread._body === "new") {
+ *       thread._body = "parked";
+ *       ringing.push(thread);
+ *       thread._waitingOn = doorbell; // set before returning STEP_BLOCK
+ *       return STEP_BLOCK;
+ *     }
+ *     return STEP_RETURN; // woken: `thread._value` holds the wake value
+ *   },
+ * };
+ * const t = rt.spawnWith<string>(waiter, "new");
+ * rt.spawn(function* () {
+ *   for (const w of ringing.splice(0)) wake(w, "ding");
+ * });
+ * rt.run();
+ * console.log(t.result); // "ding"
+ * ```
+ */
 export const STEP_BLOCK = 1;
-/** The thread's body returned; the value is in `thread._value`. */
+/**
+ * The thread's body returned; the value is in `thread._value`.
+ *
+ * @example
+ * ```ts
+ * import { Runtime, STEP_RETURN, type Thread, type ThreadDriver } from "@greenthreads/scheduler";
+ * // A driver whose threads finish in one step with their body doubled.
+ * const rt = new Runtime();
+ * const doubler: ThreadDriver = {
+ *   runtime: rt,
+ *   kind: "doubler",
+ *   step(thread: Thread) {
+ *     thread._value = (thread._body as number) * 2;
+ *     return STEP_RETURN;
+ *   },
+ * };
+ * const t = rt.spawnWith<number>(doubler, 21);
+ * rt.run();
+ * console.log(t.result); // 42
+ * ```
+ */
 export const STEP_RETURN = 2;
-/** The thread's body threw; the error is in `thread._value`. */
+/**
+ * The thread's body threw; the error is in `thread._value`.
+ *
+ * @example
+ * ```ts
+ * import { RunFailedError, Runtime, STEP_THROW, type Thread, type ThreadDriver } from "@greenthreads/scheduler";
+ * // A driver whose threads always fail: the run reports them.
+ * const rt = new Runtime();
+ * const failing: ThreadDriver = {
+ *   runtime: rt,
+ *   kind: "failing",
+ *   step(thread: Thread) {
+ *     thread._value = new Error(`cannot run ${String(thread._body)}`);
+ *     return STEP_THROW;
+ *   },
+ * };
+ * const t = rt.spawnWith(failing, "job 1");
+ * try {
+ *   rt.run();
+ * } catch (e) {
+ *   console.log(e instanceof RunFailedError, t.outcome?.kind); // true "threw"
+ * }
+ * ```
+ */
 export const STEP_THROW = 3;
+/**
+ * What {@link ThreadDriver.step} reports: one of {@link STEP_YIELD},
+ * {@link STEP_BLOCK}, {@link STEP_RETURN}, {@link STEP_THROW}. A small integer,
+ * not an object, so the runtime's loop allocates nothing per switch.
+ *
+ * @example
+ * ```ts
+ * import { STEP_BLOCK, STEP_RETURN, STEP_THROW, STEP_YIELD, type StepResult } from "@greenthreads/scheduler";
+ * function describeStep(r: StepResult): string {
+ *   switch (r) {
+ *     case STEP_YIELD: return "yielded";
+ *     case STEP_BLOCK: return "blocked";
+ *     case STEP_RETURN: return "returned";
+ *     case STEP_THROW: return "threw";
+ *   }
+ * }
+ * console.log(describeStep(STEP_BLOCK)); // "blocked"
+ * ```
+ */
 export type StepResult = 0 | 1 | 2 | 3;
 
 /**
@@ -76,6 +191,43 @@ export type StepResult = 0 | 1 | 2 | 3;
  * `yield`/`budget` traps map to STEP_YIELD, `exit` to STEP_RETURN, `fault` to
  * STEP_THROW, and a `hostcall` that has to wait to STEP_BLOCK. Nothing else in
  * the runtime or the Scheduler interface changes.
+ *
+ * @example
+ * ```ts
+ * import {
+ *   Runtime,
+ *   STEP_RETURN,
+ *   STEP_YIELD,
+ *   type StepResult,
+ *   type Thread,
+ *   type ThreadDriver,
+ *   takeResumeMode,
+ * } from "@greenthreads/scheduler";
+ *
+ * // Threads that count their body down to 0, one step a turn. They never
+ * // block, so the only special resume they get is a cancellation.
+ * class CountdownDriver implements ThreadDriver {
+ *   readonly kind = "countdown";
+ *   constructor(readonly runtime: Runtime) {}
+ *   step(thread: Thread): StepResult {
+ *     if (thread.state !== "running") this.runtime._badPick(thread);
+ *     if (takeResumeMode(thread) !== 0) return STEP_RETURN; // cancelled
+ *     const left = (thread._body as number) - 1;
+ *     thread._body = left;
+ *     if (left > 0) return STEP_YIELD;
+ *     thread._value = "liftoff";
+ *     return STEP_RETURN;
+ *   }
+ * }
+ *
+ * const rt = new Runtime();
+ * const driver = new CountdownDriver(rt);
+ * const t = rt.spawnWith<string>(driver, 3);
+ * const stopped = rt.spawnWith<string>(driver, 100);
+ * stopped.cancel();
+ * rt.run();
+ * console.log(t.result, stopped.outcome?.kind); // "liftoff" "cancelled"
+ * ```
  */
 export interface ThreadDriver {
   /** The runtime whose threads this driver steps. */
@@ -92,6 +244,42 @@ export interface ThreadDriver {
  * Something a blocked thread waits for: a channel, a mutex, a thread being
  * joined, a timer, a promise. The runtime asks it to describe the wait (for
  * deadlock reports) and to forget the thread when the thread is cancelled.
+ *
+ * @example
+ * ```ts
+ * import { type Blocker, PARK, requireThread, Runtime, type Thread, wake } from "@greenthreads/scheduler";
+ *
+ * // A gate: threads pass() it only once it is opened.
+ * class Gate implements Blocker {
+ *   private readonly waiting: Thread[] = [];
+ *   *pass(): Generator<unknown, unknown, unknown> {
+ *     const self = requireThread("gate.pass()");
+ *     this.waiting.push(self);
+ *     self._waitingOn = this;
+ *     return yield PARK;
+ *   }
+ *   open(value: unknown): void {
+ *     for (const t of this.waiting.splice(0)) wake(t, value);
+ *   }
+ *   describeWait(): string {
+ *     return `gate (${this.waiting.length} waiting)`;
+ *   }
+ *   cancelWait(t: Thread): void {
+ *     this.waiting.splice(this.waiting.indexOf(t), 1);
+ *   }
+ * }
+ *
+ * const rt = new Runtime();
+ * const gate = new Gate();
+ * const t = rt.spawn(function* () {
+ *   return yield* gate.pass();
+ * });
+ * rt.spawn(function* () {
+ *   gate.open("open sesame");
+ * });
+ * rt.run();
+ * console.log(t.result); // "open sesame"
+ * ```
  */
 export interface Blocker {
   /** E.g. `recv on channel "jobs" (capacity 0, empty)`. */
@@ -100,19 +288,101 @@ export interface Blocker {
   cancelWait(thread: Thread): void;
 }
 
-/** What a thread body yields to park itself (after registering with a Blocker). */
+/**
+ * What a thread body yields to park itself (after registering with a Blocker).
+ * Blocking helpers say so in their type: they are `Generator<Park, R, unknown>`.
+ *
+ * @example
+ * ```ts
+ * import { Channel, type Park, Runtime } from "@greenthreads/scheduler";
+ * // A green function built from blocking helpers blocks the same way.
+ * function* recvPair(ch: Channel<number>): Generator<Park, number, unknown> {
+ *   return (yield* ch.recv()) + (yield* ch.recv());
+ * }
+ * const rt = new Runtime();
+ * const ch = new Channel<number>(2);
+ * const t = rt.spawn(function* () {
+ *   return yield* recvPair(ch);
+ * });
+ * ch.trySend(1);
+ * ch.trySend(2);
+ * rt.run();
+ * console.log(t.result); // 3
+ * ```
+ */
 export interface Park {
   readonly __park: true;
 }
-/** The one Park value. Helpers `yield PARK`; user code never needs it. */
+/**
+ * The one Park value. Helpers `yield PARK`; user code never needs it.
+ *
+ * @example
+ * ```ts
+ * import { type Blocker, PARK, Runtime, type Thread, wake } from "@greenthreads/scheduler";
+ * // A hand-written blocking step: register with a Blocker, then yield PARK.
+ * const rt = new Runtime();
+ * let parked: Thread | undefined;
+ * const doorbell: Blocker = {
+ *   describeWait: () => "the doorbell",
+ *   cancelWait: () => {
+ *     parked = undefined;
+ *   },
+ * };
+ * const t = rt.spawn(function* (self) {
+ *   parked = self;
+ *   self._waitingOn = doorbell;
+ *   return yield PARK; // resumes with the value given to wake()
+ * });
+ * rt.spawn(function* () {
+ *   if (parked) wake(parked, "ding");
+ * });
+ * rt.run();
+ * console.log(t.result); // "ding"
+ * ```
+ */
 export const PARK: Park = Object.freeze({ __park: true as const });
 
-/** How a thread ended. */
+/**
+ * How a thread ended.
+ *
+ * @example
+ * ```ts
+ * import { type Outcome, Runtime } from "@greenthreads/scheduler";
+ * const rt = new Runtime();
+ * const t = rt.spawn(function* () {
+ *   yield;
+ *   return 1;
+ * });
+ * t.cancel();
+ * rt.run();
+ * const outcome: Outcome<number> | undefined = t.outcome;
+ * console.log(outcome); // { kind: "cancelled" }
+ * ```
+ */
 export type Outcome<T> =
   | { readonly kind: "returned"; readonly value: T }
   | { readonly kind: "threw"; readonly error: unknown }
   | { readonly kind: "cancelled" };
 
+/**
+ * The state of a thread as {@link Thread.state} reports it. The runtime keeps
+ * a small integer; this string is for people, tests and reports.
+ *
+ * @example
+ * ```ts
+ * import { Runtime, type ThreadState } from "@greenthreads/scheduler";
+ * const rt = new Runtime();
+ * const seen: ThreadState[] = [];
+ * const t = rt.spawn(function* (self) {
+ *   seen.push(self.state);
+ *   yield;
+ * });
+ * seen.push(t.state);
+ * rt.run();
+ * seen.push(t.state);
+ * console.log(seen); // ["ready", "running", "done"]
+ * ```
+ */
 export type ThreadState = "ready" | "running" | "blocked" | "done";
 const STATE_NAMES: readonly ThreadState[] = ["ready", "running", "blocked", "done"];
 
@@ -126,6 +396,27 @@ export interface ThreadExtra {
  * Read and clear the pending resume mode bits (RESUME_VALUE, RESUME_THROW,
  * RESUME_RETURN; 0 for a plain resume). Taking RESUME_RETURN marks the
  * cancellation as delivered.
+ *
+ * @example
+ * ```ts
+ * import { Runtime, STEP_RETURN, type Thread, type ThreadDriver, takeResumeMode } from "@greenthreads/scheduler";
+ * // A driver's step starts by taking the mode: 0 is a plain resume. These
+ * // threads never block, so anything else is a cancellation.
+ * const rt = new Runtime();
+ * const once: ThreadDriver = {
+ *   runtime: rt,
+ *   kind: "once",
+ *   step(thread: Thread) {
+ *     thread._value = takeResumeMode(thread) === 0 ? "ran" : undefined;
+ *     return STEP_RETURN;
+ *   },
+ * };
+ * const a = rt.spawnWith(once, null);
+ * const b = rt.spawnWith(once, null);
+ * b.cancel();
+ * rt.run();
+ * console.log(a.outcome?.kind, b.outcome?.kind); // "returned" "cancelled"
+ * ```
  */
 export function takeResumeMode(t: Thread): number {
   const mode = t._flags & RESUME_MODES;
@@ -139,6 +430,22 @@ export function takeResumeMode(t: Thread): number {
 /**
  * A green thread: the handle `spawn()` returns and the runtime's record.
  * `T` is the body's return type.
+ *
+ * @example
+ * ```ts
+ * import { Runtime } from "@greenthreads/scheduler";
+ * const rt = new Runtime();
+ * const t = rt.spawn(
+ *   function* (self) {
+ *     yield;
+ *     return `${self.name} done`;
+ *   },
+ *   { name: "worker" },
+ * );
+ * console.log(t.label, t.state); // thread "worker" (#1) ready
+ * rt.run();
+ * console.log(t.result); // "worker done"
+ * ```
  */
 export class Thread<T = unknown> implements NamedThread, Blocker {
   /** 1, 2, 3... in spawn order within its runtime. */

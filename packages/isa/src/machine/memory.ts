@@ -17,7 +17,19 @@
  */
 import { IsaError } from "../errors.js";
 
-/** Size in bytes of one page of emulated memory. */
+/**
+ * Size in bytes of one page of emulated memory.
+ *
+ * @example
+ * ```ts
+ * import { Memory, PAGE_SIZE } from "@greenthreads/isa";
+ * const mem = new Memory();
+ * // map() and protect() take page-aligned, page-multiple ranges.
+ * mem.map(0x10000n, 2 * PAGE_SIZE, "rw");
+ * mem.protect(0x10000n, PAGE_SIZE, ""); // a guard page below the second one
+ * console.log(mem.permission(0x10000n + BigInt(PAGE_SIZE))); // "rw"
+ * ```
+ */
 export const PAGE_SIZE = 4096;
 
 /**

@@ -6,6 +6,18 @@ import { type Blocker, PARK, type Park, type Thread } from "../thread.js";
 /** Resume value telling a blocked receiver that the channel closed. */
 const CLOSED: unique symbol = Symbol("closed");
 
+/**
+ * Options of `new Channel(capacity, options)`. A name makes deadlock reports
+ * and errors say which channel a thread was stuck on.
+ *
+ * @example
+ * ```ts
+ * import { Channel, type ChannelOptions } from "@greenthreads/scheduler";
+ * const options: ChannelOptions = { name: "jobs" };
+ * const jobs = new Channel<string>(8, options);
+ * console.log(jobs.label); // channel "jobs"
+ * ```
+ */
 export interface ChannelOptions {
   /** Shown in deadlock reports and errors. */
   name?: string;
@@ -21,6 +33,24 @@ export interface ChannelOptions {
  *   const v = yield* ch.recv() // blocks while empty; throws ChannelClosedError once closed and drained
  *   const r = yield* ch.next() // like recv, but { done: true } once closed and drained
  *   ch.close()                 // wakes every waiting receiver and sender
+ *
+ * @example
+ * ```ts
+ * import { Channel, Runtime } from "@greenthreads/scheduler";
+ * const rt = new Runtime();
+ * const jobs = new Channel<number>(2, { name: "jobs" });
+ * rt.spawn(function* producer() {
+ *   for (let n = 1; n <= 5; n++) yield* jobs.send(n);
+ *   jobs.close();
+ * });
+ * const consumer = rt.spawn(function* () {
+ *   let sum = 0;
+ *   for (let r = yield* jobs.next(); !r.done; r = yield* jobs.next()) sum += r.value;
+ *   return sum;
+ * });
+ * rt.run();
+ * console.log(consumer.result); // 15
+ * ```
  */
 export class Channel<T> implements Blocker {
   readonly capacity: number;

@@ -6,6 +6,25 @@ import { DONE, PARK, type Park, Thread } from "../thread.js";
  * `const v = yield* join(thread)`: wait until `thread` is done; give its
  * returned value, or rethrow what it threw (a ThreadCancelledError if it was
  * cancelled). A failure seen through join() is not reported again by run().
+ *
+ * @example
+ * ```ts
+ * import { join, Runtime } from "@greenthreads/scheduler";
+ * const rt = new Runtime();
+ * const main = rt.spawn(function* () {
+ *   const parts = [1, 2, 3].map((n) =>
+ *     rt.spawn(function* () {
+ *       yield;
+ *       return n * n;
+ *     }),
+ *   );
+ *   let total = 0;
+ *   for (const p of parts) total += yield* join(p);
+ *   return total;
+ * });
+ * rt.run();
+ * console.log(main.result); // 14
+ * ```
  */
 export function join<T>(target: Thread<T>): Generator<Park, T, unknown> {
   const self = requireThread("join(thread)");

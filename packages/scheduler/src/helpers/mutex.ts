@@ -3,6 +3,17 @@ import { Ring } from "../ring.js";
 import { currentThread, requireThread, wake } from "../runtime.js";
 import { type Blocker, PARK, type Park, type Thread } from "../thread.js";
 
+/**
+ * Options of `new Mutex(options)`. A name makes deadlock reports and errors
+ * say which lock a thread was stuck on.
+ *
+ * @example
+ * ```ts
+ * import { Mutex, type MutexOptions } from "@greenthreads/scheduler";
+ * const options: MutexOptions = { name: "accounts" };
+ * console.log(new Mutex(options).label); // mutex "accounts"
+ * ```
+ */
 export interface MutexOptions {
   /** Shown in deadlock reports and errors. */
   name?: string;
@@ -14,6 +25,25 @@ export interface MutexOptions {
  *
  *   yield* m.lock(); try { ... } finally { m.unlock(); }
  *   const v = yield* m.withLock(function* () { ...; return v; });
+ *
+ * @example
+ * ```ts
+ * import { Mutex, Runtime } from "@greenthreads/scheduler";
+ * const rt = new Runtime();
+ * const m = new Mutex({ name: "counter" });
+ * let count = 0;
+ * for (let i = 0; i < 3; i++) {
+ *   rt.spawn(function* () {
+ *     yield* m.withLock(function* () {
+ *       const seen = count;
+ *       yield; // others run, but cannot enter
+ *       count = seen + 1;
+ *     });
+ *   });
+ * }
+ * rt.run();
+ * console.log(count); // 3
+ * ```
  */
 export class Mutex implements Blocker {
   readonly name: string | undefined;

@@ -22,6 +22,22 @@ class SleepWait implements Blocker {
 /**
  * `yield* sleep(ms)`: block this thread for at least `ms` milliseconds of host
  * time while the others run. Needs `runAsync()`: under `run()` it throws.
+ *
+ * @example
+ * ```ts
+ * import { Runtime, sleep } from "@greenthreads/scheduler";
+ * const rt = new Runtime();
+ * const log: string[] = [];
+ * rt.spawn(function* () {
+ *   yield* sleep(20);
+ *   log.push("slept");
+ * });
+ * rt.spawn(function* () {
+ *   log.push("ran meanwhile");
+ * });
+ * await rt.runAsync();
+ * console.log(log); // ["ran meanwhile", "slept"]
+ * ```
  */
 export function sleep(ms: number): Generator<Park, void, unknown> {
   const self = requireThread("sleep(ms)");

@@ -19,6 +19,18 @@ class PromiseWait implements Blocker {
 /**
  * `const v = yield* wait(promise)`: park this thread until the promise
  * settles; give its value or throw its rejection. Needs `runAsync()`.
+ *
+ * @example
+ * ```ts
+ * import { Runtime, wait } from "@greenthreads/scheduler";
+ * const rt = new Runtime();
+ * const t = rt.spawn(function* () {
+ *   const config = yield* wait(Promise.resolve({ retries: 3 }));
+ *   return config.retries;
+ * });
+ * await rt.runAsync();
+ * console.log(t.result); // 3
+ * ```
  */
 export function wait<T>(promise: PromiseLike<T>): Generator<Park, Awaited<T>, unknown> {
   const self = requireThread("wait(promise)");

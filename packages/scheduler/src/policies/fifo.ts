@@ -11,6 +11,30 @@ import type { Scheduler } from "../scheduler.js";
 import type { Thread } from "../thread.js";
 import { packedArray } from "./packed.js";
 
+/**
+ * The first-in, first-out policy described above.
+ *
+ * @example
+ * ```ts
+ * import { Channel, FIFO, Runtime } from "@greenthreads/scheduler";
+ * const rt = new Runtime({ scheduler: new FIFO() });
+ * const ch = new Channel<void>();
+ * const order: string[] = [];
+ * rt.spawn(function* () {
+ *   yield* ch.recv(); // blocks until "b" sends, then queues behind "c"
+ *   order.push("a");
+ * });
+ * rt.spawn(function* () {
+ *   yield* ch.send();
+ *   order.push("b");
+ * });
+ * rt.spawn(function* () {
+ *   order.push("c");
+ * });
+ * rt.run();
+ * console.log(order); // ["b", "c", "a"]
+ * ```
+ */
 export class FIFO implements Scheduler {
   readonly name = "fifo";
   private items: (Thread | undefined)[] = packedArray(64);

@@ -19,6 +19,18 @@ import { type Seed, Xoshiro128 } from "../prng.js";
 import type { Scheduler } from "../scheduler.js";
 import type { Thread } from "../thread.js";
 
+/**
+ * Options of `new PCT(options)`: the seed names the run; `depth` and `steps`
+ * set the bug depth PCT aims at and how many decisions it spreads its
+ * priority changes over.
+ *
+ * @example
+ * ```ts
+ * import { PCT, type PCTOptions } from "@greenthreads/scheduler";
+ * const options: PCTOptions = { seed: 1, depth: 3, steps: 50 };
+ * console.log(new PCT(options).changePoints.length); // 2
+ * ```
+ */
 export interface PCTOptions {
   /** Default 0. */
   seed?: Seed;
@@ -28,6 +40,28 @@ export interface PCTOptions {
   steps?: number;
 }
 
+/**
+ * The PCT policy described above. Mostly used through
+ * `explore(body, { strategy: "pct" })`; use it directly to rerun one seed.
+ *
+ * @example
+ * ```ts
+ * import { PCT, Runtime } from "@greenthreads/scheduler";
+ * const order = (seed: number) => {
+ *   const rt = new Runtime({ scheduler: new PCT({ seed, depth: 2, steps: 10 }) });
+ *   const out: string[] = [];
+ *   for (const name of ["a", "b", "c"]) {
+ *     rt.spawn(function* () {
+ *       yield;
+ *       out.push(name);
+ *     });
+ *   }
+ *   rt.run();
+ *   return out.join("");
+ * };
+ * console.log(order(4) === order(4)); // true: a seed names a schedule
+ * ```
+ */
 export class PCT implements Scheduler {
   readonly name = "pct";
   readonly seed: Seed;

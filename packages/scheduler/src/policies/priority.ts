@@ -16,11 +16,39 @@ import { ThreadHeap } from "../heap.js";
 import type { Scheduler, SpawnOptions } from "../scheduler.js";
 import type { Thread } from "../thread.js";
 
+/**
+ * Options of `new Priority(options)`: how fast waiting threads age, which
+ * trades strict priority against starvation.
+ *
+ * @example
+ * ```ts
+ * import { Priority, type PriorityOptions } from "@greenthreads/scheduler";
+ * const strict: PriorityOptions = { aging: Number.POSITIVE_INFINITY }; // low priority may starve
+ * const fair: PriorityOptions = { aging: 10 }; // one level gained per 10 decisions waited
+ * console.log(new Priority(strict).aging, new Priority(fair).aging); // Infinity 10
+ * ```
+ */
 export interface PriorityOptions {
   /** Decisions a ready thread waits to gain one priority level. Default 100. */
   aging?: number;
 }
 
+/**
+ * The strict-priority-with-aging policy described above: threads pass their
+ * level as the `priority` spawn option.
+ *
+ * @example
+ * ```ts
+ * import { Priority, Runtime } from "@greenthreads/scheduler";
+ * const rt = new Runtime({ scheduler: new Priority() });
+ * const order: string[] = [];
+ * rt.spawn(function* () { order.push("background"); }, { name: "background", priority: -1 });
+ * rt.spawn(function* () { order.push("normal"); }, { name: "normal" });
+ * rt.spawn(function* () { order.push("urgent"); }, { name: "urgent", priority: 5 });
+ * rt.run();
+ * console.log(order); // ["urgent", "normal", "background"]
+ * ```
+ */
 export class Priority implements Scheduler {
   readonly name = "priority";
   readonly aging: number;

@@ -11,6 +11,32 @@ import type { Scheduler } from "../scheduler.js";
 import type { Thread } from "../thread.js";
 import { IdOrderedReady } from "./id-ordered.js";
 
+/**
+ * The replaying policy described above: give it the `schedule` of a recorded
+ * run (or of an `explore()` failure) and the same threads run the same way.
+ *
+ * @example
+ * ```ts
+ * import { Random, Replay, Runtime } from "@greenthreads/scheduler";
+ * const body = (rt: Runtime, out: number[]) => {
+ *   for (const n of [1, 2, 3]) {
+ *     rt.spawn(function* () {
+ *       yield;
+ *       out.push(n);
+ *     });
+ *   }
+ * };
+ * const first: number[] = [];
+ * const recorded = new Runtime({ scheduler: new Random({ seed: 9 }), record: true });
+ * body(recorded, first);
+ * const schedule = recorded.run().schedule!;
+ * const again: number[] = [];
+ * const rt = new Runtime({ scheduler: new Replay(schedule) });
+ * body(rt, again);
+ * rt.run();
+ * console.log(again.join() === first.join()); // true
+ * ```
+ */
 export class Replay implements Scheduler {
   readonly name = "replay";
   readonly schedule: string;

@@ -17,6 +17,27 @@ interface StrideState {
   readonly stride: number;
 }
 
+/**
+ * The stride (proportional share) policy described above: threads pass their
+ * share as the `tickets` spawn option.
+ *
+ * @example
+ * ```ts
+ * import { Runtime, Stride } from "@greenthreads/scheduler";
+ * const rt = new Runtime({ scheduler: new Stride() });
+ * const turns = { big: 0, small: 0 };
+ * for (const [name, tickets] of [["big", 300], ["small", 100]] as const) {
+ *   rt.spawn(function* () {
+ *     for (;;) {
+ *       turns[name]++;
+ *       yield;
+ *     }
+ *   }, { name, tickets });
+ * }
+ * rt.run({ maxSwitches: 400 });
+ * console.log(turns); // { big: 300, small: 100 }
+ * ```
+ */
 export class Stride implements Scheduler {
   readonly name = "stride";
   private readonly heap = new ThreadHeap();
