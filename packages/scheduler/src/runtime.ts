@@ -106,9 +106,38 @@ import {
   takeResumeMode,
 } from "./thread.js";
 
-/** The body of a JavaScript thread: a generator function. It receives its own handle. */
+/**
+ * The body of a JavaScript thread: a generator function. It receives its own handle.
+ *
+ * @example
+ * ```ts
+ * import { Runtime, type ThreadBody } from "@greenthreads/scheduler";
+ * const countTo = (n: number): ThreadBody<number> =>
+ *   function* (self) {
+ *     for (let i = 1; i < n; i++) yield;
+ *     return self.id * 100 + n;
+ *   };
+ * const rt = new Runtime();
+ * const t = rt.spawn(countTo(3));
+ * rt.run();
+ * console.log(t.result); // 103
+ * ```
+ */
 export type ThreadBody<T> = (self: Thread<T>) => Generator<unknown, T, unknown>;
 
+/**
+ * Options of `new Runtime(options)`: which policy schedules its threads, and
+ * whether runs record their schedule so a run can be replayed.
+ *
+ * @example
+ * ```ts
+ * import { FIFO, Runtime, type RuntimeOptions } from "@greenthreads/scheduler";
+ * const options: RuntimeOptions = { scheduler: new FIFO(), record: true };
+ * const rt = new Runtime(options);
+ * rt.spawn(function* () {});
+ * console.log(rt.run().schedule); // "@1:14fqfg": no choices, 1 switch
+ * ```
+ */
 export interface RuntimeOptions {
   /** The policy that picks the next thread. Default: new RoundRobin(). */
   scheduler?: Scheduler;
@@ -116,16 +145,71 @@ export interface RuntimeOptions {
   record?: boolean;
 }
 
+/**
+ * Options of `run()`: a switch limit, so a test or a REPL can run threads
+ * that never end a step at a time.
+ *
+ * @example
+ * ```ts
+ * import { Runtime, type RunOptions } from "@greenthreads/scheduler";
+ * const rt = new Runtime();
+ * rt.spawn(function* () {
+ *   for (;;) yield;
+ * });
+ * const options: RunOptions = { maxSwitches: 10 };
+ * const summary = rt.run(options);
+ * console.log(summary.stopped, summary.switches, rt.liveThreads); // true 10 1
+ * ```
+ */
 export interface RunOptions {
   /** Stop after this many switches even if threads can still run. */
   maxSwitches?: number;
 }
 
+/**
+ * Options of `runAsync()`: those of `run()`, and how long threads may compute
+ * before the host's event loop gets a turn.
+ *
+ * @example
+ * ```ts
+ * import { Runtime, type RunAsyncOptions } from "@greenthreads/scheduler";
+ * const rt = new Runtime();
+ * let fired = false;
+ * setTimeout(() => {
+ *   fired = true;
+ * }, 5);
+ * // Under run() this thread would spin forever: the timer could never fire.
+ * rt.spawn(function* () {
+ *   while (!fired) yield;
+ * });
+ * const options: RunAsyncOptions = { sliceMs: 2 };
+ * await rt.runAsync(options);
+ * console.log(fired); // true
+ * ```
+ */
 export interface RunAsyncOptions extends RunOptions {
   /** Give the event loop a turn at least every sliceMs of computing. Default 10. */
   sliceMs?: number;
 }
 
+/**
+ * What `run()` and `runAsync()` return when the run ends without a deadlock or
+ * unjoined failure: counts for this run only, so tests can assert on them.
+ *
+ * @example
+ * ```ts
+ * import { Runtime, type RunSummary } from "@greenthreads/scheduler";
+ * const rt = new Runtime();
+ * rt.spawn(function* () {
+ *   yield;
+ * });
+ * rt.spawn(function* () {
+ *   for (;;) yield;
+ * }).cancel();
+ * const summary: RunSummary = rt.run();
+ * console.log(summary.threads, summary.returned, summary.cancelled, summary.switches); // 2 1 1 3
+ * ```
+ */
 export interface RunSummary {
   /** Threads that finished during this run. */
   threads: number;
@@ -172,6 +256,28 @@ export function currentThread(): Thread | null {
 /**
  * The running thread, or a SchedulerError saying that `helper` must be used
  * from inside a thread. Blocking helpers call this before doing anything.
+ *
+ * @example
+ * ```ts
+ * import { requireThread, Runtime, type Thread } from "@greenthreads/scheduler";
+ * // A helper that only makes sense inside a thread says so when misused.
+ * function* yieldTimes(n: number): Generator<undefined, Thread, unknown> {
+ *   const self = requireThread("yieldTimes(n)");
+ *   for (let i = 0; i < n; i++) yield;
+ *   return self;
+ * }
+ * const rt = new Runtime();
+ * const t = rt.spawn(function* () {
+ *   return (yield* yieldTimes(2)).id;
+ * });
+ * rt.run();
+ * console.log(t.result); // 1
+ * try {
+ *   yieldTimes(2).next(); // outside any thread
+ * } catch (e) {
+ *   console.log((e as Error).message); // yieldTimes(n) must be called from inside a thread, ...
+ * }
+ * ```
  */
 export function requireThread(helper: string): Thread {
   const t = current;
@@ -189,6 +295,38 @@ export function requireThread(helper: string): Thread {
  * its `yield PARK`), or has `value` thrown into it when `throwIt` is true.
  * For writers of blocking helpers; the thread's Blocker must already have
  * forgotten it.
+ *
+ * @example
+ * ```ts
+ * import { type Blocker, PARK, Runtime, type Thread, wake } from "@greenthreads/scheduler";
+ * // A one-shot event: threads wait() until fire() wakes them with its value.
+ * class Event implements Blocker {
+ *   private readonly waiters: Thread[] = [];
+ *   *wait(self: Thread): Generator<unknown, unknown, unknown> {
+ *     this.waiters.push(self);
+ *     self._waitingOn = this;
+ *     return yield PARK;
+ *   }
+ *   fire(value: unknown): void {
+ *     for (const t of this.waiters.splice(0)) wake(t, value);
+ *   }
+ *   describeWait(): string {
+ *     return "an event";
+ *   }
+ *   cancelWait(t: Thread): void {
+ *     this.waiters.splice(this.waiters.indexOf(t), 1);
+ *   }
+ * }
+ * const rt = new Runtime();
+ * const ready = new Event();
+ * const t = rt.spawn(function* (self) {
+ *   return yield* ready.wait(self);
+ * });
+ * rt.run({ maxSwitches: 1 }); // t is now blocked
+ * ready.fire("go"); // wake() works from host code too
+ * rt.run();
+ * console.log(t.result); // "go"
+ * ```
  */
 export function wake(thread: Thread, value?: unknown, throwIt = false): void {
   thread._driver.runtime._wake(thread, value, throwIt ? RESUME_THROW : 0);
@@ -206,7 +344,20 @@ function isThenable(v: unknown): boolean {
   );
 }
 
-/** Steps a thread whose body is a generator object. */
+/**
+ * Steps a thread whose body is a generator object.
+ *
+ * @example
+ * ```ts
+ * import { GeneratorDriver, Runtime } from "@greenthreads/scheduler";
+ * // spawn(body) is spawnWith(a GeneratorDriver, body(thread)); each runtime has one.
+ * const rt = new Runtime();
+ * const t = rt.spawn(function* () {
+ *   yield;
+ * });
+ * console.log(t.kind, new GeneratorDriver(rt).kind); // "generator" "generator"
+ * ```
+ */
 export class GeneratorDriver implements ThreadDriver {
   readonly kind = "generator";
   readonly runtime: Runtime;
@@ -311,6 +462,29 @@ function checkSwitchLimit(options: RunOptions | undefined, where: string): numbe
 const now: () => number =
   typeof performance !== "undefined" ? () => performance.now() : () => Date.now();
 
+/**
+ * Runs green threads on the one JavaScript thread: it spawns them, steps them
+ * one at a time in the order its {@link Scheduler} policy picks, and reports
+ * how they ended (see the module comment for the loop). One runtime per
+ * independent set of threads; a policy instance belongs to one runtime.
+ *
+ * @example
+ * ```ts
+ * import { Channel, Runtime } from "@greenthreads/scheduler";
+ * const rt = new Runtime();
+ * const ping = new Channel<string>();
+ * const log: string[] = [];
+ * rt.spawn(function* () {
+ *   for (let i = 0; i < 2; i++) yield* ping.send(`ping ${i}`);
+ *   ping.close();
+ * });
+ * rt.spawn(function* () {
+ *   for (let r = yield* ping.next(); !r.done; r = yield* ping.next()) log.push(r.value);
+ * });
+ * const summary = rt.run();
+ * console.log(log, summary.returned); // ["ping 0", "ping 1"] 2
+ * ```
+ */
 export class Runtime {
   /** The policy given at construction. */
   readonly scheduler: Scheduler;

@@ -24,6 +24,27 @@ function ctz(x: number): number {
   return 31 - Math.clz32(x & ((0 - x) | 0));
 }
 
+/**
+ * The round-robin policy described above, and the default of `new Runtime()`:
+ * every ready thread gets a turn in slot order, so none starves.
+ *
+ * @example
+ * ```ts
+ * import { RoundRobin, Runtime } from "@greenthreads/scheduler";
+ * const rt = new Runtime({ scheduler: new RoundRobin() });
+ * const turns: string[] = [];
+ * for (const name of ["a", "b"]) {
+ *   rt.spawn(function* () {
+ *     for (let i = 0; i < 2; i++) {
+ *       turns.push(name);
+ *       yield;
+ *     }
+ *   });
+ * }
+ * rt.run();
+ * console.log(turns.join("")); // "abab"
+ * ```
+ */
 export class RoundRobin implements Scheduler {
   readonly name = "round-robin";
   // the ring of yielded threads
