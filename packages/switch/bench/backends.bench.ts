@@ -34,9 +34,13 @@ if (native) {
     for (let i = 0; i < BATCH; i++) native!.resume(thread);
   });
   rows.push({ name: "native resume + yield", batch: BATCH });
+  const selection = new Uint32Array(addon.selection);
   bench.add("native raw resume (addon call only)", () => {
     const id = (thread as unknown as { id: number }).id;
-    for (let i = 0; i < BATCH; i++) addon.resume(id);
+    for (let i = 0; i < BATCH; i++) {
+      selection[0] = id;
+      addon.resume();
+    }
   });
   rows.push({ name: "native raw resume (addon call only)", batch: BATCH });
   bench.add("native switch round trip inside C (no N-API)", () => {

@@ -30,12 +30,50 @@ export interface ProgramRecord extends LoadedProgram {
   readonly owner: object;
 }
 
-/** A thread as a backend keeps it. */
-export interface ThreadRecord extends MachineThread {
-  readonly owner: object;
-  readonly program: ProgramRecord;
-  state: MachineThreadState;
-  lastTrap: Trap | undefined;
+/*
+ * A thread's state as a small integer: the hot path of resume compares
+ * integers instead of strings, and `state` spells it out only when asked.
+ */
+/** @internal */ export const THREAD_NEW = 0;
+/** @internal */ export const THREAD_SUSPENDED = 1;
+/** @internal */ export const THREAD_EXITED = 2;
+/** @internal */ export const THREAD_FAULTED = 3;
+/** @internal */ export const THREAD_RELEASED = 4;
+const STATE_NAMES: readonly MachineThreadState[] = [
+  "new",
+  "suspended",
+  "exited",
+  "faulted",
+  "released",
+];
+
+/**
+ * A thread as a backend keeps it. A class, so that every record of a
+ * backend has one shape and the `state` and `lastTrap` getters live on the
+ * prototype. A subclass's `run` records the trap it returns in `trap`, or
+ * (the native backend) keeps enough to rebuild it in its own `lastTrap`.
+ */
+export class ThreadRecord implements MachineThread {
+  /** One of the THREAD_* constants. */
+  stateCode = THREAD_NEW;
+  /** The last trap, if kept as an object. */
+  trap: Trap | undefined = undefined;
+
+  constructor(
+    readonly owner: object,
+    readonly program: ProgramRecord,
+    readonly stack: Stack,
+    readonly capacityWords: number,
+    readonly budget: bigint | undefined,
+  ) {}
+
+  get state(): MachineThreadState {
+    return STATE_NAMES[this.stateCode]!;
+  }
+
+  get lastTrap(): Trap | undefined {
+    return this.trap;
+  }
 }
 
 /** Shared checks and state of {@link Backend} implementations. */
@@ -50,6 +88,7 @@ export abstract class BackendBase<P extends ProgramRecord, T extends ThreadRecor
 
   protected abstract place(program: Program, fuel: boolean): P;
   protected abstract create(program: P, stack: Stack, budget: bigint | undefined): T;
+  /** Runs the thread to its next trap and returns it; keeps it for `lastTrap` (see `ThreadRecord`). */
   protected abstract run(thread: T, value: bigint): Trap;
   protected abstract destroy(thread: T): void;
   /** Reads the `sp` slot of the thread's saved context. */
@@ -146,18 +185,8 @@ export abstract class BackendBase<P extends ProgramRecord, T extends ThreadRecor
 
   resume(thread: MachineThread, value: bigint = 0n): Trap {
     const record = this.#own(thread, "resume");
-    if (record.state === "released") {
-      throw new SwitchError(
-        "THREAD_RELEASED",
-        `${this.kind} backend: resume: the thread was released; spawn a new one`,
-      );
-    }
-    if (record.state === "exited" || record.state === "faulted") {
-      throw new SwitchError(
-        "THREAD_FINISHED",
-        `${this.kind} backend: resume: the thread ${record.state} (last trap: ${record.lastTrap?.kind}); release it`,
-      );
-    }
+    // One compare on the hot path: new and suspended threads may run.
+    if (record.stateCode > THREAD_SUSPENDED) this.#refuseResume(record);
     if (typeof value !== "bigint") {
       throw new SwitchError(
         "BAD_VALUE",
@@ -165,15 +194,28 @@ export abstract class BackendBase<P extends ProgramRecord, T extends ThreadRecor
       );
     }
     const trap = this.run(record, value);
-    record.lastTrap = trap;
-    record.state =
-      trap.kind === "exit" ? "exited" : trap.kind === "fault" ? "faulted" : "suspended";
+    const kind = trap.kind;
+    record.stateCode =
+      kind === "exit" ? THREAD_EXITED : kind === "fault" ? THREAD_FAULTED : THREAD_SUSPENDED;
     return trap;
+  }
+
+  #refuseResume(record: T): never {
+    if (record.stateCode === THREAD_RELEASED) {
+      throw new SwitchError(
+        "THREAD_RELEASED",
+        `${this.kind} backend: resume: the thread was released; spawn a new one`,
+      );
+    }
+    throw new SwitchError(
+      "THREAD_FINISHED",
+      `${this.kind} backend: resume: the thread ${record.state} (last trap: ${record.lastTrap?.kind}); release it`,
+    );
   }
 
   savedStackPointer(thread: MachineThread): bigint {
     const record = this.#own(thread, "savedStackPointer");
-    if (record.state === "released") {
+    if (record.stateCode === THREAD_RELEASED) {
       throw new SwitchError(
         "THREAD_RELEASED",
         `${this.kind} backend: savedStackPointer: the thread was released; its stack is gone`,
@@ -184,7 +226,7 @@ export abstract class BackendBase<P extends ProgramRecord, T extends ThreadRecor
 
   release(thread: MachineThread): void {
     const record = this.#own(thread, "release");
-    if (record.state === "released") {
+    if (record.stateCode === THREAD_RELEASED) {
       throw new SwitchError(
         "THREAD_RELEASED",
         `${this.kind} backend: release: the thread was already released; release each thread once`,
@@ -192,7 +234,7 @@ export abstract class BackendBase<P extends ProgramRecord, T extends ThreadRecor
     }
     this.destroy(record);
     this.stacks.release(record.stack);
-    record.state = "released";
+    record.stateCode = THREAD_RELEASED;
   }
 
   #own(thread: MachineThread, what: string): T {

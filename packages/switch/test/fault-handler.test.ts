@@ -73,3 +73,37 @@ test.skipIf(!backend)(
     expect(result.signal).toBe("SIGSEGV");
   },
 );
+
+test.skipIf(!backend)(
+  "the addon's resume() checks the selected id: a released, unknown or faulted thread throws BAD_THREAD (skipped: native addon not built)",
+  () => {
+    const b = backend!;
+    const { addon } = b;
+    const selection = new Uint32Array(addon.selection);
+    const idOf = (t: object) => (t as unknown as { id: number }).id;
+    const refused = (id: number) => {
+      selection[0] = id;
+      try {
+        addon.resume();
+      } catch (e) {
+        return (e as { code?: string }).code;
+      }
+      return "ran";
+    };
+    const released = b.spawn(b.load(parseProgram("yield 7\nexit 0")));
+    expect(b.resume(released)).toEqual({ kind: "yield", value: 7n });
+    b.release(released);
+    // The last trap outlives the control block.
+    expect(released.lastTrap).toEqual({ kind: "yield", value: 7n });
+    expect(refused(idOf(released))).toBe("BAD_THREAD");
+    expect(refused(0xffffffff)).toBe("BAD_THREAD");
+    const faulted = b.spawn(b.loadRaw(READ_NULL[b.abi.name]!));
+    expect(b.resume(faulted).kind).toBe("fault");
+    expect(refused(idOf(faulted))).toBe("BAD_THREAD");
+    b.release(faulted);
+    // A live thread selected the same way runs.
+    const live = b.spawn(b.load(parseProgram("yield 1\nexit 0")));
+    expect(refused(idOf(live))).toBe("ran");
+    b.release(live);
+  },
+);

@@ -74,6 +74,13 @@ static void finalize_instance(napi_env env, void *data, void *hint) {
   free(instance);
 }
 
+/* The selection buffer's memory belongs to the instance, which frees it in finalize_instance. */
+static void keep_instance_memory(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)data;
+  (void)hint;
+}
+
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   gt_instance *instance = NULL;
   if (posix_memalign((void **)&instance, 64, sizeof *instance) != 0) {
@@ -104,6 +111,13 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   if (napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions) !=
       napi_ok) {
     return gt_throw(env, "NATIVE_CALL_FAILED", "napi_define_properties failed");
+  }
+  /* The selection: JavaScript writes the id of the thread to resume here (see resume() in thread.c). */
+  napi_value selection;
+  if (napi_create_external_arraybuffer(env, instance->selected, sizeof instance->selected,
+                                       keep_instance_memory, NULL, &selection) != napi_ok ||
+      napi_set_named_property(env, exports, "selection", selection) != napi_ok) {
+    return gt_throw(env, "NATIVE_CALL_FAILED", "cannot create the selection buffer");
   }
   return exports;
 }

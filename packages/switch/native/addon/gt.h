@@ -143,6 +143,13 @@ typedef struct gt_instance {
   size_t context_size;   /* bytes of the ABI's context, set by configure() */
   void *alt_stack;       /* the signal stack this instance installed, if any */
   size_t alt_stack_size;
+  /*
+   * The id of the thread resume() runs, written by JavaScript through an
+   * external ArrayBuffer over these bytes (exports.selection): resume then
+   * takes no argument, which saves converting one on every switch. It is
+   * only a request: resume() checks it against the table like any id.
+   */
+  _Alignas(64) uint32_t selected[2];
 } gt_instance;
 
 /* What the fault handler needs to know about the thread running on this OS thread. */

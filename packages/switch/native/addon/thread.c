@@ -6,13 +6,15 @@
  * number is an exception, never a wild pointer. The thread's control block
  * and context live in a block region that JavaScript also sees as an
  * ArrayBuffer: it writes resume values and fuel there and reads the trap
- * record after the switch back, so a resume is one Node-API call with one
- * integer argument and no result.
+ * record after the switch back. The thread's id goes into the instance's
+ * selection buffer (another ArrayBuffer), so a resume is one Node-API call
+ * with no argument and no result.
  *
  *   JavaScript (main stack)        addon (main stack)         thread (its own stack)
  *   ───────────────────────        ──────────────────         ──────────────────────
  *   write resume value → TCB
- *   resume(id) ─────────────────►  gt_enter(host, thread) ──► continues after its trap
+ *   write id → selection
+ *   resume() ───────────────────►  gt_enter(host, thread) ──► continues after its trap
  *                                                             … runs …
  *                                  ◄──────────────────────── trap: jump to gt_switch(thread, host)
  *   ◄──────────────────────────── returns
@@ -82,16 +84,18 @@ napi_value gt_thread_create(napi_env env, napi_callback_info info) {
 }
 
 /*
- * resume(id): switches to the thread and returns when it traps (or faults).
- * Kept short: this is the hot path of every machine thread.
+ * resume(): switches to the thread whose id JavaScript wrote into the
+ * selection buffer and returns when it traps (or faults). Kept short: this
+ * is the hot path of every machine thread, so it takes no argument (only the
+ * instance, through the function's data) and returns nothing. The id gets
+ * the same checks as any other: a stale or forged one throws BAD_THREAD.
  */
 napi_value gt_thread_resume(napi_env env, napi_callback_info info) {
-  napi_value argv[1];
-  size_t argc = 1;
   gt_instance *instance;
-  napi_get_cb_info(env, info, &argc, argv, NULL, (void **)&instance);
-  gt_thread *thread = argc == 1 ? thread_of(env, instance, argv[0]) : NULL;
-  if (!thread) return argc == 1 ? NULL : gt_throw(env, "BAD_ARGUMENT", "resume(id)");
+  napi_get_cb_info(env, info, NULL, NULL, NULL, (void **)&instance);
+  uint32_t id = instance->selected[0];
+  gt_thread *thread = id < instance->thread_count ? instance->threads[id] : NULL;
+  if (!thread) return gt_throw(env, "BAD_THREAD", "no live thread with this id");
   if (thread->dead || thread->block->freed || thread->stack->freed || thread->running ||
       gt_current.thread != NULL) {
     return gt_throw(env, "BAD_THREAD", "the thread cannot run: it faulted, or its memory was released");

@@ -36,12 +36,7 @@ import {
   type Trap,
 } from "@greenthreads/isa";
 import { EmulatedStackAllocator, type Stack } from "@greenthreads/stack";
-import {
-  BackendBase,
-  instructionAt,
-  type ProgramRecord,
-  type ThreadRecord,
-} from "../backend-base.js";
+import { BackendBase, instructionAt, type ProgramRecord, ThreadRecord } from "../backend-base.js";
 
 /** Bytes of interpreter address space given to stacks: 1 GiB. */
 const STACK_RANGE = 0x4000_0000n;
@@ -51,9 +46,18 @@ interface EmulatedProgram extends ProgramRecord {
   readonly prefix: string;
 }
 
-interface EmulatedThread extends ThreadRecord {
-  readonly program: EmulatedProgram;
-  readonly interpreted: InterpretedThread;
+class EmulatedThread extends ThreadRecord {
+  declare readonly program: EmulatedProgram;
+
+  constructor(
+    owner: object,
+    program: EmulatedProgram,
+    stack: Stack,
+    budget: bigint | undefined,
+    readonly interpreted: InterpretedThread,
+  ) {
+    super(owner, program, stack, interpreted.capacityWords, budget);
+  }
 }
 
 /**
@@ -115,19 +119,16 @@ export class EmulatedBackend extends BackendBase<EmulatedProgram, EmulatedThread
     // No budget: fuel that never runs out, as in the reference machine and the native backend.
     if (budget === undefined)
       this.host.memory.write64(interpreted.tcb + BigInt(TCB.fuel), (1n << 64n) - 1n);
-    return {
-      owner: this,
-      program,
-      stack,
-      capacityWords: interpreted.capacityWords,
-      budget,
-      state: "new",
-      lastTrap: undefined,
-      interpreted,
-    };
+    return new EmulatedThread(this, program, stack, budget, interpreted);
   }
 
   protected run(thread: EmulatedThread, value: bigint): Trap {
+    const trap = this.#run(thread, value);
+    thread.trap = trap;
+    return trap;
+  }
+
+  #run(thread: EmulatedThread, value: bigint): Trap {
     try {
       return this.host.resume(thread.interpreted, value);
     } catch (e) {

@@ -40,7 +40,10 @@ export interface NativeAddon {
   blockAlloc(size: number): [RegionHandle, ArrayBuffer, bigint];
   regionRelease(handle: RegionHandle, buffer?: ArrayBuffer): void;
   threadCreate(block: RegionHandle, contextOffset: number, stack: RegionHandle): number;
-  resume(id: number): void;
+  /** Resumes the thread whose id is in `selection[0]` (as a uint32). Throws BAD_THREAD for a stale id. */
+  resume(): void;
+  /** 8 bytes of the addon's own memory: the id of the thread `resume()` runs goes at offset 0. */
+  readonly selection: ArrayBuffer;
   /** Resumes `n` times without returning to JavaScript (stops at a trap that is not a yield); returns how many ran. */
   resumeMany(id: number, n: number): number;
   threadRelease(id: number): void;

@@ -19,8 +19,9 @@
  *                                                   └──────────────────────┘
  * ```
  *
- * A resume writes the resume value (and refilled fuel) into the block, makes
- * one addon call that switches to the thread and returns when it traps, and
+ * A resume writes the resume value (and refilled fuel) into the block and the
+ * thread's id into the addon's selection buffer, makes one addon call (no
+ * arguments) that switches to the thread and returns when it traps, and
  * decodes the trap from the block with the isa's `decodeTrap`, exactly as the
  * interpreter's host does. JavaScript never runs on the thread's stack.
  *
@@ -43,12 +44,7 @@ import {
   type Trap,
 } from "@greenthreads/isa";
 import { inGuard, type Stack, writeInitialFrame } from "@greenthreads/stack";
-import {
-  BackendBase,
-  instructionAt,
-  type ProgramRecord,
-  type ThreadRecord,
-} from "../backend-base.js";
+import { BackendBase, instructionAt, type ProgramRecord, ThreadRecord } from "../backend-base.js";
 import { SwitchError } from "../errors.js";
 import { type AddonInfo, loadAddon, type NativeAddon, type RegionHandle } from "./addon.js";
 import { BufferMemory } from "./buffer-memory.js";
@@ -75,15 +71,42 @@ interface NativeProgram extends ProgramRecord {
   readonly resumeOffsets: Int32Array;
 }
 
-interface NativeThread extends ThreadRecord {
-  readonly program: NativeProgram;
-  readonly id: number;
+/**
+ * A native thread. Its last trap is kept as the trap kind and instruction
+ * only (a yield trap as an object would have to be kept alive, and the hot
+ * path allocates it only to return it): `lastTrap` decodes a yield again
+ * from the control block, where it stays until the next resume.
+ */
+class NativeThread extends ThreadRecord {
+  declare readonly program: NativeProgram;
+  /** TRAP_KIND of the last trap (or the addon's machine-fault kind); 0 before the first. */
+  lastKind = 0;
+  lastInstruction = -1;
   readonly words: BigUint64Array;
   readonly small: Int32Array;
-  readonly block: RegionHandle;
-  readonly blockBuffer: ArrayBuffer;
-  readonly blockMemory: BufferMemory;
-  lastInstruction: number;
+
+  constructor(
+    owner: object,
+    program: NativeProgram,
+    stack: Stack,
+    capacityWords: number,
+    budget: bigint | undefined,
+    readonly id: number,
+    readonly block: RegionHandle,
+    readonly blockBuffer: ArrayBuffer,
+    readonly blockMemory: BufferMemory,
+  ) {
+    super(owner, program, stack, capacityWords, budget);
+    this.words = new BigUint64Array(blockBuffer, 0, TCB.size / 8);
+    this.small = new Int32Array(blockBuffer, 0, TCB.size / 4);
+  }
+
+  override get lastTrap(): Trap | undefined {
+    if (this.trap === undefined && this.lastKind === TRAP_KIND.yield) {
+      this.trap = { kind: "yield", value: this.words[TCB.trapA >> 3]! };
+    }
+    return this.trap;
+  }
 }
 
 /**
@@ -108,6 +131,8 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
   /** @internal Facts of the loaded addon build. */
   readonly info: AddonInfo;
   readonly #addon: NativeAddon;
+  /** `selection[0]`: the id of the thread the addon's resume() runs. */
+  readonly #selection: Uint32Array;
   readonly #hostContext: bigint;
 
   constructor(options: { stacks?: NativeStackAllocator } = {}) {
@@ -120,6 +145,7 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
       );
     }
     this.#addon = loaded.addon;
+    this.#selection = new Uint32Array(this.#addon.selection);
     this.info = this.#addon.info();
     this.abi = getAbi(this.info.abi);
     if (this.abi.context.size > this.info.contextCapacity) {
@@ -202,30 +228,26 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
           "native backend: spawn: the stack is too small for its initial frame",
         );
       }
-      const words = new BigUint64Array(blockBuffer, 0, TCB.size / 8);
+      const id = this.#addon.threadCreate(block, CONTEXT_OFFSET, this.stacks.handleOf(stack)!);
+      const thread = new NativeThread(
+        this,
+        program,
+        stack,
+        capacityWords,
+        budget,
+        id,
+        block,
+        blockBuffer,
+        blockMemory,
+      );
+      const words = thread.words;
       // No budget: fuel that never runs out, as in the reference machine.
       words[TCB.fuel / 8] = budget ?? UNLIMITED_FUEL;
       words[TCB.stackLimit / 8] = limit;
       words[TCB.hostContext / 8] = this.#hostContext;
       words[TCB.threadContext / 8] = context;
       words[TCB.switchRoutine / 8] = this.info.switchRoutine;
-      const id = this.#addon.threadCreate(block, CONTEXT_OFFSET, this.stacks.handleOf(stack)!);
-      return {
-        owner: this,
-        program,
-        stack,
-        capacityWords,
-        budget,
-        state: "new",
-        lastTrap: undefined,
-        id,
-        words,
-        small: new Int32Array(blockBuffer, 0, TCB.size / 4),
-        block,
-        blockBuffer,
-        blockMemory,
-        lastInstruction: -1,
-      };
+      return thread;
     } catch (e) {
       this.#addon.regionRelease(block, blockBuffer);
       throw e;
@@ -234,24 +256,38 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
 
   protected run(thread: NativeThread, value: bigint): Trap {
     const { words, small } = thread;
-    const last = thread.lastTrap;
-    if (last !== undefined) {
+    const last = thread.lastKind;
+    if (last !== 0) {
       const offset = thread.program.resumeOffsets[thread.lastInstruction]!;
       if (offset >= 0) words[offset >> 3] = BigInt.asUintN(64, value);
-      if (last === BUDGET && thread.budget !== undefined) words[TCB.fuel >> 3] = thread.budget;
+      if (last === TRAP_KIND.budget && thread.budget !== undefined) {
+        words[TCB.fuel >> 3] = thread.budget;
+      }
     }
-    this.#addon.resume(thread.id);
+    this.#selection[0] = thread.id;
+    this.#addon.resume();
     // The hot path reads the trap's kind and instruction as 32-bit halves: a
     // BigUint64Array read allocates a BigInt, and a round trip is a few dozen ns.
     const kind = small[TCB.trapKind >> 2]!;
+    thread.lastKind = kind;
     thread.lastInstruction = small[TCB.trapInstruction >> 2]!;
     if (kind === TRAP_KIND.yield) {
+      // Not kept: lastTrap decodes it again if asked.
+      thread.trap = undefined;
       const low = small[TCB.trapA >> 2]! >>> 0;
       const small64 = small[(TCB.trapA >> 2) + 1] === 0 && low < SMALL_VALUES.length;
       return { kind: "yield", value: small64 ? SMALL_VALUES[low]! : words[TCB.trapA >> 3]! };
     }
+    const trap = this.#slowTrap(thread, kind);
+    thread.trap = trap;
+    return trap;
+  }
+
+  /** Any trap but a yield. */
+  #slowTrap(thread: NativeThread, kind: number): Trap {
     if (kind === TRAP_KIND.budget) return BUDGET;
     if (kind === this.info.machineFaultKind) return this.#machineFault(thread);
+    const { words } = thread;
     try {
       return decodeTrap(thread.program.program, (offset) => words[offset >> 3]!);
     } catch (cause) {
@@ -293,6 +329,8 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
   }
 
   protected destroy(thread: NativeThread): void {
+    // The control block goes away: keep the last trap as an object from now on.
+    thread.trap = thread.lastTrap;
     this.#addon.threadRelease(thread.id);
     thread.blockMemory.markReleased();
     this.#addon.regionRelease(thread.block, thread.blockBuffer);
