@@ -1,8 +1,12 @@
 import { expect, test } from "vitest";
 import { ThreadHeap } from "../src/heap.js";
+import { LaneQueue } from "../src/lane-queue.js";
 import { IdOrderedReady } from "../src/policies/id-ordered.js";
+import { Priority } from "../src/policies/priority.js";
+import { Stride } from "../src/policies/stride.js";
 import { Xoshiro128 } from "../src/prng.js";
 import { Ring } from "../src/ring.js";
+import type { Scheduler, SpawnOptions } from "../src/scheduler.js";
 import type { Thread } from "../src/thread.js";
 
 const fake = (id: number) => ({ id }) as Thread;
@@ -84,4 +88,211 @@ test("Ring is a FIFO that grows and removes in order", () => {
   }
   expect(ring.toArray()).toEqual(model);
   expect(ring.remove(-1)).toBe(false);
+});
+
+test("ThreadHeap takes sequence numbers from the caller", () => {
+  const heap = new ThreadHeap();
+  const [a, b, c] = [fake(1), fake(2), fake(3)];
+  heap.push(a, 5, 10);
+  heap.push(b, 5, 2);
+  heap.push(c, 4, 30);
+  expect(heap.peekSeq()).toBe(30);
+  expect([heap.pop(), heap.pop(), heap.pop()]).toEqual([c, b, a]);
+  expect(heap.peekSeq()).toBe(Number.POSITIVE_INFINITY);
+});
+
+test("LaneQueue pops by key, then by push order, whatever the lanes", () => {
+  const rng = new Xoshiro128(6);
+  const q = new LaneQueue();
+  const lanes = [q.addLane(), q.addLane(), q.addLane()];
+  const lastKey = [0, 0, 0];
+  let model: { t: Thread; key: number; seq: number }[] = [];
+  let seq = 0;
+  for (let step = 0; step < 20_000; step++) {
+    if (model.length > 0 && rng.nextInt(3) === 0) {
+      model.sort((a, b) => a.key - b.key || a.seq - b.seq);
+      expect(q.pop()).toBe(model.shift()!.t);
+    } else {
+      const t = fake(step);
+      const l = rng.nextInt(lanes.length);
+      // mostly in key order within a lane (the fast path), sometimes below it (overflow)
+      const key = rng.nextInt(8) === 0 ? rng.nextInt(50) : lastKey[l]! + rng.nextInt(4);
+      lastKey[l] = Math.max(lastKey[l]!, key);
+      q.push(t, lanes[l]!, key);
+      model.push({ t, key, seq: seq++ });
+    }
+    expect(q.size).toBe(model.length);
+    if (step % 5000 === 4999) {
+      // a lane given back and a new one taken in its place
+      const l = rng.nextInt(lanes.length);
+      while (q.size > 0) q.pop();
+      model = [];
+      q.releaseLane(lanes[l]!);
+      lanes[l] = q.addLane();
+      expect(q.laneCount).toBe(3);
+    }
+  }
+  model.sort((a, b) => a.key - b.key || a.seq - b.seq);
+  for (const m of model) expect(q.pop()).toBe(m.t);
+  expect(q.pop()).toBeUndefined();
+});
+
+/** A ready set as a plain array searched for its minimum: the specification of both queues. */
+class ModelQueue {
+  private items: { t: Thread; key: number; seq: number }[] = [];
+  private seq = 0;
+  push(t: Thread, key: number): void {
+    this.items.push({ t, key, seq: this.seq++ });
+  }
+  pop(): Thread | undefined {
+    if (this.items.length === 0) return undefined;
+    let best = 0;
+    this.items.forEach((x, i) => {
+      const b = this.items[best]!;
+      if (x.key < b.key || (x.key === b.key && x.seq < b.seq)) best = i;
+    });
+    return this.items.splice(best, 1)[0]!.t;
+  }
+}
+
+/** Priority as specified: key clock - priority * aging, one queue for all. */
+class ModelPriority implements Scheduler {
+  readonly name = "model-priority";
+  private q = new ModelQueue();
+  private clock = 0;
+  constructor(private readonly aging: number) {}
+  onSpawn(t: Thread, o: SpawnOptions | undefined): void {
+    t.sched = o?.priority ?? 0;
+    this.onYield(t);
+  }
+  onYield(t: Thread): void {
+    const p = t.sched as number;
+    this.q.push(t, Number.isFinite(this.aging) ? this.clock - p * this.aging : -p);
+  }
+  onWake(t: Thread): void {
+    this.onYield(t);
+  }
+  onBlock(): void {}
+  onExit(): void {}
+  pick(): Thread | undefined {
+    const t = this.q.pop();
+    if (t) this.clock++;
+    return t;
+  }
+}
+
+/** Stride as specified: pass += 2^20 / tickets, wakes start at the global pass. */
+class ModelStride implements Scheduler {
+  readonly name = "model-stride";
+  private q = new ModelQueue();
+  private global = 0;
+  onSpawn(t: Thread, o: SpawnOptions | undefined): void {
+    t.sched = { pass: this.global, stride: (1 << 20) / (o?.tickets ?? 100) };
+    this.onYield(t);
+  }
+  onYield(t: Thread): void {
+    this.q.push(t, (t.sched as { pass: number }).pass);
+  }
+  onWake(t: Thread): void {
+    const st = t.sched as { pass: number };
+    if (st.pass < this.global) st.pass = this.global;
+    this.onYield(t);
+  }
+  onBlock(): void {}
+  onExit(): void {}
+  pick(): Thread | undefined {
+    const t = this.q.pop();
+    if (!t) return undefined;
+    const st = t.sched as { pass: number; stride: number };
+    this.global = st.pass;
+    st.pass += st.stride;
+    return t;
+  }
+}
+
+/**
+ * Drives a policy and its model with the same random stream of spawns, picks,
+ * yields, blocks, wakes (also from the running thread) and exits, and checks
+ * that they pick the same thread every time.
+ */
+function differential(
+  make: () => [Scheduler, Scheduler],
+  options: (rng: Xoshiro128) => SpawnOptions,
+  seed: number,
+): void {
+  const rng = new Xoshiro128(seed);
+  const [policy, model] = make();
+  const threads: [Thread, Thread][] = [];
+  const blocked: number[] = [];
+  let ready = 0;
+  let picks = 0;
+  const spawn = () => {
+    const id = threads.length;
+    const pair: [Thread, Thread] = [fake(id), fake(id)];
+    threads.push(pair);
+    const o = options(rng);
+    policy.onSpawn(pair[0], o);
+    model.onSpawn(pair[1], o);
+    ready++;
+  };
+  const wake = () => {
+    if (blocked.length === 0) return;
+    const id = blocked.splice(rng.nextInt(blocked.length), 1)[0]!;
+    policy.onWake(threads[id]![0]);
+    model.onWake(threads[id]![1]);
+    ready++;
+  };
+  for (let i = 0; i < 5; i++) spawn();
+  for (let step = 0; step < 4000; step++) {
+    const op = rng.nextInt(20);
+    if (op === 0 && threads.length < 400) spawn();
+    else if (op === 1) wake();
+    if (ready === 0) {
+      if (blocked.length === 0) spawn();
+      else wake();
+    }
+    const a = policy.pick()!;
+    const b = model.pick()!;
+    picks++;
+    expect(a.id).toBe(b.id);
+    ready--;
+    // while it runs, it may wake or spawn others
+    const during = rng.nextInt(10);
+    if (during === 0) wake();
+    else if (during === 1 && threads.length < 400) spawn();
+    const after = rng.nextInt(30);
+    if (after === 0) {
+      policy.onExit(a);
+      model.onExit(b);
+    } else if (after < 4) {
+      policy.onBlock(a);
+      model.onBlock(b);
+      blocked.push(a.id);
+    } else {
+      policy.onYield(a);
+      model.onYield(b);
+      ready++;
+    }
+  }
+  expect(picks).toBe(4000);
+}
+
+test.each([1, 2, 3])("Priority picks what its specification picks (seed %i)", (seed) => {
+  [1, 7, 100, 2.5, Number.POSITIVE_INFINITY].forEach((aging, i) => {
+    differential(
+      () => [new Priority({ aging }), new ModelPriority(aging)],
+      (rng) => ({ priority: rng.nextInt(2) === 0 ? rng.nextInt(4) : rng.nextInt(40) / 3 - 4 }),
+      seed * 10 + i,
+    );
+  });
+});
+
+test.each([1, 2, 3])("Stride picks what its specification picks (seed %i)", (seed) => {
+  differential(
+    () => [new Stride(), new ModelStride()],
+    (rng) => ({
+      tickets: rng.nextInt(2) === 0 ? 100 * (1 + rng.nextInt(4)) : 1 + rng.nextInt(700),
+    }),
+    seed,
+  );
 });

@@ -9,10 +9,14 @@
  * strict priority (starvation possible).
  *
  * Effective priority p + (now - since) / aging orders like the fixed key
- * since - p * aging, so the ready set is a heap on that key: O(log n) a switch.
+ * since - p * aging, so aging costs nothing per waiting thread: the clock
+ * moves, keys stay. The clock only grows, so threads of one priority are
+ * pushed in key order and each priority is a FIFO lane of a LaneQueue: a
+ * switch costs O(log of the number of distinct priorities), not O(log n).
+ * Lanes are counted by live threads and given back when the last one exits.
  */
 import { SchedulerError } from "../errors.js";
-import { ThreadHeap } from "../heap.js";
+import { LaneQueue } from "../lane-queue.js";
 import type { Scheduler, SpawnOptions } from "../scheduler.js";
 import type { Thread } from "../thread.js";
 
@@ -52,9 +56,14 @@ export interface PriorityOptions {
 export class Priority implements Scheduler {
   readonly name = "priority";
   readonly aging: number;
-  private readonly heap = new ThreadHeap();
+  private readonly queue = new LaneQueue();
   private clock = 0;
   private readonly finite: boolean;
+  /** Lane of each priority value with live threads. */
+  private readonly laneOf = new Map<number, number>();
+  /** By lane: its priority value and how many live threads have it. */
+  private lanePriority: number[] = [];
+  private laneThreads: number[] = [];
 
   constructor(options: PriorityOptions = {}) {
     const aging = options.aging ?? 100;
@@ -69,7 +78,16 @@ export class Priority implements Scheduler {
   }
 
   onSpawn(t: Thread, options: SpawnOptions | undefined): void {
-    t.sched = options?.priority ?? 0;
+    const p = options?.priority ?? 0;
+    let lane = this.laneOf.get(p);
+    if (lane === undefined) {
+      lane = this.queue.addLane();
+      this.laneOf.set(p, lane);
+      this.lanePriority[lane] = p;
+      this.laneThreads[lane] = 0;
+    }
+    this.laneThreads[lane]!++;
+    t.sched = lane;
     this.push(t);
   }
 
@@ -83,16 +101,23 @@ export class Priority implements Scheduler {
 
   onBlock(_t: Thread): void {}
 
-  onExit(_t: Thread): void {}
+  onExit(t: Thread): void {
+    const lane = t.sched as number;
+    if (--this.laneThreads[lane]! === 0) {
+      this.laneOf.delete(this.lanePriority[lane]!);
+      this.queue.releaseLane(lane);
+    }
+  }
 
   pick(): Thread | undefined {
-    const t = this.heap.pop();
+    const t = this.queue.pop();
     if (t !== undefined) this.clock++;
     return t;
   }
 
   private push(t: Thread): void {
-    const p = t.sched as number;
-    this.heap.push(t, this.finite ? this.clock - p * this.aging : -p);
+    const lane = t.sched as number;
+    const p = this.lanePriority[lane]!;
+    this.queue.push(t, lane, this.finite ? this.clock - p * this.aging : -p);
   }
 }

@@ -5,8 +5,14 @@
  * any run of decisions each always-ready thread gets a share of the picks
  * proportional to its tickets, off by at most one pick. A thread that spawns
  * or wakes starts at the current global pass, so sleeping earns no credit.
+ *
+ * The global pass never decreases, so a thread that yields is pushed with a
+ * pass (global pass + its stride) no smaller than that of any earlier push of
+ * a thread with the same stride: threads of one stride form a FIFO lane of a
+ * LaneQueue, and a switch costs O(log of the number of distinct strides).
+ * Spawns and wakes that land out of order go to the queue's overflow heap.
  */
-import { ThreadHeap } from "../heap.js";
+import { LaneQueue } from "../lane-queue.js";
 import type { Scheduler, SpawnOptions } from "../scheduler.js";
 import type { Thread } from "../thread.js";
 
@@ -15,6 +21,7 @@ const L = 1 << 20;
 interface StrideState {
   pass: number;
   readonly stride: number;
+  readonly lane: number;
 }
 
 /**
@@ -40,33 +47,53 @@ interface StrideState {
  */
 export class Stride implements Scheduler {
   readonly name = "stride";
-  private readonly heap = new ThreadHeap();
+  private readonly queue = new LaneQueue();
   private globalPass = 0;
+  /** Lane of each stride with live threads. */
+  private readonly laneOf = new Map<number, number>();
+  /** By lane: its stride and how many live threads have it. */
+  private laneStride: number[] = [];
+  private laneThreads: number[] = [];
 
   onSpawn(t: Thread, options: SpawnOptions | undefined): void {
     const tickets = options?.tickets ?? 100;
-    const st: StrideState = { pass: this.globalPass, stride: L / tickets };
+    const stride = L / tickets;
+    let lane = this.laneOf.get(stride);
+    if (lane === undefined) {
+      lane = this.queue.addLane();
+      this.laneOf.set(stride, lane);
+      this.laneStride[lane] = stride;
+      this.laneThreads[lane] = 0;
+    }
+    this.laneThreads[lane]!++;
+    const st: StrideState = { pass: this.globalPass, stride, lane };
     t.sched = st;
-    this.heap.push(t, st.pass);
+    this.queue.push(t, lane, st.pass);
   }
 
   onYield(t: Thread): void {
     const st = t.sched as StrideState;
-    this.heap.push(t, st.pass);
+    this.queue.push(t, st.lane, st.pass);
   }
 
   onWake(t: Thread): void {
     const st = t.sched as StrideState;
     if (st.pass < this.globalPass) st.pass = this.globalPass;
-    this.heap.push(t, st.pass);
+    this.queue.push(t, st.lane, st.pass);
   }
 
   onBlock(_t: Thread): void {}
 
-  onExit(_t: Thread): void {}
+  onExit(t: Thread): void {
+    const lane = (t.sched as StrideState).lane;
+    if (--this.laneThreads[lane]! === 0) {
+      this.laneOf.delete(this.laneStride[lane]!);
+      this.queue.releaseLane(lane);
+    }
+  }
 
   pick(): Thread | undefined {
-    const t = this.heap.pop();
+    const t = this.queue.pop();
     if (t === undefined) return undefined;
     const st = t.sched as StrideState;
     this.globalPass = st.pass;
