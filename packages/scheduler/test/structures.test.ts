@@ -101,41 +101,50 @@ test("ThreadHeap takes sequence numbers from the caller", () => {
   expect(heap.peekSeq()).toBe(Number.POSITIVE_INFINITY);
 });
 
-test("LaneQueue pops by key, then by push order, whatever the lanes", () => {
-  const rng = new Xoshiro128(6);
-  const q = new LaneQueue();
-  const lanes = [q.addLane(), q.addLane(), q.addLane()];
-  const lastKey = [0, 0, 0];
-  let model: { t: Thread; key: number; seq: number }[] = [];
-  let seq = 0;
-  for (let step = 0; step < 20_000; step++) {
-    if (model.length > 0 && rng.nextInt(3) === 0) {
-      model.sort((a, b) => a.key - b.key || a.seq - b.seq);
-      expect(q.pop()).toBe(model.shift()!.t);
-    } else {
-      const t = fake(step);
-      const l = rng.nextInt(lanes.length);
-      // mostly in key order within a lane (the fast path), sometimes below it (overflow)
-      const key = rng.nextInt(8) === 0 ? rng.nextInt(50) : lastKey[l]! + rng.nextInt(4);
-      lastKey[l] = Math.max(lastKey[l]!, key);
-      q.push(t, lanes[l]!, key);
-      model.push({ t, key, seq: seq++ });
+test.each([3, 200])(
+  "LaneQueue pops by key, then by push order, whatever the lanes (%i lanes)",
+  (n) => {
+    // 3 lanes keep to lanes and overflow; 200 lanes of few threads switch lanes off and on
+    const rng = new Xoshiro128(6 + n);
+    const q = new LaneQueue();
+    const lanes = Array.from({ length: n }, () => q.addLane());
+    const lastKey = lanes.map(() => 0);
+    let model: { t: Thread; key: number; seq: number }[] = [];
+    let seq = 0;
+    for (let step = 0; step < 20_000; step++) {
+      if (model.length > 0 && rng.nextInt(3) === 0) {
+        model.sort((a, b) => a.key - b.key || a.seq - b.seq);
+        expect(q.pop()).toBe(model.shift()!.t);
+      } else {
+        const t = fake(step);
+        const l = rng.nextInt(lanes.length);
+        q.join(lanes[l]!);
+        // mostly in key order within a lane (the fast path), sometimes below it (overflow)
+        const key = rng.nextInt(8) === 0 ? rng.nextInt(50) : lastKey[l]! + rng.nextInt(4);
+        lastKey[l] = Math.max(lastKey[l]!, key);
+        q.push(t, lanes[l]!, key);
+        model.push({ t, key, seq: seq++ });
+      }
+      expect(q.size).toBe(model.length);
+      if (step % 5000 === 4999) {
+        // every lane given back as its threads leave, and new ones taken
+        const lanesBefore = q.laneCount;
+        while (q.size > 0) q.pop();
+        model = [];
+        for (let i = 0; i < n; i++) {
+          let released = false;
+          while (!released) released = q.leave(lanes[i]!);
+          lanes[i] = q.addLane();
+          lastKey[i] = 0;
+        }
+        expect(q.laneCount).toBe(lanesBefore);
+      }
     }
-    expect(q.size).toBe(model.length);
-    if (step % 5000 === 4999) {
-      // a lane given back and a new one taken in its place
-      const l = rng.nextInt(lanes.length);
-      while (q.size > 0) q.pop();
-      model = [];
-      q.releaseLane(lanes[l]!);
-      lanes[l] = q.addLane();
-      expect(q.laneCount).toBe(3);
-    }
-  }
-  model.sort((a, b) => a.key - b.key || a.seq - b.seq);
-  for (const m of model) expect(q.pop()).toBe(m.t);
-  expect(q.pop()).toBeUndefined();
-});
+    model.sort((a, b) => a.key - b.key || a.seq - b.seq);
+    for (const m of model) expect(q.pop()).toBe(m.t);
+    expect(q.pop()).toBeUndefined();
+  },
+);
 
 /** A ready set as a plain array searched for its minimum: the specification of both queues. */
 class ModelQueue {
@@ -281,7 +290,10 @@ test.each([1, 2, 3])("Priority picks what its specification picks (seed %i)", (s
   [1, 7, 100, 2.5, Number.POSITIVE_INFINITY].forEach((aging, i) => {
     differential(
       () => [new Priority({ aging }), new ModelPriority(aging)],
-      (rng) => ({ priority: rng.nextInt(2) === 0 ? rng.nextInt(4) : rng.nextInt(40) / 3 - 4 }),
+      (rng) => ({
+        // few distinct priorities, then many (lanes switched off and on again)
+        priority: rng.nextInt(2) === 0 ? rng.nextInt(4) : rng.nextInt(40 * seed ** 3) / 3 - 4,
+      }),
       seed * 10 + i,
     );
   });

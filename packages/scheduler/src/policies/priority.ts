@@ -13,7 +13,7 @@
  * moves, keys stay. The clock only grows, so threads of one priority are
  * pushed in key order and each priority is a FIFO lane of a LaneQueue: a
  * switch costs O(log of the number of distinct priorities), not O(log n).
- * Lanes are counted by live threads and given back when the last one exits.
+ * A lane is given back when its last thread exits.
  */
 import { SchedulerError } from "../errors.js";
 import { LaneQueue } from "../lane-queue.js";
@@ -61,9 +61,8 @@ export class Priority implements Scheduler {
   private readonly finite: boolean;
   /** Lane of each priority value with live threads. */
   private readonly laneOf = new Map<number, number>();
-  /** By lane: its priority value and how many live threads have it. */
+  /** By lane: its priority value. */
   private lanePriority: number[] = [];
-  private laneThreads: number[] = [];
 
   constructor(options: PriorityOptions = {}) {
     const aging = options.aging ?? 100;
@@ -84,9 +83,8 @@ export class Priority implements Scheduler {
       lane = this.queue.addLane();
       this.laneOf.set(p, lane);
       this.lanePriority[lane] = p;
-      this.laneThreads[lane] = 0;
     }
-    this.laneThreads[lane]!++;
+    this.queue.join(lane);
     t.sched = lane;
     this.push(t);
   }
@@ -103,9 +101,8 @@ export class Priority implements Scheduler {
 
   onExit(t: Thread): void {
     const lane = t.sched as number;
-    if (--this.laneThreads[lane]! === 0) {
+    if (this.queue.leave(lane)) {
       this.laneOf.delete(this.lanePriority[lane]!);
-      this.queue.releaseLane(lane);
     }
   }
 

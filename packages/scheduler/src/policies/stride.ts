@@ -51,9 +51,8 @@ export class Stride implements Scheduler {
   private globalPass = 0;
   /** Lane of each stride with live threads. */
   private readonly laneOf = new Map<number, number>();
-  /** By lane: its stride and how many live threads have it. */
+  /** By lane: its stride. */
   private laneStride: number[] = [];
-  private laneThreads: number[] = [];
 
   onSpawn(t: Thread, options: SpawnOptions | undefined): void {
     const tickets = options?.tickets ?? 100;
@@ -63,9 +62,8 @@ export class Stride implements Scheduler {
       lane = this.queue.addLane();
       this.laneOf.set(stride, lane);
       this.laneStride[lane] = stride;
-      this.laneThreads[lane] = 0;
     }
-    this.laneThreads[lane]!++;
+    this.queue.join(lane);
     const st: StrideState = { pass: this.globalPass, stride, lane };
     t.sched = st;
     this.queue.push(t, lane, st.pass);
@@ -86,9 +84,8 @@ export class Stride implements Scheduler {
 
   onExit(t: Thread): void {
     const lane = (t.sched as StrideState).lane;
-    if (--this.laneThreads[lane]! === 0) {
+    if (this.queue.leave(lane)) {
       this.laneOf.delete(this.laneStride[lane]!);
-      this.queue.releaseLane(lane);
     }
   }
 
