@@ -34,7 +34,7 @@ import { initialFrame } from "../routines/initial-frame.js";
 import { routineSymbol } from "../routines/symbols.js";
 import { threadRoutines } from "../routines/trampolines.js";
 import { lowerProgram } from "./lower.js";
-import type { Program } from "./program.js";
+import { PROGRAM_REGISTERS, type Program } from "./program.js";
 import { FRAME_RESERVE, stackCapacityWords } from "./stack-capacity.js";
 import { decodeTrap, resumeValueOffset, TCB } from "./thread-control-block.js";
 import type { Trap } from "./trap.js";
@@ -280,7 +280,7 @@ export class InterpretedHost {
 
   /** The program registers r0..r7 of a stopped thread. */
   registers(thread: InterpretedThread): bigint[] {
-    return Array.from({ length: 8 }, (_, i) =>
+    return Array.from({ length: PROGRAM_REGISTERS }, (_, i) =>
       this.memory.read64(thread.tcb + BigInt(TCB.registers + 8 * i)),
     );
   }

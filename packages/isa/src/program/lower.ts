@@ -274,7 +274,7 @@ class Lowering {
         if (ins.op === "load") out.push({ op: "load", dst: r[ins.dst]!, base: t0, offset: 0 });
         else out.push({ op: "store", src: this.#operand(ins.src, t1), base: t0, offset: 0 });
         this.#cold.push({ op: "label", name: fault });
-        this.#fault(FAULT_CODE.outOfBoundsIndex, index, t0, true);
+        this.#fault(FAULT_CODE.outOfBoundsIndex, index, t0);
         return;
       }
       case "hostcall": {
@@ -389,13 +389,17 @@ class Lowering {
     };
     search(0, sites.length);
     this.#cold.push({ op: "label", name: fault });
-    this.#fault(FAULT_CODE.outOfBoundsIndex, index, t0, true);
+    this.#fault(FAULT_CODE.outOfBoundsIndex, index, t0);
   }
 
-  /** A fault trap in the cold section; resuming a faulted thread reports the fault again. */
-  #fault(code: number, index: number, offending?: Reg, withIndex = false): void {
+  /**
+   * A fault trap in the cold section, recording the `offending` register's
+   * value as the trap's index when given; resuming a faulted thread reports
+   * the fault again.
+   */
+  #fault(code: number, index: number, offending?: Reg): void {
     const again = this.#stub("fault");
-    if (withIndex && offending) {
+    if (offending) {
       this.#cold.push({ op: "store", src: offending, base: this.#tcb, offset: TCB.trapIndex });
     }
     this.#cold.push({ op: "label", name: again });
