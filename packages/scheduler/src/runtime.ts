@@ -46,7 +46,8 @@
  * Neither this loop nor the Scheduler interface will change.
  *
  * When nothing can run. If threads are still blocked and nothing is pending
- * (no sleep timer, no awaited promise), that is a deadlock: the runtime records
+ * (no sleep timer, no awaited promise, and under runAsync() no hold, see
+ * hold(): host code saying it may still feed a channel), that is a deadlock: the runtime records
  * what each blocked thread waits for, cancels them so their finally blocks run,
  * and throws a DeadlockError listing them. If threads threw and nobody joined
  * them, the run throws one RunFailedError naming each failed thread and keeping
@@ -493,6 +494,8 @@ export class Runtime {
   /** @internal */ readonly _gen: GeneratorDriver;
   /** @internal threads parked on a Blocker */ readonly _blocked = new Set<Thread>();
   /** @internal sleep timers and awaited promises not yet settled */ _pending = 0;
+  /** Holds taken by hold() and not released: read only when runAsync() is idle. */
+  private holds = 0;
   /** @internal MODE_IDLE | MODE_SYNC | MODE_ASYNC */ _mode = MODE_IDLE;
   private readonly recorder: Recorder | null;
   private nextId = 1;
@@ -697,9 +700,55 @@ export class Runtime {
   }
 
   /**
+   * Say that host code (a timer, an I/O callback) may still wake threads, for
+   * instance by `channel.trySend(...)`: until the returned function is called,
+   * `runAsync()` does not end when every thread is blocked, it waits for the
+   * host, like a referenced handle keeps an event loop alive. It waits even if
+   * no thread is left, as the host may also spawn. Once every hold is
+   * released, threads still blocked with nothing pending are a deadlock again,
+   * reported as usual. Releasing twice releases once. `run()` ignores holds:
+   * it never gives the host a turn. A hold does not keep the Node process
+   * alive; the host's own timers or sockets do. See also
+   * {@link Channel.holdOpen}, a hold that `close()` releases.
+   *
+   * @example
+   * ```ts
+   * import { Channel, Runtime } from "@greenthreads/scheduler";
+   * const rt = new Runtime();
+   * const ticks = new Channel<number>(8, { name: "ticks" });
+   * const release = rt.hold();
+   * const counter = rt.spawn(function* () {
+   *   let sum = 0;
+   *   for (let r = yield* ticks.next(); !r.done; r = yield* ticks.next()) sum += r.value;
+   *   return sum;
+   * });
+   * let n = 0;
+   * const timer = setInterval(() => {
+   *   if (++n <= 3) return void ticks.trySend(n);
+   *   clearInterval(timer);
+   *   ticks.close();
+   *   release(); // without this, the run would wait for more
+   * }, 1);
+   * await rt.runAsync();
+   * console.log(counter.result); // 6
+   * ```
+   */
+  hold(): () => void {
+    this.holds++;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      this.holds--;
+      // If runAsync() waits idle, let it look again: it may be a deadlock now.
+      this.poke();
+    };
+  }
+
+  /**
    * Like run(), but gives the Node event loop a turn at least every sliceMs of
    * computing, so the host's timers and I/O keep working, and waits for sleep()
-   * timers and wait() promises when nothing else can run.
+   * timers, wait() promises and holds (see hold()) when nothing else can run.
    */
   async runAsync(options?: RunAsyncOptions): Promise<RunSummary> {
     const sliceMs = options?.sliceMs ?? 10;
@@ -726,7 +775,7 @@ export class Runtime {
           continue;
         }
         if (why === LOOP_STOP) break;
-        if (this._pending > 0) {
+        if (this._pending > 0 || this.holds > 0) {
           await new Promise<void>((resolve) => {
             this.idleResolve = resolve;
           });

@@ -1,10 +1,34 @@
+/*
+ * Channels: Go's, between green threads and from host code.
+ *
+ * A value must never be lost to a cancellation. The risky moment is a
+ * hand-off: a sender gives its value straight to a receiver parked in recv(),
+ * wakes it, and goes on. The receiver is now ready but has not run, and may be
+ * cancelled before it does; the runtime then resumes it with `return`, and a
+ * value carried in its resume slot would vanish with it. So the value is not
+ * carried in the thread: it stays in the channel (`handedTo`/`handedValues`,
+ * in hand-off order) and the receiver is woken with the marker HANDED. When it
+ * runs it takes its value out; when it is cancelled instead, the `finally`
+ * around its park gives the value back: to the next waiting receiver, or, with
+ * nobody waiting, to `givenBack`, which receivers drain before the buffer. A
+ * given-back value is not counted against `capacity`, so a rendezvous sender
+ * still returns only once a receiver really took its value.
+ *
+ * A sender has no such gap: its value is taken (by a receiver, or into the
+ * buffer) at the same moment it is woken, so from then on the value is sent.
+ */
+
 import { ChannelClosedError, SchedulerError } from "../errors.js";
 import { Ring } from "../ring.js";
-import { currentThread, requireThread, wake } from "../runtime.js";
+import { currentThread, Runtime, requireThread, wake } from "../runtime.js";
 import { type Blocker, PARK, type Park, type Thread } from "../thread.js";
 
 /** Resume value telling a blocked receiver that the channel closed. */
 const CLOSED: unique symbol = Symbol("closed");
+/** Resume value telling a blocked receiver that its value waits in `handedTo`/`handedValues`. */
+const HANDED: unique symbol = Symbol("handed");
+/** What takeHanded() finds for a receiver no value was handed to. */
+const NOT_HANDED: unique symbol = Symbol("not handed");
 
 /**
  * Options of `new Channel(capacity, options)`. A name makes deadlock reports
@@ -33,6 +57,25 @@ export interface ChannelOptions {
  *   const v = yield* ch.recv() // blocks while empty; throws ChannelClosedError once closed and drained
  *   const r = yield* ch.next() // like recv, but { done: true } once closed and drained
  *   ch.close()                 // wakes every waiting receiver and sender
+ *   ch.holdOpen(rt)            // host code feeds it: runAsync() waits until close()
+ *
+ * Cancellation never loses a value and never delivers one twice:
+ * - A receiver cancelled while it waits takes nothing.
+ * - A receiver that was handed a value (a sender or `trySend` gave it
+ *   straight to the waiting receiver and went on) but is cancelled before it
+ *   runs gives the value back when its cancellation runs: to the receiver
+ *   waiting longest, or, if none waits, to the front of the channel, ahead of
+ *   everything buffered and every waiting sender. Values given back wait in
+ *   the order their receivers were cancelled, are counted in `size` but not
+ *   against `capacity` (so even a rendezvous channel can hold them, and its
+ *   senders still block until a receiver takes their own value), and are
+ *   received even after `close()`. So every value sent is received exactly
+ *   once, in send order, except that a given-back value comes after values
+ *   already handed to other receivers.
+ * - A sender cancelled while its value has not been taken sends nothing: the
+ *   value is withdrawn. Once a receiver (or the buffer) took the value the
+ *   send has happened, even if the sender is cancelled before it resumes.
+ *   Either way `send` does not return; the sender's `finally` blocks run.
  *
  * @example
  * ```ts
@@ -59,6 +102,12 @@ export class Channel<T> implements Blocker {
   private readonly senders = new Ring<Thread>(4);
   private readonly sendValues = new Ring<T>(4);
   private readonly receivers = new Ring<Thread>(4);
+  /** Receivers woken with HANDED that have not taken their value yet, and their values. */
+  private readonly handedTo = new Ring<Thread>(4);
+  private readonly handedValues = new Ring<T>(4);
+  /** Values given back by cancelled receivers: received before the buffer. */
+  private readonly givenBack = new Ring<T>(4);
+  private releaseHolds: (() => void)[] | null = null;
   private isClosed = false;
 
   constructor(capacity = 0, options: ChannelOptions = {}) {
@@ -73,9 +122,12 @@ export class Channel<T> implements Blocker {
     this.buffer = new Ring<T>(Math.min(capacity, 1024));
   }
 
-  /** Values buffered now. */
+  /**
+   * Values waiting in the channel now: those buffered, and those given back by
+   * receivers cancelled after a value was handed to them.
+   */
   get size(): number {
-    return this.buffer.size;
+    return this.buffer.size + this.givenBack.size;
   }
 
   get closed(): boolean {
@@ -113,7 +165,7 @@ export class Channel<T> implements Blocker {
     if (this.isClosed) throw this.closedError("trySend", currentThread());
     const r = this.receivers.shift();
     if (r !== undefined) {
-      wake(r, value);
+      this.handOff(r, value);
       return true;
     }
     if (this.buffer.size < this.capacity) {
@@ -124,9 +176,55 @@ export class Channel<T> implements Blocker {
   }
 
   /**
+   * Hold `runtime` open while this channel is open: host code (timers, I/O
+   * callbacks) will feed it with `trySend`, so under `runAsync()` threads
+   * blocked on it are waiting for the host, not deadlocked. `close()` releases
+   * the hold, and so does calling the function returned. See
+   * {@link Runtime.hold}; `run()` ignores holds.
+   *
+   * @example
+   * ```ts
+   * import { Channel, Runtime } from "@greenthreads/scheduler";
+   * const rt = new Runtime();
+   * const lines = new Channel<string>(16, { name: "lines" });
+   * lines.holdOpen(rt);
+   * const reader = rt.spawn(function* () {
+   *   const got: string[] = [];
+   *   for (let r = yield* lines.next(); !r.done; r = yield* lines.next()) got.push(r.value);
+   *   return got;
+   * });
+   * // Host callbacks feed the channel, then close it: that ends the hold.
+   * setTimeout(() => lines.trySend("hello"), 5);
+   * setTimeout(() => {
+   *   lines.trySend("world");
+   *   lines.close();
+   * }, 10);
+   * await rt.runAsync();
+   * console.log(reader.result); // ["hello", "world"]
+   * ```
+   */
+  holdOpen(runtime: Runtime): () => void {
+    if (!(runtime instanceof Runtime)) {
+      throw new SchedulerError(`holdOpen(runtime): ${this.label} needs a Runtime`, {
+        code: "BAD_ARGUMENT",
+      });
+    }
+    if (this.isClosed) {
+      throw new SchedulerError(
+        `holdOpen(): ${this.label} is already closed, so no more values can come`,
+        { code: "CHANNEL_CLOSED" },
+      );
+    }
+    const release = runtime.hold();
+    if (this.releaseHolds === null) this.releaseHolds = [];
+    this.releaseHolds.push(release);
+    return release;
+  }
+
+  /**
    * Close the channel: later sends throw, receivers drain what is buffered and
    * then see the end. Waiting receivers wake to the end, waiting senders with
-   * a ChannelClosedError.
+   * a ChannelClosedError. Holds taken by `holdOpen` are released.
    */
   close(): void {
     if (this.isClosed) {
@@ -142,6 +240,9 @@ export class Channel<T> implements Blocker {
       this.sendValues.shift();
       wake(s, this.closedError("send", s), true);
     }
+    const holds = this.releaseHolds;
+    this.releaseHolds = null;
+    if (holds !== null) for (const release of holds) release();
   }
 
   describeWait(t: Thread): string {
@@ -167,7 +268,7 @@ export class Channel<T> implements Blocker {
     if (this.isClosed) throw this.closedError("send", self);
     const r = this.receivers.shift();
     if (r !== undefined) {
-      wake(r, value);
+      this.handOff(r, value);
       return;
     }
     if (this.buffer.size < this.capacity) {
@@ -180,9 +281,39 @@ export class Channel<T> implements Blocker {
     yield PARK;
   }
 
+  /** Give `value` to `r`, a receiver taken off `receivers`; it takes it when it runs. */
+  private handOff(r: Thread, value: T): void {
+    this.handedTo.push(r);
+    this.handedValues.push(value);
+    wake(r, HANDED);
+  }
+
+  /** The value handed to `self`, or NOT_HANDED; either way `self` is forgotten. */
+  private takeHanded(self: Thread): unknown {
+    const i = this.handedTo.indexOf(self);
+    if (i < 0) return NOT_HANDED;
+    if (i === 0) {
+      this.handedTo.shift();
+      return this.handedValues.shift();
+    }
+    this.handedTo.removeAt(i);
+    return this.handedValues.removeAt(i);
+  }
+
+  /** `self` was cancelled: if a value was handed to it, the channel gets it back. */
+  private giveBack(self: Thread): void {
+    const v = this.takeHanded(self);
+    if (v === NOT_HANDED) return;
+    const r = this.receivers.shift();
+    if (r !== undefined) this.handOff(r, v as T);
+    else this.givenBack.push(v as T);
+  }
+
   private *receiving(self: Thread, asResult: boolean): Generator<Park, unknown, unknown> {
     let v: unknown;
-    if (this.buffer.size > 0) {
+    if (this.givenBack.size > 0) {
+      v = this.givenBack.shift();
+    } else if (this.buffer.size > 0) {
       v = this.buffer.shift();
       const s = this.senders.shift();
       if (s !== undefined) {
@@ -197,7 +328,17 @@ export class Channel<T> implements Blocker {
     } else {
       this.receivers.push(self);
       self._waitingOn = this;
-      v = yield PARK;
+      let resumed = false;
+      try {
+        v = yield PARK;
+        resumed = true;
+      } finally {
+        // Not resumed: cancelled, perhaps after a value was handed to it.
+        if (!resumed) this.giveBack(self);
+      }
+      if (v === HANDED) v = this.takeHanded(self);
+      // Woken by close(), but a cancelled receiver has given a value back since.
+      else if (v === CLOSED && this.givenBack.size > 0) v = this.givenBack.shift();
     }
     if (v === CLOSED) {
       if (asResult) return { done: true, value: undefined };
