@@ -9,6 +9,7 @@ export { x86_64Win64 } from "./abi/x86_64-win64.js";
 export * from "./arch/aarch64/index.js";
 export * from "./arch/arch.js";
 export * from "./arch/assemble.js";
+export * from "./arch/format-listing.js";
 export * from "./arch/registry.js";
 export * from "./arch/riscv64/index.js";
 export * from "./arch/x86_64/index.js";

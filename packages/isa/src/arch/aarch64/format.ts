@@ -10,7 +10,7 @@
  *
  * @module
  */
-import type { LabelItem } from "../arch.js";
+import { formatListing } from "../format-listing.js";
 import type { A64Instruction, A64Item } from "./instructions.js";
 import { a64CanonicalRegister as r } from "./registers.js";
 
@@ -136,15 +136,5 @@ export function a64FormatInstruction(instr: A64Instruction): string {
  * ```
  */
 export function a64Format(items: readonly A64Item[]): string {
-  let out = "";
-  for (const item of items) {
-    if (item.op === "label") {
-      const label = item as LabelItem;
-      if (label.global) out += `.globl ${label.name}\n.hidden ${label.name}\n`;
-      out += `${label.name}:\n`;
-    } else {
-      out += `  ${a64FormatInstruction(item as A64Instruction)}\n`;
-    }
-  }
-  return out;
+  return formatListing(items, a64FormatInstruction, { hideGlobals: true });
 }

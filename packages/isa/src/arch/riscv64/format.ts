@@ -23,7 +23,7 @@
  *
  * @module
  */
-import type { LabelItem } from "../arch.js";
+import { formatListing } from "../format-listing.js";
 import type { RvInstruction, RvItem, RvTarget } from "./instructions.js";
 import { rvFloatName as fr, RV_CSRS, rvIntegerName as r } from "./registers.js";
 
@@ -151,17 +151,5 @@ export function rvFormatInstruction(instr: RvInstruction): string {
  * ```
  */
 export function rvFormat(items: readonly RvItem[]): string {
-  let out = "";
-  for (const item of items) {
-    if (item.op === "label") {
-      const label = item as LabelItem;
-      if (label.global) out += `.globl ${label.name}\n.hidden ${label.name}\n`;
-      out += `${label.name}:\n`;
-    } else {
-      for (const line of rvFormatInstruction(item as RvInstruction).split("\n")) {
-        out += line.endsWith(":") ? `${line}\n` : `  ${line}\n`;
-      }
-    }
-  }
-  return out;
+  return formatListing(items, rvFormatInstruction, { hideGlobals: true });
 }

@@ -16,6 +16,7 @@
 
 import { IsaError } from "../../errors.js";
 import type { LabelItem } from "../arch.js";
+import { formatListing } from "../format-listing.js";
 import type { X86Instruction } from "./instructions.js";
 import { X86_CONDITIONS } from "./instructions.js";
 import {
@@ -160,15 +161,5 @@ export function formatX86Instruction(instruction: X86Instruction): string {
  * ```
  */
 export function formatX86(items: readonly (X86Instruction | LabelItem)[]): string {
-  let text = "";
-  for (const item of items) {
-    if (item.op === "label") {
-      const l = item as LabelItem;
-      if (l.global) text += `.globl ${l.name}\n`;
-      text += `${l.name}:\n`;
-    } else {
-      text += `  ${formatX86Instruction(item as X86Instruction)}\n`;
-    }
-  }
-  return text;
+  return formatListing(items, formatX86Instruction, { hideGlobals: false });
 }
