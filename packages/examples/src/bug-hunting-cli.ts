@@ -1,0 +1,3 @@
+import { bugHunting } from "./bug-hunting.js";
+
+bugHunting((line) => console.log(line));
