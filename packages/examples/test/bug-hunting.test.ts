@@ -1,4 +1,4 @@
-import { explore, Replay, Runtime } from "@greenthreads/scheduler";
+import { explore, PCT, Replay, Runtime } from "@greenthreads/scheduler";
 import { expect, test } from "vitest";
 import { bugHunting, spawnLocked, spawnRacy, THREADS } from "../src/bug-hunting.js";
 
@@ -24,6 +24,14 @@ test("explore (pct) finds the lost update, and its schedule replays the same wro
     rt.run();
     expect(counter.value).toBe(lost);
   }
+
+  // The printed seed reruns the failing run under PCT as well.
+  const rerun = new Runtime({
+    scheduler: new PCT({ seed: failure.seed!, steps: failure.steps! }),
+  });
+  const counter = spawnRacy(rerun);
+  rerun.run();
+  expect(counter.value).toBe(lost);
 
   expect(locked.ok).toBe(true);
   expect(locked.runs).toBe(100);
