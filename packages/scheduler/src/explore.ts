@@ -16,7 +16,7 @@
  * same body the same way again, switch for switch.
  */
 import { SchedulerError, type SchedulerErrorCode } from "./errors.js";
-import { IdOrderedReady } from "./policies/id-ordered.js";
+import { IdOrderedPolicy } from "./policies/id-ordered.js";
 import { PCT } from "./policies/pct.js";
 import { Random } from "./policies/random.js";
 import { checkSeed, type Seed } from "./prng.js";
@@ -200,25 +200,14 @@ export interface ExploreResult {
 }
 
 /** Depth-first search over schedules: follows a prefix of choices, then takes the first ready thread. */
-class DfsScheduler implements Scheduler {
+class DfsScheduler extends IdOrderedPolicy {
   readonly name = "dfs";
   readonly choices: number[] = [];
   readonly counts: number[] = [];
-  private readonly ready = new IdOrderedReady();
 
-  constructor(private readonly prefix: readonly number[]) {}
-
-  onSpawn(t: Thread): void {
-    this.ready.insert(t);
+  constructor(private readonly prefix: readonly number[]) {
+    super();
   }
-  onYield(t: Thread): void {
-    this.ready.insert(t);
-  }
-  onWake(t: Thread): void {
-    this.ready.insert(t);
-  }
-  onBlock(_t: Thread): void {}
-  onExit(_t: Thread): void {}
 
   pick(): Thread | undefined {
     const n = this.ready.size;

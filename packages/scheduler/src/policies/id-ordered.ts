@@ -4,6 +4,7 @@
  * smaller id" are both O(log n), with a Fenwick tree over thread ids. Used by
  * Replay, the Recorder and the DFS explorer.
  */
+import type { Scheduler } from "../scheduler.js";
 import type { Thread } from "../thread.js";
 
 export class IdOrderedReady {
@@ -67,4 +68,32 @@ export class IdOrderedReady {
     this.tree = new Int32Array(cap + 1);
     for (let i = 1; i < this.byId.length; i++) if (this.byId[i] !== undefined) this.add(i, 1);
   }
+}
+
+/**
+ * A policy that keeps every ready thread in id order and chooses among them
+ * in `pick()` by an index: what Replay and the DFS explorer share, since a
+ * schedule string's decisions are indices into this order.
+ */
+export abstract class IdOrderedPolicy implements Scheduler {
+  abstract readonly name: string;
+  protected readonly ready = new IdOrderedReady();
+
+  onSpawn(t: Thread): void {
+    this.ready.insert(t);
+  }
+
+  onYield(t: Thread): void {
+    this.ready.insert(t);
+  }
+
+  onWake(t: Thread): void {
+    this.ready.insert(t);
+  }
+
+  onBlock(_t: Thread): void {}
+
+  onExit(_t: Thread): void {}
+
+  abstract pick(): Thread | undefined;
 }

@@ -7,9 +7,8 @@
  */
 import { ReplayDivergenceError } from "../errors.js";
 import { decodeSchedule, HASH_SEED, hashPick } from "../schedule-recording.js";
-import type { Scheduler } from "../scheduler.js";
 import type { Thread } from "../thread.js";
-import { IdOrderedReady } from "./id-ordered.js";
+import { IdOrderedPolicy } from "./id-ordered.js";
 
 /**
  * The replaying policy described above: give it the `schedule` of a recorded
@@ -37,18 +36,18 @@ import { IdOrderedReady } from "./id-ordered.js";
  * console.log(again.join() === first.join()); // true
  * ```
  */
-export class Replay implements Scheduler {
+export class Replay extends IdOrderedPolicy {
   readonly name = "replay";
   readonly schedule: string;
   private readonly decisions: readonly number[];
   private readonly expectedSwitches: number | undefined;
   private readonly expectedHash: number | undefined;
-  private readonly ready = new IdOrderedReady();
   private pos = 0;
   private switches = 0;
   private hash = HASH_SEED;
 
   constructor(schedule: string) {
+    super();
     const data = decodeSchedule(schedule);
     this.schedule = schedule;
     this.decisions = data.decisions;
@@ -60,22 +59,6 @@ export class Replay implements Scheduler {
   get remaining(): number {
     return this.decisions.length - this.pos;
   }
-
-  onSpawn(t: Thread): void {
-    this.ready.insert(t);
-  }
-
-  onYield(t: Thread): void {
-    this.ready.insert(t);
-  }
-
-  onWake(t: Thread): void {
-    this.ready.insert(t);
-  }
-
-  onBlock(_t: Thread): void {}
-
-  onExit(_t: Thread): void {}
 
   pick(): Thread | undefined {
     const n = this.ready.size;
