@@ -87,16 +87,34 @@ export class MemoryFault extends Error {
   }
 }
 
-interface Page {
-  readonly bytes: Uint8Array;
-  readonly view: DataView;
-  read: boolean;
-  write: boolean;
-  execute: boolean;
+/**
+ * One page of emulated memory. Its bytes are allocated on first use, so
+ * mapping a large region (an interpreter's 16 MiB of control blocks, say)
+ * costs nothing until it is touched; an untouched page reads as zeros.
+ */
+class Page {
+  read = false;
+  write = false;
+  execute = false;
+  #bytes: Uint8Array | undefined;
+  #view: DataView | undefined;
+
+  get bytes(): Uint8Array {
+    if (this.#bytes === undefined) this.#bytes = new Uint8Array(PAGE_SIZE);
+    return this.#bytes;
+  }
+
+  get view(): DataView {
+    if (this.#view === undefined) this.#view = new DataView(this.bytes.buffer);
+    return this.#view;
+  }
 }
 
+/** One past the highest emulated address (addresses are plain numbers inside). */
+const ADDRESS_LIMIT = 1n << 53n;
+
 function toNumber(address: bigint, what: string): number {
-  if (address < 0n || address >= 2n ** 53n) {
+  if (address < 0n || address >= ADDRESS_LIMIT) {
     throw new IsaError(
       "BAD_ADDRESS",
       `${what}: address 0x${address.toString(16)} is outside the emulated address space (0 to 2^53)`,
@@ -152,14 +170,7 @@ export class Memory {
       }
     }
     for (let p = first; p < first + count; p++) {
-      const bytes = new Uint8Array(PAGE_SIZE);
-      const page: Page = {
-        bytes,
-        view: new DataView(bytes.buffer),
-        read: false,
-        write: false,
-        execute: false,
-      };
+      const page = new Page();
       setPermission(page, permission);
       this.#pages.set(p, page);
     }
@@ -302,7 +313,7 @@ export class Memory {
   }
 
   #byteAccess(address: bigint, access: Access): Page {
-    if (address < 0n || address >= 2n ** 53n) {
+    if (address < 0n || address >= ADDRESS_LIMIT) {
       throw new MemoryFault(address, access, "address is outside the emulated address space");
     }
     const page = this.#pages.get(Math.floor(Number(address) / PAGE_SIZE));
