@@ -1,7 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { a64LoadImmediate, a64Select, aarch64 } from "../../src/arch/aarch64/index.js";
 import { IsaError } from "../../src/errors.js";
-import type { AluKind, Cond, LirOp } from "../../src/machine/lir.js";
+import type { LirOp } from "../../src/machine/lir.js";
+import { ALU_KINDS, aluReference, CONDS, condHolds, prng } from "../lir-reference.js";
 import { DATA, exec, MASK, STACK_TOP, u } from "./harness.js";
 
 function runLir(ops: LirOp[], regs: Record<string, bigint> = {}) {
@@ -14,58 +15,7 @@ function runLir(ops: LirOp[], regs: Record<string, bigint> = {}) {
 
 const s64 = (v: bigint): bigint => BigInt.asIntN(64, v);
 
-function referenceAlu(kind: AluKind, a: bigint, b: bigint): bigint {
-  const k = b & 63n;
-  switch (kind) {
-    case "add":
-      return u(a + b);
-    case "sub":
-      return u(a - b);
-    case "mul":
-      return u(a * b);
-    case "and":
-      return u(a & b);
-    case "or":
-      return u(a | b);
-    case "xor":
-      return u(a ^ b);
-    case "shl":
-      return u(a << k);
-    case "shr":
-      return u(a) >> k;
-    case "sar":
-      return u(s64(a) >> k);
-  }
-}
-
-function referenceCond(cond: Cond, a: bigint, b: bigint): boolean {
-  const [ua, ub, sa, sb] = [u(a), u(b), s64(a), s64(b)];
-  switch (cond) {
-    case "eq":
-      return ua === ub;
-    case "ne":
-      return ua !== ub;
-    case "lt":
-      return sa < sb;
-    case "le":
-      return sa <= sb;
-    case "gt":
-      return sa > sb;
-    case "ge":
-      return sa >= sb;
-    case "ltu":
-      return ua < ub;
-    case "leu":
-      return ua <= ub;
-    case "gtu":
-      return ua > ub;
-    case "geu":
-      return ua >= ub;
-  }
-}
-
-const KINDS: AluKind[] = ["add", "sub", "mul", "and", "or", "xor", "shl", "shr", "sar"];
-const CONDS: Cond[] = ["eq", "ne", "lt", "le", "gt", "ge", "ltu", "leu", "gtu", "geu"];
+const KINDS = ALU_KINDS;
 const EDGES = [
   0n,
   1n,
@@ -132,7 +82,7 @@ describe("aarch64 select: alu and alui", () => {
   test.each(KINDS.map((k) => [k]))("alu %s with dst == a == b", (kind) => {
     const v = 0x8000_0000_0000_0043n;
     const cpu = runLir([{ op: "alu", kind, dst: "x5", a: "x5", b: "x5" }], { x5: v });
-    expect(cpu.get("x5")).toBe(referenceAlu(kind, v, v));
+    expect(cpu.get("x5")).toBe(aluReference(kind, v, v));
   });
 
   test.each(KINDS.map((k) => [k]))("alui %s over edge immediates, dst == a", (kind) => {
@@ -149,7 +99,7 @@ describe("aarch64 select: alu and alui", () => {
       -(1n << 63n),
     ]) {
       const cpu = runLir([{ op: "alui", kind, dst: "x9", a: "x9", imm }], { x9: a });
-      expect(cpu.get("x9"), `imm ${imm}`).toBe(referenceAlu(kind, a, u(imm)));
+      expect(cpu.get("x9"), `imm ${imm}`).toBe(aluReference(kind, a, u(imm)));
     }
   });
 
@@ -157,7 +107,7 @@ describe("aarch64 select: alu and alui", () => {
     for (const imm of [16n, 4096n, 0x12340n, 0x10_0000_0000n, -32n, -0x12340n]) {
       for (const kind of ["add", "sub"] as const) {
         const cpu = runLir([{ op: "alui", kind, dst: "sp", a: "sp", imm }]);
-        expect(cpu.get("sp"), `${kind} ${imm}`).toBe(referenceAlu(kind, STACK_TOP, u(imm)));
+        expect(cpu.get("sp"), `${kind} ${imm}`).toBe(aluReference(kind, STACK_TOP, u(imm)));
       }
     }
     const cpu = runLir(
@@ -339,7 +289,7 @@ describe("aarch64 select: control flow", () => {
             ];
             const cpu = runLir(ops, { x1: a, x2: b });
             expect(cpu.get("x0"), `${a} ${cond} ${b} imm=${useImm}`).toBe(
-              referenceCond(cond, a, b) ? 1n : 2n,
+              condHolds(cond, a, b) ? 1n : 2n,
             );
           }
         }
@@ -412,17 +362,6 @@ describe("aarch64 select: control flow", () => {
   });
 });
 
-/** xorshift64*: a fixed-seed generator, so failures reproduce. */
-function prng(seed: bigint): () => bigint {
-  let state = seed;
-  return () => {
-    state ^= state >> 12n;
-    state ^= u(state << 25n);
-    state ^= state >> 27n;
-    return u(state * 0x2545_f491_4f6c_dd1dn);
-  };
-}
-
 describe("aarch64 select: random operands against a BigInt reference", () => {
   const next = prng(0x9e37_79b9_7f4a_7c15n);
   const operand = (): bigint => {
@@ -463,10 +402,10 @@ describe("aarch64 select: random operands against a BigInt reference", () => {
         { x1: a, x2: b },
       );
       const what = `${kind}/${cond} a=0x${a.toString(16)} b=0x${b.toString(16)}`;
-      expect(cpu.get("x3"), what).toBe(referenceAlu(kind, a, b));
-      expect(cpu.get("x4"), what).toBe(referenceAlu(kind, a, b));
-      expect(cpu.get("x5"), what).toBe(referenceCond(cond, a, b) ? 1n : 0n);
-      expect(cpu.get("x6"), what).toBe(referenceCond(cond, a, b) ? 1n : 0n);
+      expect(cpu.get("x3"), what).toBe(aluReference(kind, a, b));
+      expect(cpu.get("x4"), what).toBe(aluReference(kind, a, b));
+      expect(cpu.get("x5"), what).toBe(condHolds(cond, a, b) ? 1n : 0n);
+      expect(cpu.get("x6"), what).toBe(condHolds(cond, a, b) ? 1n : 0n);
       expect(cpu.get("x1")).toBe(a);
     }
   });

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "vitest";
 import type { RvInstruction, RvItem } from "../../src/arch/riscv64/index.js";
 import { riscv64 } from "../../src/arch/riscv64/index.js";
-import type { AluKind, Cond, LirOp } from "../../src/machine/lir.js";
+import type { Cond, LirOp } from "../../src/machine/lir.js";
+import { ALU_KINDS, aluReference, CONDS, condHolds, prng } from "../lir-reference.js";
 import { CODE, DATA, run, u64 } from "./harness.js";
 
 const MIN = 1n << 63n;
@@ -13,17 +14,6 @@ function runLir(ops: LirOp[], init: Record<string, bigint> = {}, data?: Paramete
   const r = run(items, init, data);
   expect(r.stop).toEqual({ kind: "stopped", pc: r.end });
   return { ...r, items };
-}
-
-/** A small deterministic PRNG (xorshift64*) for property tests. */
-function prng(seed: bigint): () => bigint {
-  let s = seed;
-  return () => {
-    s ^= s >> 12n;
-    s ^= u64(s << 25n);
-    s ^= s >> 27n;
-    return u64(s * 0x2545_f491_4f6c_dd1dn);
-  };
 }
 
 /** Values that sit at the edges of signed and unsigned ranges and of encodings. */
@@ -51,59 +41,7 @@ const EDGES = [
   64n,
 ];
 
-function reference(kind: AluKind, a: bigint, b: bigint): bigint {
-  const sa = BigInt.asIntN(64, a);
-  switch (kind) {
-    case "add":
-      return u64(a + b);
-    case "sub":
-      return u64(a - b);
-    case "mul":
-      return u64(a * b);
-    case "and":
-      return a & b;
-    case "or":
-      return a | b;
-    case "xor":
-      return a ^ b;
-    case "shl":
-      return u64(a << (b & 63n));
-    case "shr":
-      return a >> (b & 63n);
-    case "sar":
-      return u64(sa >> (b & 63n));
-  }
-}
-
-function holds(cond: Cond, a: bigint, b: bigint): boolean {
-  const sa = BigInt.asIntN(64, a);
-  const sb = BigInt.asIntN(64, b);
-  switch (cond) {
-    case "eq":
-      return a === b;
-    case "ne":
-      return a !== b;
-    case "lt":
-      return sa < sb;
-    case "le":
-      return sa <= sb;
-    case "gt":
-      return sa > sb;
-    case "ge":
-      return sa >= sb;
-    case "ltu":
-      return a < b;
-    case "leu":
-      return a <= b;
-    case "gtu":
-      return a > b;
-    case "geu":
-      return a >= b;
-  }
-}
-
-const KINDS: AluKind[] = ["add", "sub", "mul", "and", "or", "xor", "shl", "shr", "sar"];
-const CONDS: Cond[] = ["eq", "ne", "lt", "le", "gt", "ge", "ltu", "leu", "gtu", "geu"];
+const KINDS = ALU_KINDS;
 
 describe("riscv64 select: li", () => {
   const values = [
@@ -174,11 +112,11 @@ describe("riscv64 select: mov, la, alu, alui", () => {
     const a = 0x1234_5678_9abc_def0n;
     const b = 0x0fed_cba9_8765_4321n;
     const all = runLir([{ op: "alu", kind, dst: "a0", a: "a0", b: "a0" }], { a0: a });
-    expect(all.cpu.get("a0")).toBe(reference(kind, a, a));
+    expect(all.cpu.get("a0")).toBe(aluReference(kind, a, a));
     const da = runLir([{ op: "alu", kind, dst: "a0", a: "a0", b: "a1" }], { a0: a, a1: b });
-    expect(da.cpu.get("a0")).toBe(reference(kind, a, b));
+    expect(da.cpu.get("a0")).toBe(aluReference(kind, a, b));
     const db = runLir([{ op: "alu", kind, dst: "a1", a: "a0", b: "a1" }], { a0: a, a1: b });
-    expect(db.cpu.get("a1")).toBe(reference(kind, a, b));
+    expect(db.cpu.get("a1")).toBe(aluReference(kind, a, b));
   });
 
   test.each(KINDS.map((k) => [k]))("alui %s over edge immediates, dst == a", (kind) => {
@@ -186,7 +124,7 @@ describe("riscv64 select: mov, la, alu, alui", () => {
       for (const a of [0x1234_5678_9abc_def0n, ALL, MIN]) {
         const r = runLir([{ op: "alui", kind, dst: "s2", a: "s2", imm }], { s2: a });
         expect(r.cpu.get("s2"), `${kind} 0x${a.toString(16)}, ${imm}`).toBe(
-          reference(kind, a, u64(imm)),
+          aluReference(kind, a, u64(imm)),
         );
       }
     }
@@ -229,7 +167,7 @@ describe("riscv64 select: mov, la, alu, alui", () => {
         ],
         { a0: a, a1: b },
       );
-      const want = reference(kind, a, b);
+      const want = aluReference(kind, a, b);
       expect(r.cpu.get("a2"), `${kind} ${a} ${b}`).toBe(want);
       expect(r.cpu.get("a3"), `${kind}i ${a} ${b}`).toBe(want);
     }
@@ -260,8 +198,8 @@ describe("riscv64 select: br", () => {
       for (const a of values) {
         for (const b of values) {
           BR_B = b;
-          expect(branch(cond, a, "reg"), `${cond} ${a} ${b}`).toBe(holds(cond, a, b));
-          expect(branch(cond, a, b), `${cond} ${a} #${b}`).toBe(holds(cond, a, b));
+          expect(branch(cond, a, "reg"), `${cond} ${a} ${b}`).toBe(condHolds(cond, a, b));
+          expect(branch(cond, a, b), `${cond} ${a} #${b}`).toBe(condHolds(cond, a, b));
         }
       }
     },
@@ -321,8 +259,8 @@ describe("riscv64 select: br", () => {
       const a = next() % 4n === 0n ? EDGES[Number(next() % BigInt(EDGES.length))]! : next();
       const b = next() % 4n === 0n ? a : next() % 2n === 0n ? EDGES[Number(next() % 21n)]! : next();
       BR_B = b;
-      expect(branch(cond, a, "reg")).toBe(holds(cond, a, b));
-      expect(branch(cond, a, b)).toBe(holds(cond, a, b));
+      expect(branch(cond, a, "reg")).toBe(condHolds(cond, a, b));
+      expect(branch(cond, a, b)).toBe(condHolds(cond, a, b));
     }
   });
 });

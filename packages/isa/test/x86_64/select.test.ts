@@ -2,58 +2,17 @@ import { describe, expect, test } from "vitest";
 import { assemble } from "../../src/arch/assemble.js";
 import { x86_64 } from "../../src/arch/x86_64/index.js";
 import { IsaError } from "../../src/errors.js";
-import type { AluKind, Cond, LirOp } from "../../src/machine/lir.js";
+import type { LirOp } from "../../src/machine/lir.js";
 import { PAGE_SIZE } from "../../src/machine/memory.js";
+import { ALU_KINDS, aluReference, CONDS, condHolds } from "../lir-reference.js";
 import { DATA, EDGES, machine, prng, STACK_TOP } from "./machine.js";
 
 const u64 = (v: bigint) => BigInt.asUintN(64, v);
 const s64 = (v: bigint) => BigInt.asIntN(64, v);
 
-function reference(kind: AluKind, a: bigint, b: bigint): bigint {
-  const n = b & 63n;
-  switch (kind) {
-    case "add":
-      return u64(a + b);
-    case "sub":
-      return u64(a - b);
-    case "mul":
-      return u64(a * b);
-    case "and":
-      return a & b;
-    case "or":
-      return a | b;
-    case "xor":
-      return a ^ b;
-    case "shl":
-      return u64(a << n);
-    case "shr":
-      return a >> n;
-    case "sar":
-      return u64(s64(a) >> n);
-  }
-}
-
-function compare(cond: Cond, a: bigint, b: bigint): boolean {
-  const [sa, sb] = [s64(a), s64(b)];
-  const [ua, ub] = [u64(a), u64(b)];
-  return {
-    eq: ua === ub,
-    ne: ua !== ub,
-    lt: sa < sb,
-    le: sa <= sb,
-    gt: sa > sb,
-    ge: sa >= sb,
-    ltu: ua < ub,
-    leu: ua <= ub,
-    gtu: ua > ub,
-    geu: ua >= ub,
-  }[cond];
-}
-
 const lir = (ops: LirOp[]) => machine(x86_64.select(ops));
 
-const KINDS: AluKind[] = ["add", "sub", "mul", "and", "or", "xor", "shl", "shr", "sar"];
-const CONDS: Cond[] = ["eq", "ne", "lt", "le", "gt", "ge", "ltu", "leu", "gtu", "geu"];
+const KINDS = ALU_KINDS;
 /** Includes both scratch registers, to check that selection survives them as operands. */
 const OPERANDS = ["rax", "rbx", "rcx", "r11"];
 
@@ -121,7 +80,10 @@ describe("x86_64 select: alu and alui", () => {
               };
               m.run(regs);
               const label = `${kind} ${dst}, ${a}, ${b}`;
-              expect([label, m.cpu.get(dst)]).toEqual([label, reference(kind, regs[a]!, regs[b]!)]);
+              expect([label, m.cpu.get(dst)]).toEqual([
+                label,
+                aluReference(kind, regs[a]!, regs[b]!),
+              ]);
               expect([label, m.cpu.get("rdx")]).toEqual([label, regs.rdx]);
               if (dst !== "rax") expect([label, m.cpu.get("rax")]).toEqual([label, regs.rax]);
               if (dst !== "rbx") expect([label, m.cpu.get("rbx")]).toEqual([label, regs.rbx]);
@@ -158,7 +120,7 @@ describe("x86_64 select: alu and alui", () => {
               const regs = { rax: value, rbx: value, rcx: value, r11: value, rdx: 0xd0d0n };
               m.run(regs);
               const label = `${kind} ${dst}, ${a}, ${imm}`;
-              expect([label, m.cpu.get(dst)]).toEqual([label, reference(kind, value, u64(imm))]);
+              expect([label, m.cpu.get(dst)]).toEqual([label, aluReference(kind, value, u64(imm))]);
               expect(m.cpu.get("rdx")).toBe(0xd0d0n);
             }
           }
@@ -202,12 +164,15 @@ describe("x86_64 select: alu and alui", () => {
         { op: "label", name: "t2" },
       ]);
       m.run(start);
-      const r9 = reference(kind, start[a]!, start[b]!);
-      const r10 = reference(kind, start[a]!, u64(imm));
+      const r9 = aluReference(kind, start[a]!, start[b]!);
+      const r10 = aluReference(kind, start[a]!, u64(imm));
       const label = `#${k} ${kind} ${cond} ${dst} ${a} ${b} ${imm}`;
       expect([label, m.cpu.get("r9"), m.cpu.get("r10")]).toEqual([label, r9, r10]);
-      expect([label, m.cpu.get("r12")]).toEqual([label, compare(cond, r9, r10) ? 0n : 1n]);
-      expect([label, m.cpu.get("r13")]).toEqual([label, compare(cond, start[dst]!, imm) ? 0n : 1n]);
+      expect([label, m.cpu.get("r12")]).toEqual([label, condHolds(cond, r9, r10) ? 0n : 1n]);
+      expect([label, m.cpu.get("r13")]).toEqual([
+        label,
+        condHolds(cond, start[dst]!, imm) ? 0n : 1n,
+      ]);
     }
   });
 });
@@ -234,7 +199,7 @@ describe("x86_64 select: branches", () => {
     for (const a of EDGES) {
       for (const b of EDGES) {
         reg.run({ rax: a, rbx: b });
-        expect([a, b, reg.cpu.get("rdx")]).toEqual([a, b, compare(cond, a, b) ? 1n : 0n]);
+        expect([a, b, reg.cpu.get("rdx")]).toEqual([a, b, condHolds(cond, a, b) ? 1n : 0n]);
       }
     }
     for (const b of bImms) {
@@ -251,7 +216,7 @@ describe("x86_64 select: branches", () => {
             aReg,
             a,
             b,
-            compare(cond, a, b) ? 1n : 0n,
+            condHolds(cond, a, b) ? 1n : 0n,
           ]);
         }
       }
