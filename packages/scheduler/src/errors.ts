@@ -61,7 +61,6 @@ export type SchedulerErrorCode =
   | "MACHINE_FAULT"
   | "TIMEOUT"
   | "SCOPE_ENDED"
-  | "SEMAPHORE_OVERFLOW"
   | "WAIT_GROUP_NEGATIVE";
 
 /**

@@ -1,4 +1,4 @@
-import { type ThreadBody, requireThread } from "../runtime.js";
+import { requireThread, type ThreadBody } from "../runtime.js";
 import type { Park } from "../thread.js";
 import { join } from "./join.js";
 import { scope } from "./scope.js";
@@ -28,12 +28,20 @@ import { scope } from "./scope.js";
  */
 export function all<const B extends readonly ThreadBody<unknown>[]>(
   bodies: B,
-): Generator<Park, { -readonly [K in keyof B]: B[K] extends ThreadBody<infer T> ? T : never }, unknown> {
+): Generator<
+  Park,
+  { -readonly [K in keyof B]: B[K] extends ThreadBody<infer T> ? T : never },
+  unknown
+> {
   requireThread("all(bodies)");
   return scope(function* (s) {
     const threads = [...bodies].map((b) => s.spawn(b));
     const out: unknown[] = [];
     for (const t of threads) out.push(yield* join(t));
     return out;
-  }) as Generator<Park, { -readonly [K in keyof B]: B[K] extends ThreadBody<infer T> ? T : never }, unknown>;
+  }) as Generator<
+    Park,
+    { -readonly [K in keyof B]: B[K] extends ThreadBody<infer T> ? T : never },
+    unknown
+  >;
 }

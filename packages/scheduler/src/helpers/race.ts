@@ -34,10 +34,13 @@ import { scope } from "./scope.js";
 export function race<T>(bodies: readonly ThreadBody<T>[]): Generator<Park, T, unknown> {
   const self = requireThread("race(bodies)");
   if (!Array.isArray(bodies) || bodies.length === 0) {
-    throw new SchedulerError("race(bodies) needs at least one body; with none it would wait forever", {
-      code: "BAD_ARGUMENT",
-      thread: self,
-    });
+    throw new SchedulerError(
+      "race(bodies) needs at least one body; with none it would wait forever",
+      {
+        code: "BAD_ARGUMENT",
+        thread: self,
+      },
+    );
   }
   return scope(function* (s) {
     const finished = new Channel<T>(bodies.length, { name: "race" });

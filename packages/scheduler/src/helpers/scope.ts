@@ -169,7 +169,9 @@ export class Scope implements Blocker {
  * console.log(log); // ["sibling cleaned up", "scope threw: disk full"]
  * ```
  */
-export function scope<R>(body: (s: Scope) => Generator<unknown, R, unknown>): Generator<Park, R, unknown> {
+export function scope<R>(
+  body: (s: Scope) => Generator<unknown, R, unknown>,
+): Generator<Park, R, unknown> {
   const self = requireThread("scope(body)");
   if (typeof body !== "function") {
     throw new SchedulerError(`scope(body): body must be a generator function, got ${typeof body}`, {
@@ -190,12 +192,15 @@ function* scoped<R>(
   try {
     const g = body(s);
     if (toStringTag.call(g) !== "[object Generator]") {
-      throw new SchedulerError("scope(body): body must be a generator function (function* (s) { ... })", {
-        code: "BAD_ARGUMENT",
-        thread: self,
-      });
+      throw new SchedulerError(
+        "scope(body): body must be a generator function (function* (s) { ... })",
+        {
+          code: "BAD_ARGUMENT",
+          thread: self,
+        },
+      );
     }
-    result = yield* (supervise(sup, g) as Generator<Park, R | typeof INTERRUPTED>);
+    result = yield* supervise(sup, g) as Generator<Park, R | typeof INTERRUPTED>;
   } catch (e) {
     s.failed(e);
   } finally {

@@ -93,15 +93,21 @@ export interface TimeoutCase {
 // biome-ignore lint/suspicious/noExplicitAny: a case of any channel's element type
 export type SelectCase = RecvCase<any> | SendCase<any> | DefaultCase | TimeoutCase;
 
-type CaseResult<C, I> = C extends RecvCase<infer T>
-  ?
-      | { readonly index: I; readonly kind: "recv"; readonly done: false; readonly value: T }
-      | { readonly index: I; readonly kind: "recv"; readonly done: true; readonly value: undefined }
-  : C extends SendCase<unknown>
-    ? { readonly index: I; readonly kind: "send" }
-    : C extends DefaultCase
-      ? { readonly index: I; readonly kind: "default" }
-      : { readonly index: I; readonly kind: "timeout" };
+type CaseResult<C, I> =
+  C extends RecvCase<infer T>
+    ?
+        | { readonly index: I; readonly kind: "recv"; readonly done: false; readonly value: T }
+        | {
+            readonly index: I;
+            readonly kind: "recv";
+            readonly done: true;
+            readonly value: undefined;
+          }
+    : C extends SendCase<unknown>
+      ? { readonly index: I; readonly kind: "send" }
+      : C extends DefaultCase
+        ? { readonly index: I; readonly kind: "default" }
+        : { readonly index: I; readonly kind: "timeout" };
 
 /**
  * What {@link select} gives: the index of the case that happened, its kind,
@@ -219,9 +225,12 @@ export function timeoutCase(ms: number): TimeoutCase {
 
 function checkChannel(channel: unknown, what: string): void {
   if (!(channel instanceof Channel)) {
-    throw new SchedulerError(`${what}: channel must be a Channel, got ${channel === null ? "null" : typeof channel}`, {
-      code: "BAD_ARGUMENT",
-    });
+    throw new SchedulerError(
+      `${what}: channel must be a Channel, got ${channel === null ? "null" : typeof channel}`,
+      {
+        code: "BAD_ARGUMENT",
+      },
+    );
   }
 }
 
@@ -358,7 +367,8 @@ function* selecting(
   for (let i = 0; i < cases.length; i++) {
     const c = cases[i]!;
     if (c.kind === "recv" ? c.channel._canRecv() : c.kind === "send" && c.channel._canSend()) {
-      (ready ??= []).push(i);
+      if (ready === null) ready = [];
+      ready.push(i);
     }
   }
   if (ready !== null) {

@@ -56,7 +56,10 @@ import { INTERRUPTED, Supervisor, supervise } from "./supervise.js";
  * console.log(log); // ["send timed out", "got second"]
  * ```
  */
-export function withTimeout<R>(ms: number, op: Generator<unknown, R, unknown>): Generator<Park, R, unknown> {
+export function withTimeout<R>(
+  ms: number,
+  op: Generator<unknown, R, unknown>,
+): Generator<Park, R, unknown> {
   const self = requireThread("withTimeout(ms, op)");
   checkWaitMs(self, ms, "withTimeout(ms, op)");
   return timed(self, Date.now() + ms, `timed out after ${ms} ms`, op);
@@ -94,7 +97,11 @@ export function withDeadline<R>(
   op: Generator<unknown, R, unknown>,
 ): Generator<Park, R, unknown> {
   const self = requireThread("withDeadline(deadline, op)");
-  checkWaitMs(self, typeof deadline === "number" ? Math.max(0, deadline - Date.now()) : deadline, "withDeadline(deadline, op)");
+  checkWaitMs(
+    self,
+    typeof deadline === "number" ? Math.max(0, deadline - Date.now()) : deadline,
+    "withDeadline(deadline, op)",
+  );
   return timed(self, deadline, `missed its deadline (${new Date(deadline).toISOString()})`, op);
 }
 
@@ -129,7 +136,7 @@ function* timed<R>(
     if (timer === null || !timer.armed) arm();
   };
   try {
-    const r = yield* (supervise(sup, op, onPark) as Generator<Park, R | typeof INTERRUPTED>);
+    const r = yield* supervise(sup, op, onPark) as Generator<Park, R | typeof INTERRUPTED>;
     if (r === INTERRUPTED) throw new TimeoutError(why, { thread: self });
     return r as R;
   } finally {
