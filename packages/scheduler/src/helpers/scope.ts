@@ -22,6 +22,7 @@ import { SchedulerError } from "../errors.js";
 import { requireThread, type ThreadBody, wake } from "../runtime.js";
 import type { SpawnOptions } from "../scheduler.js";
 import { BLOCKED, type Blocker, FAILURE_HANDLED, PARK, type Park, type Thread } from "../thread.js";
+import { join } from "./join.js";
 import { INTERRUPTED, Supervisor, supervise } from "./supervise.js";
 
 const NONE: unique symbol = Symbol("none");
@@ -51,6 +52,8 @@ export class Scope implements Blocker {
   /** The thread running the scope's body. */
   readonly owner: Thread;
   private readonly children = new Set<Thread>();
+  /** Children whose body has begun: only these run a `finally` when cancelled. */
+  private readonly started = new Set<Thread>();
   private readonly sup: Supervisor;
   private ending = false;
   /** The first error of the body or of a child, or NONE. */
@@ -83,6 +86,7 @@ export class Scope implements Blocker {
     // A body that is not a generator function: the runtime says so, as for spawn().
     if (toStringTag.call(body) !== "[object GeneratorFunction]") rt.spawn(body, options);
     const t = rt.spawn<T>(function* (self) {
+      scope.started.add(self);
       try {
         return yield* body(self);
       } catch (e) {
@@ -118,6 +122,7 @@ export class Scope implements Blocker {
 
   private childEnded(child: Thread): void {
     this.children.delete(child);
+    this.started.delete(child);
     const o = this.owner;
     if (this.children.size === 0 && o._state === BLOCKED && o._waitingOn === this) wake(o);
   }
@@ -127,6 +132,24 @@ export class Scope implements Blocker {
     this.ending = true;
     for (const c of this.children) c.cancel();
     while (this.children.size > 0) {
+      // A child cancelled before its first step runs no code at all, not even
+      // the wrapper's finally that reports its end: join it instead.
+      let unstarted: Thread | undefined;
+      for (const c of this.children) {
+        if (!this.started.has(c)) {
+          unstarted = c;
+          break;
+        }
+      }
+      if (unstarted !== undefined) {
+        this.children.delete(unstarted);
+        try {
+          yield* join(unstarted);
+        } catch {
+          // ThreadCancelledError: what it was meant to be
+        }
+        continue;
+      }
       this.owner._waitingOn = this;
       yield PARK;
     }
