@@ -359,3 +359,20 @@ describe("all and race", () => {
     expect((empty.outcome as { error: SchedulerError }).error.code).toBe("BAD_ARGUMENT");
   });
 });
+
+test("a child cancelled before its first step ends with the scope too", () => {
+  const rt = new Runtime();
+  let kid: { done: boolean; outcome: unknown } | undefined;
+  const t = rt.spawn(function* () {
+    yield* scope(function* (s) {
+      kid = s.spawn(function* () {
+        yield;
+      });
+      // The body returns before the child ever ran.
+    });
+    return kid!.done;
+  });
+  rt.run();
+  expect(t.result).toBe(true);
+  expect(kid!.outcome).toEqual({ kind: "cancelled" });
+});
