@@ -31,12 +31,14 @@ const emulated = () => loadBackend({ prefer: "emulated", abi: "x86_64-sysv" });
 export const CATALOG: readonly CatalogEntry[] = [
   {
     name: "a-stack-swap",
-    shows: "a stack made by hand and switched to with the book's two instructions; then a machine thread and a JavaScript thread doing the same",
+    shows:
+      "a stack made by hand and switched to with the book's two instructions; then a machine thread and a JavaScript thread doing the same",
     run: (print) => void stackSwap(print, emulated()),
   },
   {
     name: "b-show-stack",
-    shows: "that stack, word by word, before the switch and while the new code runs; and a machine thread's stack at a yield",
+    shows:
+      "that stack, word by word, before the switch and while the new code runs; and a machine thread's stack at a yield",
     run: (print, save) => showStacks(print, save, emulated()),
   },
   {
@@ -51,7 +53,8 @@ export const CATALOG: readonly CatalogEntry[] = [
   },
   {
     name: "e-fibers-windows",
-    shows: "the Windows x64 switch keeping xmm6–xmm15 and the TIB stack words, then the fibers on that ABI",
+    shows:
+      "the Windows x64 switch keeping xmm6–xmm15 and the TIB stack words, then the fibers on that ABI",
     run: (print) => fibersWindows(print),
   },
   {
@@ -70,7 +73,8 @@ export const CATALOG: readonly CatalogEntry[] = [
   },
   {
     name: "preemption",
-    shows: "a machine thread that never yields, with and without a budget, next to JavaScript threads",
+    shows:
+      "a machine thread that never yields, with and without a budget, next to JavaScript threads",
     run: (print) => preemption(print, emulated()),
   },
   {
@@ -112,8 +116,22 @@ export function examplesPage(
         save(name, svg);
       },
     );
-    out.push(`## ${entry.name}`, "", `${entry.shows[0]!.toUpperCase()}${entry.shows.slice(1)}.`, "");
-    out.push("```sh", `pnpm example ${entry.name}`, "```", "", "```text", ...lines.map((l) => l.trimEnd()), "```", "");
+    out.push(
+      `## ${entry.name}`,
+      "",
+      `${entry.shows[0]!.toUpperCase()}${entry.shows.slice(1)}.`,
+      "",
+    );
+    out.push(
+      "```sh",
+      `pnpm example ${entry.name}`,
+      "```",
+      "",
+      "```text",
+      ...lines.map((l) => l.trimEnd()),
+      "```",
+      "",
+    );
     for (const picture of pictures) out.push(`![${picture}](${mediaPrefix}${picture})`, "");
   }
   return out.join("\n");
