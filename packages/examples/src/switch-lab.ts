@@ -58,6 +58,14 @@ const TIB = 0x50_0000n;
 /** The address main "returns" to after its switch: the interpreter stops there. */
 const BACK_IN_MAIN = 0xdead_0000n;
 
+/** Main's float control registers: the values a process starts with. */
+const MAIN_FLOAT_CONTROL: Record<string, bigint> = {
+  mxcsr: 0x1f80n,
+  x87cw: 0x037fn,
+  fpcr: 0n,
+  fcsr: 0n,
+};
+
 /** Offsets in the data block. */
 const D = {
   greenCtx: 0,
@@ -160,6 +168,9 @@ export class SwitchLab {
     // describes main's stack, as Windows keeps it for the running fiber.
     for (const [i, { reg }] of this.abi.calleeSavedFloat.entries())
       this.cpu.set(reg, labFloat("main", i));
+    // Float control registers as a process starts with them (round to nearest, exceptions masked).
+    for (const control of this.abi.floatControl)
+      this.cpu.set(control, MAIN_FLOAT_CONTROL[control] ?? 0n);
     if (this.abi.threadInformation.length > 0) {
       this.cpu.set("gs_base", TIB);
       const main: Record<string, bigint> = {
@@ -284,6 +295,11 @@ export class SwitchLab {
     for (const c of this.abi.floatControl) out.set(c, this.cpu.get(c));
     out.set("pc", this.cpu.pc);
     return out;
+  }
+
+  /** Where the context of `which` thread lives. */
+  contextAddress(which: "main" | "green"): bigint {
+    return which === "main" ? MAIN_CTX : GREEN_CTX;
   }
 
   /** The context of `which` thread, slot by slot, as the switch laid it out. */
