@@ -32,6 +32,7 @@ export {
   type RecvCase,
   recvCase,
   type SelectCase,
+  type SelectCaseResult,
   type SelectResult,
   type SendCase,
   select,

@@ -93,7 +93,18 @@ export interface TimeoutCase {
 // biome-ignore lint/suspicious/noExplicitAny: a case of any channel's element type
 export type SelectCase = RecvCase<any> | SendCase<any> | DefaultCase | TimeoutCase;
 
-type CaseResult<C, I> =
+/**
+ * What {@link select} gives when case `C`, at index `I`, is the one that
+ * happened: one member of {@link SelectResult}.
+ *
+ * @example
+ * ```ts
+ * import type { RecvCase, SelectCaseResult } from "@greenthreads/scheduler";
+ * const r: SelectCaseResult<RecvCase<number>, 0> = { index: 0, kind: "recv", done: false, value: 1 };
+ * console.log(r.done ? "closed" : r.value); // 1
+ * ```
+ */
+export type SelectCaseResult<C, I> =
   C extends RecvCase<infer T>
     ?
         | { readonly index: I; readonly kind: "recv"; readonly done: false; readonly value: T }
@@ -130,7 +141,7 @@ type CaseResult<C, I> =
  * ```
  */
 export type SelectResult<Cs extends readonly SelectCase[]> = {
-  [K in keyof Cs]: CaseResult<Cs[K], K extends `${infer N extends number}` ? N : number>;
+  [K in keyof Cs]: SelectCaseResult<Cs[K], K extends `${infer N extends number}` ? N : number>;
 }[number];
 
 /**
