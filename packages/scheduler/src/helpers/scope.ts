@@ -130,27 +130,38 @@ export class Scope implements Blocker {
   *end(): Generator<Park, void, unknown> {
     this.ending = true;
     for (const c of this.children) c.cancel();
-    while (this.children.size > 0) {
-      // A child cancelled before its first step runs no code at all, not even
-      // the wrapper's finally that reports its end: join it instead.
-      let unstarted: Thread | undefined;
-      for (const c of this.children) {
-        if (!this.started.has(c)) {
-          unstarted = c;
-          break;
+    yield* this.awaitChildren();
+  }
+
+  private *awaitChildren(): Generator<Park, void, unknown> {
+    let done = false;
+    try {
+      while (this.children.size > 0) {
+        // A child cancelled before its first step runs no code at all, not even
+        // the wrapper's finally that reports its end: join it instead.
+        let unstarted: Thread | undefined;
+        for (const c of this.children) {
+          if (!this.started.has(c)) {
+            unstarted = c;
+            break;
+          }
         }
-      }
-      if (unstarted !== undefined) {
-        this.children.delete(unstarted);
-        try {
-          yield* join(unstarted);
-        } catch {
-          // ThreadCancelledError: what it was meant to be
+        if (unstarted !== undefined) {
+          this.children.delete(unstarted);
+          try {
+            yield* join(unstarted);
+          } catch {
+            // ThreadCancelledError: what it was meant to be
+          }
+          continue;
         }
-        continue;
+        this.owner._waitingOn = this;
+        yield PARK;
       }
-      this.owner._waitingOn = this;
-      yield PARK;
+      done = true;
+    } finally {
+      // The owner was cancelled while it waited here: its children still end first.
+      if (!done) yield* this.awaitChildren();
     }
   }
 }
