@@ -376,3 +376,49 @@ test("a child cancelled before its first step ends with the scope too", () => {
   expect(t.result).toBe(true);
   expect(kid!.outcome).toEqual({ kind: "cancelled" });
 });
+
+test("race: cancelling the caller cancels every runner", () => {
+  const rt = new Runtime();
+  const log: string[] = [];
+  const t = rt.spawn(function* () {
+    yield* race([forever(log, "a") as never, forever(log, "b") as never]);
+  });
+  rt.spawn(function* () {
+    yield;
+    yield;
+    t.cancel();
+  });
+  rt.run();
+  expect(t.outcome).toEqual({ kind: "cancelled" });
+  expect(log.sort()).toEqual(["a finally", "b finally"]);
+});
+
+test("the owner cancelled while the scope waits for its children still waits for them", () => {
+  const rt = new Runtime();
+  const log: string[] = [];
+  const owner = rt.spawn(function* () {
+    try {
+      yield* scope(function* (s) {
+        s.spawn(function* () {
+          try {
+            for (;;) yield;
+          } finally {
+            for (let i = 0; i < 3; i++) yield; // a slow cleanup
+            log.push("child cleaned up");
+          }
+        });
+        yield;
+      });
+    } finally {
+      log.push("owner finally");
+    }
+  });
+  rt.spawn(function* () {
+    for (let i = 0; i < 3; i++) yield;
+    expect(owner.state).toBe("blocked"); // in the scope's end, waiting
+    owner.cancel();
+  });
+  rt.run();
+  expect(owner.outcome).toEqual({ kind: "cancelled" });
+  expect(log).toEqual(["child cleaned up", "owner finally"]);
+});

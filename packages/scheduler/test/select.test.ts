@@ -5,8 +5,10 @@ import {
   DeadlockError,
   defaultCase,
   explore,
+  PCT,
   Random,
   Replay,
+  RoundRobin,
   Runtime,
   recvCase,
   SchedulerError,
@@ -281,5 +283,29 @@ describe("select: cancellation and closing", () => {
     expect(() => recvCase({} as never)).toThrow(SchedulerError);
     expect(() => timeoutCase(-1)).toThrow(/ms must be a number >= 0/);
     expect(() => [...select([recvCase(ch)])]).toThrow(/must be called from inside a thread/);
+  });
+});
+
+describe("Runtime.choose", () => {
+  test("checks its argument and the policy's answer; Replay diverges on a choice out of range", () => {
+    const rt = new Runtime();
+    expect(() => rt.choose(0)).toThrow(/n must be an integer >= 1/);
+    expect(rt.choose(1)).toBe(0);
+    const liar = new RoundRobin() as RoundRobin & { choose(n: number): number };
+    liar.choose = (n) => n;
+    expect(() => new Runtime({ scheduler: liar }).choose(2)).toThrow(/chose 2 of 2 options/);
+    const replay = new Runtime({ scheduler: new Replay("5") });
+    expect(() => replay.choose(3)).toThrow(/chooses option 5, but only 3 were possible/);
+    const empty = new Runtime({ scheduler: new Replay("") });
+    expect(() => empty.choose(2)).toThrow(/no decision left/);
+  });
+
+  test("PCT chooses from its seeded stream: the same seed, the same choices", () => {
+    const picks = (seed: number) => {
+      const rt = new Runtime({ scheduler: new PCT({ seed }) });
+      return Array.from({ length: 20 }, () => rt.choose(4)).join("");
+    };
+    expect(picks(3)).toBe(picks(3));
+    expect(new Set(picks(3)).size).toBeGreaterThan(1);
   });
 });
