@@ -169,13 +169,16 @@ describe("timeouts on every blocking helper (runAsync)", () => {
       } catch (e) {
         log.push(`past: ${(e as SchedulerError).code}`);
       }
+      a.close();
+      const end = yield* withDeadline(Number.POSITIVE_INFINITY, a.next()); // no deadline at all
+      log.push(`end: ${end.done}`);
     });
     rt.spawn(function* () {
       yield* sleep(5);
       yield* a.send(1);
     });
     await rt.runAsync();
-    expect(log).toEqual(["first 1", "TIMEOUT", "past: TIMEOUT"]);
+    expect(log).toEqual(["first 1", "TIMEOUT", "past: TIMEOUT", "end: true"]);
   });
 
   test("cancelling a thread inside withTimeout runs the operation's cleanup and disarms the timer", async () => {

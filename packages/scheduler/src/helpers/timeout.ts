@@ -102,7 +102,8 @@ export function withDeadline<R>(
     typeof deadline === "number" ? Math.max(0, deadline - Date.now()) : deadline,
     "withDeadline(deadline, op)",
   );
-  return timed(self, deadline, `missed its deadline (${new Date(deadline).toISOString()})`, op);
+  const at = Number.isFinite(deadline) ? new Date(deadline).toISOString() : String(deadline);
+  return timed(self, deadline, `missed its deadline (${at})`, op);
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
