@@ -18,6 +18,11 @@ const files = [
   "helpers/wait-group.ts",
   "helpers/condition.ts",
 ];
+/** The toolkit's examples in files shared with the rest of the runtime. */
+const elsewhere: [string, RegExp][] = [
+  ["errors.ts", /TimeoutError/],
+  ["runtime.ts", /\.choose\(/],
+];
 
 interface Example {
   readonly name: string;
@@ -62,11 +67,19 @@ const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
   ...args: string[]
 ) => (...args: unknown[]) => Promise<void>;
 
-const examples = files.flatMap(examplesOf);
+const examples = [
+  ...files.flatMap(examplesOf),
+  ...elsewhere.flatMap(([file, re]) => examplesOf(file).filter((e) => re.test(e.code))),
+];
 
 describe("toolkit TSDoc examples", () => {
   test("every toolkit file has examples", () => {
     for (const f of files) expect(examplesOf(f).length, f).toBeGreaterThan(0);
+    for (const [f, re] of elsewhere)
+      expect(
+        examples.some((e) => e.name.startsWith(f) && re.test(e.code)),
+        f,
+      ).toBe(true);
   });
 
   test.each(examples.map((e) => [e.name, e] as const))(
