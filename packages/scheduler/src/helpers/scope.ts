@@ -56,8 +56,8 @@ export class Scope implements Blocker {
   private readonly started = new Set<Thread>();
   private readonly sup: Supervisor;
   private ending = false;
-  /** The first error of the body or of a child, or NONE. */
-  error: unknown = NONE;
+  /** @internal The first error of the body or of a child, or NONE. */
+  _error: unknown = NONE;
 
   /** @internal made by scope() */
   constructor(owner: Thread, sup: Supervisor) {
@@ -101,7 +101,7 @@ export class Scope implements Blocker {
 
   /** @internal the body ended with `e` */
   failed(e: unknown): void {
-    if (this.error === NONE) this.error = e;
+    if (this._error === NONE) this._error = e;
   }
 
   /** @internal the child's body has begun */
@@ -111,8 +111,8 @@ export class Scope implements Blocker {
 
   /** @internal the child's body threw `e` */
   _childFailed(child: Thread, e: unknown): void {
-    if (this.error !== NONE) return;
-    this.error = e;
+    if (this._error !== NONE) return;
+    this._error = e;
     child._flags |= FAILURE_HANDLED; // the scope rethrows it
     for (const c of this.children) if (c !== child) c.cancel();
     if (!this.ending) this.sup.interrupt();
@@ -257,6 +257,6 @@ function* scoped<R>(
     // Also when the owner thread is cancelled: the children end first.
     yield* s.end();
   }
-  if (s.error !== NONE) throw s.error;
+  if (s._error !== NONE) throw s._error;
   return result as R;
 }
