@@ -10,6 +10,9 @@ import { SchedulerError } from "../errors.js";
 import type { Runtime } from "../runtime.js";
 import type { Thread } from "../thread.js";
 
+/** @internal The longest delay setTimeout takes; longer waits re-arm. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** @internal A setTimeout counted in the runtime's pending work until it fires or is disarmed. */
 export class HostTimer {
   private handle: ReturnType<typeof setTimeout> | undefined;

@@ -16,7 +16,7 @@ import { SchedulerError } from "../errors.js";
 import { requireThread, wake } from "../runtime.js";
 import { BLOCKED, type Blocker, PARK, type Park, type Thread } from "../thread.js";
 import { Channel, type ChannelArm } from "./channel.js";
-import { checkWaitMs, HostTimer } from "./host-timer.js";
+import { checkWaitMs, HostTimer, MAX_TIMER_MS } from "./host-timer.js";
 
 /**
  * A select case that receives from `channel`: made by {@link recvCase}.
@@ -405,11 +405,18 @@ function* selecting(
     c.channel._park(arm, arm.send, c.kind === "send" ? c.value : undefined);
   }
   if (ms !== Number.POSITIVE_INFINITY) {
-    w.timer = new HostTimer(self.runtime, Math.min(ms, 2 ** 31 - 1), () => {
-      if (w.happened >= 0 || self._state !== BLOCKED || self._waitingOn !== w) return;
-      w.settle(timeoutAt, null);
-      wake(self);
-    });
+    const deadline = Date.now() + ms;
+    const arm = (left: number) => {
+      // setTimeout takes at most 2^31 - 1 ms; a longer wait re-arms when that passes.
+      const longWait = left > MAX_TIMER_MS;
+      w.timer = new HostTimer(self.runtime, longWait ? MAX_TIMER_MS : left, () => {
+        if (w.happened >= 0 || self._state !== BLOCKED || self._waitingOn !== w) return;
+        if (longWait) return arm(deadline - Date.now());
+        w.settle(timeoutAt, null);
+        wake(self);
+      });
+    };
+    arm(ms);
   }
   self._waitingOn = w;
   let v: unknown;

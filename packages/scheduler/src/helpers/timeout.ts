@@ -23,7 +23,7 @@
 import { TimeoutError } from "../errors.js";
 import { requireThread } from "../runtime.js";
 import { BLOCKED, type Park, type Thread } from "../thread.js";
-import { checkWaitMs, HostTimer } from "./host-timer.js";
+import { checkWaitMs, HostTimer, MAX_TIMER_MS } from "./host-timer.js";
 import { INTERRUPTED, Supervisor, supervise } from "./supervise.js";
 
 /**
@@ -105,8 +105,6 @@ export function withDeadline<R>(
   const at = Number.isFinite(deadline) ? new Date(deadline).toISOString() : String(deadline);
   return timed(self, deadline, `missed its deadline (${at})`, op);
 }
-
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function* timed<R>(
   self: Thread,
