@@ -1,7 +1,7 @@
-import { parseProgram } from "@greenthreads/isa";
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseProgram } from "@greenthreads/isa";
 import { expect } from "vitest";
 import { RawCodeBackend } from "../src/native/raw-code.js";
 import { testWhen } from "./native-test.js";
@@ -32,12 +32,9 @@ const READ_NULL: Record<string, Uint8Array> = {
   "aarch64-aapcs64": Uint8Array.of(0x01, 0x01, 0x80, 0xd2, 0x20, 0x00, 0x40, 0xf9),
 };
 
-withAddon(
-  "the addon installed its SIGSEGV/SIGBUS handler",
-  () => {
-    expect(backend!.addon.faultHandlerInstalled()).toBe(true);
-  },
-);
+withAddon("the addon installed its SIGSEGV/SIGBUS handler", () => {
+  expect(backend!.addon.faultHandlerInstalled()).toBe(true);
+});
 
 withAddon(
   "raw code that runs into the guard page becomes a stack-overflow fault trap, and the process goes on",
@@ -67,15 +64,12 @@ withAddon(
   },
 );
 
-withAddon(
-  "a fault outside a green thread is not swallowed",
-  async () => {
-    // Load the addon, then crash on purpose outside any green thread: the process must die of SIGSEGV.
-    const script = `const a = require("node-gyp-build")(${JSON.stringify(root)}); a.empty(); process.kill(process.pid, "SIGSEGV");`;
-    const result = spawnSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" });
-    expect(result.signal).toBe("SIGSEGV");
-  },
-);
+withAddon("a fault outside a green thread is not swallowed", async () => {
+  // Load the addon, then crash on purpose outside any green thread: the process must die of SIGSEGV.
+  const script = `const a = require("node-gyp-build")(${JSON.stringify(root)}); a.empty(); process.kill(process.pid, "SIGSEGV");`;
+  const result = spawnSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" });
+  expect(result.signal).toBe("SIGSEGV");
+});
 
 withAddon(
   "the addon's resume() checks the selected id: a released, unknown or faulted thread throws BAD_THREAD",
@@ -112,16 +106,25 @@ withAddon(
 );
 
 withAddon(
-  "a process.on(\"SIGSEGV\") listener replaces the fault handler: faultHandlerInstalled() says so, the addon puts it back, and a guard-page hit is still a fault trap",
+  'a process.on("SIGSEGV") listener replaces the fault handler: faultHandlerInstalled() says so, the addon puts it back, and a guard-page hit is still a fault trap',
   () => {
     const result = spawnSync(
       process.execPath,
-      ["--conditions=@greenthreads/source", "--import", "tsx", "test/fixtures/fault-replaced-child.ts"],
+      [
+        "--conditions=@greenthreads/source",
+        "--import",
+        "tsx",
+        "test/fixtures/fault-replaced-child.ts",
+      ],
       { cwd: root, encoding: "utf8", timeout: 60_000 },
     );
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
-    const overflow = { kind: "fault", fault: "stack-overflow", details: { instruction: -1, line: 0 } };
+    const overflow = {
+      kind: "fault",
+      fault: "stack-overflow",
+      details: { instruction: -1, line: 0 },
+    };
     expect(JSON.parse(result.stdout)).toEqual({
       loaded: true,
       afterListener: false,

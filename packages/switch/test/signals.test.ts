@@ -107,7 +107,8 @@ storm(
       const profiles = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile"));
       expect(profiles.length).toBeGreaterThan(0);
       const samples = profiles.map(
-        (f) => (JSON.parse(readFileSync(join(dir, f), "utf8")) as { samples: number[] }).samples.length,
+        (f) =>
+          (JSON.parse(readFileSync(join(dir, f), "utf8")) as { samples: number[] }).samples.length,
       );
       expect(Math.max(...samples)).toBeGreaterThan(100);
     } finally {
@@ -126,7 +127,8 @@ storm(
     expect(report.uncoveredAtStart).toContain(17);
     expectIntact(report, signals);
     // Never more than the measured headroom, never beyond it into the guard.
-    for (const n of report.headroomTouched) expect(n).toBeLessThanOrEqual(report.signalInfo.headroom);
+    for (const n of report.headroomTouched)
+      expect(n).toBeLessThanOrEqual(report.signalInfo.headroom);
   },
   240_000,
 );
