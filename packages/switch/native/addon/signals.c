@@ -90,9 +90,13 @@
  * previous SIGSEGV handler, not to the green thread (fault.c).
  *
  * Not covered: a handler that native code installs and whose signal arrives
- * before the next covering, more deeply nested than the headroom allows;
- * and signal stacks installed by others on an OS thread, which are used as
- * they are (the addon installs its own only where there is none).
+ * before the next covering lands below the program's words (invisible to
+ * the program, which can only reach its words in use, but written), and
+ * more deeply nested than the headroom allows it would reach the guard;
+ * a handler that another OS thread installs between a covering's reading
+ * and writing of that signal's action is overwritten with the one read;
+ * and signal stacks installed by others on an OS thread are used as they
+ * are (the addon installs its own only where there is none).
  */
 #define _GNU_SOURCE
 #include <pthread.h>
