@@ -6,7 +6,7 @@
  * child runs them on the prebuild and reports what it saw.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -91,11 +91,12 @@ function plan(sources: readonly { source: string; depth?: number }[], extra: obj
   });
 }
 
-function childArgs(planText: string): string[] {
+function childArgs(planText: string, nodeFlags: readonly string[] = []): string[] {
   return [
     "-L",
     sysroot,
     join(sysroot, "usr", "bin", "node"),
+    ...nodeFlags,
     join(root, "test", "fixtures", "arm64-child.cjs"),
     planText,
   ];
@@ -137,79 +138,125 @@ interface StormThread {
   exit: { kind: number; a: string };
 }
 
-underQemu(
-  "under qemu-aarch64, a storm of SIGUSR2 and SIGCHLD while threads run at depth 0, half and full: every thread equals the reference machine",
-  async () => {
-    const SPIN = 2000;
-    const depths = [0, CAPACITY >> 1, CAPACITY];
-    const sources = depths.map((depth) => ({ source: stormProgram(depth, 3, SPIN), depth }));
-    const expected = sources.map(({ source }) => {
-      const reference = new ReferenceMachine(parseProgram(source), { stackWords: CAPACITY });
-      const traps = [reference.resume(0n), reference.resume(0n)];
-      const registers = reference.registers;
-      const stack = reference.stack;
-      return { traps, registers, stack, exit: reference.resume(1n) };
-    });
-    const dir = mkdtempSync(join(tmpdir(), "gt-arm64-storm-"));
-    const doneFile = join(dir, "done.json");
-    try {
-      const child = spawn(
-        "qemu-aarch64",
-        childArgs(plan(sources, { mode: "storm", listeners: ["SIGUSR2"], doneFile })),
-        { stdio: ["ignore", "pipe", "pipe"] },
-      );
-      let stdout = "";
-      let stderr = "";
-      let sender: ReturnType<typeof spawn> | undefined;
-      child.stderr.on("data", (d) => {
-        stderr += d;
-      });
-      child.stdout.on("data", (d) => {
-        stdout += d;
-        if (!sender && stdout.startsWith("ready ")) {
-          sender = spawn(process.execPath, [
-            join(root, "test", "fixtures", "signal-sender.cjs"),
-            String(child.pid),
-            "2000",
-            "SIGUSR2,SIGCHLD",
-            doneFile,
-          ]);
-        }
-      });
-      const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-      expect(stderr).toBe("");
-      expect(code).toBe(0);
-      const report = JSON.parse(stdout.split("\n")[1]!) as {
-        arch: string;
-        rounds: number;
-        received: Record<string, number>;
-        threads: StormThread[];
-      };
-      expect(report.arch).toBe("arm64");
-      expect(report.rounds).toBeGreaterThan(16);
-      // qemu queues one signal of a number at a time: it delivers them, but may merge two that meet.
-      expect(report.received.SIGUSR2).toBeGreaterThan(0);
-      expect(report.received.SIGUSR2).toBeLessThanOrEqual(1000);
-      report.threads.forEach((t, i) => {
-        const want = expected[i]!;
-        expect(want.traps[0]).toEqual(want.traps[1]);
-        const trap = want.traps[0]!;
-        expect(trap.kind).toBe("yield");
-        expect(t.yields).toEqual([`${TRAP_KIND.yield}:${(trap as { value: bigint }).value}`]);
-        const registers = want.registers.slice(0, 7).map(String);
-        registers[2] = String(report.rounds);
-        expect(t.registers).toEqual(registers);
-        expect(t.programWords).toEqual(want.stack.map(String));
-        expect(t.touched).toBe(0);
-        expect(t.frameIntact).toBe(true);
-        expect(t.exit).toEqual({
-          kind: TRAP_KIND.exit,
-          a: String((want.exit as { code: bigint }).code),
-        });
-      });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+interface StormCase {
+  readonly name: string;
+  readonly listeners: readonly string[];
+  readonly signals: readonly string[];
+  readonly cpuProf: boolean;
+}
+
+const STORMS: readonly StormCase[] = [
+  {
+    name: "a storm of SIGUSR2 and SIGCHLD with a SIGUSR2 listener",
+    listeners: ["SIGUSR2"],
+    signals: ["SIGUSR2", "SIGCHLD"],
+    cpuProf: false,
   },
-  240_000,
-);
+  {
+    name: "a storm of SIGCHLD and SIGWINCH without listeners",
+    listeners: [],
+    signals: ["SIGCHLD", "SIGWINCH"],
+    cpuProf: false,
+  },
+  {
+    name: "under node --cpu-prof, a storm of SIGUSR2 and SIGCHLD with a SIGUSR2 listener",
+    listeners: ["SIGUSR2"],
+    signals: ["SIGUSR2", "SIGCHLD"],
+    cpuProf: true,
+  },
+];
+
+for (const storm of STORMS) {
+  underQemu(
+    `under qemu-aarch64, ${storm.name}, while threads run at depth 0, half and full: every thread equals the reference machine`,
+    () => runStorm(storm),
+    300_000,
+  );
+}
+
+async function runStorm(storm: StormCase): Promise<void> {
+  const SPIN = 2000;
+  const COUNT = 2000;
+  const depths = [0, CAPACITY >> 1, CAPACITY];
+  const sources = depths.map((depth) => ({ source: stormProgram(depth, 3, SPIN), depth }));
+  const expected = sources.map(({ source }) => {
+    const reference = new ReferenceMachine(parseProgram(source), { stackWords: CAPACITY });
+    const traps = [reference.resume(0n), reference.resume(0n)];
+    const registers = reference.registers;
+    const stack = reference.stack;
+    return { traps, registers, stack, exit: reference.resume(1n) };
+  });
+  const dir = mkdtempSync(join(tmpdir(), "gt-arm64-storm-"));
+  const doneFile = join(dir, "done.json");
+  const profiles = join(dir, "profiles");
+  try {
+    const child = spawn(
+      "qemu-aarch64",
+      childArgs(
+        plan(sources, { mode: "storm", listeners: storm.listeners, doneFile }),
+        storm.cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${profiles}`] : [],
+      ),
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stdout = "";
+    let stderr = "";
+    let sender: ReturnType<typeof spawn> | undefined;
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    child.stdout.on("data", (d) => {
+      stdout += d;
+      if (!sender && stdout.startsWith("ready ")) {
+        sender = spawn(process.execPath, [
+          join(root, "test", "fixtures", "signal-sender.cjs"),
+          String(child.pid),
+          String(COUNT),
+          storm.signals.join(","),
+          doneFile,
+        ]);
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(JSON.parse(readFileSync(doneFile, "utf8")).sent).toEqual(
+      Object.fromEntries(storm.signals.map((s) => [s, COUNT / storm.signals.length])),
+    );
+    const report = JSON.parse(stdout.split("\n")[1]!) as {
+      arch: string;
+      rounds: number;
+      received: Record<string, number>;
+      threads: StormThread[];
+    };
+    expect(report.arch).toBe("arm64");
+    expect(report.rounds).toBeGreaterThan(16);
+    // qemu queues one signal of a number at a time: it delivers them, but may merge two that meet.
+    for (const name of storm.listeners) {
+      expect(report.received[name]).toBeGreaterThan(0);
+      expect(report.received[name]).toBeLessThanOrEqual(COUNT / storm.signals.length);
+    }
+    report.threads.forEach((t, i) => {
+      const want = expected[i]!;
+      expect(want.traps[0]).toEqual(want.traps[1]);
+      const trap = want.traps[0]!;
+      expect(trap.kind).toBe("yield");
+      expect(t.yields).toEqual([`${TRAP_KIND.yield}:${(trap as { value: bigint }).value}`]);
+      const registers = want.registers.slice(0, 7).map(String);
+      registers[2] = String(report.rounds);
+      expect(t.registers).toEqual(registers);
+      expect(t.programWords).toEqual(want.stack.map(String));
+      expect(t.touched).toBe(0);
+      expect(t.frameIntact).toBe(true);
+      expect(t.exit).toEqual({
+        kind: TRAP_KIND.exit,
+        a: String((want.exit as { code: bigint }).code),
+      });
+    });
+    if (storm.cpuProf) {
+      const written = readdirSync(profiles).filter((f) => f.endsWith(".cpuprofile"));
+      expect(written.length).toBeGreaterThan(0);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
