@@ -734,3 +734,49 @@ describe("deadlock", () => {
     expect((err as Error).message).toContain("and 1 thread(s) failed:\n  thread #2: Error: x");
   });
 });
+
+describe("resuming generators", () => {
+  test("the runtime calls the generator builtins, not a next/throw/return the generator object carries", () => {
+    // The driver does no property lookup on a thread's generator (a lookup
+    // that goes megamorphic with many closure bodies), so properties a body
+    // puts on its own generator object are never called.
+    const rt = new Runtime();
+    const trap = () => {
+      throw new Error("looked up on the generator object");
+    };
+    const log: string[] = [];
+    const threads = [];
+    for (let i = 0; i < 3; i++) {
+      const t = rt.spawn(function* () {
+        try {
+          yield;
+          log.push(`resumed ${i}`);
+          yield;
+        } finally {
+          log.push(`finally ${i}`);
+        }
+        return i;
+      });
+      const g = t._body as Record<string, unknown>;
+      g.next = trap;
+      g.throw = trap;
+      g.return = trap;
+      threads.push(t);
+    }
+    // A thread that makes the runtime throw into it (a yielded promise).
+    const thrower = rt.spawn(function* () {
+      try {
+        yield Promise.resolve();
+      } catch (e) {
+        return (e as SchedulerError).code;
+      }
+    });
+    Object.assign(thrower._body as object, { next: trap, throw: trap, return: trap });
+    rt.run({ maxSwitches: 4 }); // each thread at its first yield
+    threads[2]!.cancel();
+    rt.run();
+    expect(threads.map((t) => t.outcome?.kind)).toEqual(["returned", "returned", "cancelled"]);
+    expect(thrower.result).toBe("BAD_YIELD");
+    expect(log).toEqual(["resumed 0", "resumed 1", "finally 2", "finally 0", "finally 1"]);
+  });
+});
