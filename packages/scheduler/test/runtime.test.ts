@@ -6,9 +6,11 @@ import {
   FIFO,
   join,
   Mutex,
+  Priority,
   RunFailedError,
   Runtime,
   SchedulerError,
+  Stride,
   sleep,
   type Thread,
   ThreadCancelledError,
@@ -428,15 +430,31 @@ describe("bad input gets a clear SchedulerError", () => {
   test("bad spawn options", () => {
     const rt = new Runtime();
     const body = function* () {};
-    expect(() => rt.spawn(body, { tickets: 0 })).toThrow(
-      /tickets must be a positive integer, got 0/,
-    );
-    expect(() => rt.spawn(body, { tickets: 1.5, name: "s" })).toThrow(
-      /thread "s": tickets must be a positive integer/,
-    );
-    expect(() => rt.spawn(body, { priority: Number.NaN })).toThrow(/priority must be a finite/);
     expect(() => rt.spawn(body, { name: 3 as never })).toThrow(/name must be a string/);
     expect(() => rt.spawn(body, 5 as never)).toThrow(/options must be an object/);
+    // priority and tickets are the options of Priority and Stride: other policies ignore them.
+    expect(rt.spawn(body, { tickets: 0, priority: Number.NaN }).id).toBe(1);
+  });
+
+  test("policies check the spawn options they read, and a refused spawn changes nothing", () => {
+    const stride = new Runtime({ scheduler: new Stride(), record: true });
+    const body = function* () {};
+    expect(() => stride.spawn(body, { tickets: 0 })).toThrow(
+      /spawn\(\): thread #1: tickets must be a positive integer, got 0/,
+    );
+    expect(() => stride.spawn(body, { tickets: 1.5, name: "s" })).toThrow(
+      /thread "s" \(#1\): tickets must be a positive integer/,
+    );
+    expect(stride.liveThreads).toBe(0);
+    expect(stride.spawn(body, { tickets: 5 }).id).toBe(1);
+    expect(stride.run().threads).toBe(1);
+    const priority = new Runtime({ scheduler: new Priority() });
+    expect(() => priority.spawn(body, { priority: Number.NaN })).toThrow(
+      /priority must be a finite number, got NaN/,
+    );
+    expect(() => priority.spawn(body, { priority: "high" as never })).toThrow(SchedulerError);
+    expect(priority.liveThreads).toBe(0);
+    expect(priority.spawn(body, { priority: 2 }).id).toBe(1);
   });
 
   test("bad runtime and run options", async () => {

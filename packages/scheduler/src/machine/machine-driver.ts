@@ -1,0 +1,243 @@
+/**
+ * The driver of machine threads, written against the public ThreadDriver
+ * contract of the scheduler (nothing else of the core).
+ *
+ * Stepping a machine thread resumes it on its backend until it traps, and
+ * each trap maps onto the runtime's vocabulary:
+ *
+ * ```
+ *   trap       what the driver does                       step result
+ *   ─────────  ─────────────────────────────────────────  ───────────
+ *   yield      asks onYield for the value to resume with  yielded
+ *   budget     its own budget: preempted                  yielded
+ *              the default budget (see below): under
+ *              runAsync() preempted, under run() resumed  yielded / -
+ *   hostcall   calls the JavaScript function; a value     (resumes at once)
+ *              resumes the thread at once, a promise
+ *              parks it until it settles (runAsync only)  blocked
+ *   exit       releases the stack; the exit code is the   returned
+ *              thread's value
+ *   fault      releases the stack; a MachineFaultError    threw
+ *              is the thread's error
+ * ```
+ *
+ * The default budget. A JavaScript thread that never yields holds the event
+ * loop, and nothing can be done about it. A machine thread can be stopped: a
+ * thread spawned without a budget of its own still counts fuel, with
+ * {@link DEFAULT_BUDGET} instructions a run. Under `run()`, which never gives
+ * the host a turn, the driver resumes it at once after such a trap, so it is
+ * never preempted there; under `runAsync()` the trap ends the step, and the
+ * loop's slice clock sees it: the host's timers run at least every `sliceMs`.
+ * `budget: Infinity` opts out (no fuel: a little faster, never preempted).
+ */
+import type { Trap } from "@greenthreads/isa";
+import type { Backend, MachineThread } from "@greenthreads/switch";
+import {
+  type Blocker,
+  parkOn,
+  RESUME_RETURN,
+  RESUME_THROW,
+  type Runtime,
+  SchedulerError,
+  STEP_RETURN,
+  STEP_THROW,
+  STEP_YIELD,
+  type StepResult,
+  setStepValue,
+  type Thread,
+  type ThreadDriver,
+  takeResumeMode,
+  takeResumeValue,
+  wake,
+} from "../index.js";
+import { MachineFaultError } from "./machine-fault-error.js";
+import type { HostCall, MachineSpawnOptions } from "./machine-spawn-options.js";
+
+/**
+ * Instructions a machine thread spawned without a `budget` runs between two
+ * looks at the clock under `runAsync()`: about 0.1 ms natively and a few
+ * milliseconds interpreted, well inside the default 10 ms slice.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_BUDGET } from "@greenthreads/scheduler/machine";
+ * console.log(DEFAULT_BUDGET); // 100000
+ * ```
+ */
+export const DEFAULT_BUDGET = 100_000;
+
+/** What a machine thread's body is: the machine thread and how to answer its traps. */
+export interface MachineBody {
+  readonly backend: Backend;
+  readonly machine: MachineThread;
+  readonly hostcalls: Readonly<Record<string, HostCall>>;
+  readonly onYield: MachineSpawnOptions["onYield"];
+  /** Budget traps come from DEFAULT_BUDGET, not from the caller: preempt only under runAsync(). */
+  readonly defaultBudget: boolean;
+  /** The value the next resume passes (a host call's or onYield's answer). */
+  next: bigint;
+  released: boolean;
+}
+
+/** A host call's promise, as a blocker the runtime can describe and cancel. */
+class HostCallWait implements Blocker {
+  cancelled = false;
+  constructor(
+    readonly name: string,
+    /** Releases the runtime hold that keeps runAsync() waiting for the promise. */
+    readonly release: () => void,
+  ) {}
+  describeWait(): string {
+    return `host call ${this.name}() to settle`;
+  }
+  cancelWait(): void {
+    this.cancelled = true;
+    this.release();
+  }
+}
+
+const isThenable = (v: unknown): v is PromiseLike<unknown> =>
+  (typeof v === "object" || typeof v === "function") &&
+  v !== null &&
+  typeof (v as { then?: unknown }).then === "function";
+
+/** A host call's or onYield's answer as a register value. */
+function registerValue(v: unknown, what: string, thread: Thread): bigint {
+  if (v === undefined) return 0n;
+  if (typeof v === "bigint") return BigInt.asUintN(64, v);
+  if (typeof v === "number" && Number.isSafeInteger(v)) return BigInt.asUintN(64, BigInt(v));
+  throw new SchedulerError(
+    `${what} returned ${typeof v === "number" ? v : typeof v}; return a bigint, a safe integer or nothing`,
+    { code: "BAD_HOSTCALL_RESULT", thread },
+  );
+}
+
+/**
+ * Steps machine threads: resumes each on its backend until it traps, and
+ * maps the trap onto the runtime's step results (see the module comment).
+ * One per runtime, made by {@link spawnMachine}.
+ *
+ * @example
+ * ```ts
+ * import { Runtime } from "@greenthreads/scheduler";
+ * import { MachineDriver } from "@greenthreads/scheduler/machine";
+ * const rt = new Runtime();
+ * console.log(new MachineDriver(rt).kind); // "machine"
+ * ```
+ */
+export class MachineDriver implements ThreadDriver {
+  readonly kind = "machine";
+  readonly runtime: Runtime;
+
+  constructor(runtime: Runtime) {
+    this.runtime = runtime;
+  }
+
+  step(t: Thread): StepResult {
+    const body = t.body as MachineBody;
+    const mode = takeResumeMode(t);
+    if (mode !== 0) {
+      const value = takeResumeValue(t);
+      if (mode === RESUME_RETURN) {
+        this.#release(body);
+        return STEP_RETURN;
+      }
+      if (mode === RESUME_THROW) return this.#fail(t, body, value);
+      try {
+        body.next = registerValue(value, "the host call's promise", t);
+      } catch (e) {
+        return this.#fail(t, body, e);
+      }
+    }
+    for (;;) {
+      let trap: Trap;
+      try {
+        trap = body.backend.resume(body.machine, body.next);
+      } catch (e) {
+        return this.#fail(t, body, e);
+      }
+      body.next = 0n;
+      switch (trap.kind) {
+        case "budget":
+          if (body.defaultBudget && this.runtime.sliceMs === undefined) continue;
+          return STEP_YIELD;
+        case "yield":
+          if (body.onYield !== undefined) {
+            try {
+              body.next = registerValue(body.onYield(trap.value), "onYield", t);
+            } catch (e) {
+              return this.#fail(t, body, e);
+            }
+          }
+          return STEP_YIELD;
+        case "exit":
+          this.#release(body);
+          setStepValue(t, trap.code);
+          return STEP_RETURN;
+        case "fault":
+          return this.#fail(t, body, new MachineFaultError(t, trap));
+        case "hostcall": {
+          let result: unknown;
+          try {
+            result = body.hostcalls[trap.name]!(...trap.args);
+            if (!isThenable(result)) {
+              body.next = registerValue(result, `host call ${trap.name}()`, t);
+              continue;
+            }
+          } catch (e) {
+            return this.#fail(t, body, e);
+          }
+          return this.#park(t, body, trap.name, result);
+        }
+      }
+    }
+  }
+
+  dispose(t: Thread): void {
+    this.#release(t.body as MachineBody);
+  }
+
+  /** A host call returned a promise: the thread blocks until it settles. */
+  #park(t: Thread, body: MachineBody, name: string, promise: PromiseLike<unknown>): StepResult {
+    const rt = this.runtime;
+    if (rt.sliceMs === undefined) {
+      return this.#fail(
+        t,
+        body,
+        new SchedulerError(
+          `host call ${name}() returned a promise, which needs rt.runAsync(): under rt.run() no promise can settle`,
+          { code: "NEEDS_RUN_ASYNC", thread: t },
+        ),
+      );
+    }
+    // The hold keeps runAsync() waiting for the promise instead of calling
+    // the blocked thread a deadlock.
+    const w = new HostCallWait(name, rt.hold());
+    Promise.resolve(promise).then(
+      (value) => {
+        if (w.cancelled) return;
+        w.release();
+        wake(t, value);
+      },
+      (error: unknown) => {
+        if (w.cancelled) return;
+        w.release();
+        wake(t, error, true);
+      },
+    );
+    return parkOn(t, w);
+  }
+
+  #fail(t: Thread, body: MachineBody, error: unknown): StepResult {
+    this.#release(body);
+    setStepValue(t, error);
+    return STEP_THROW;
+  }
+
+  /** The stack goes back to the backend's allocator as soon as the thread ends. */
+  #release(body: MachineBody): void {
+    if (body.released) return;
+    body.released = true;
+    body.backend.release(body.machine);
+  }
+}
