@@ -23,7 +23,7 @@
 import { type Program, parseProgram, verifyProgram } from "@greenthreads/isa";
 import { type Backend, loadBackend } from "@greenthreads/switch";
 import { type Runtime, SchedulerError, type Thread } from "../index.js";
-import { DEFAULT_BUDGET, type MachineBody, MachineDriver } from "./machine-driver.js";
+import { defaultBudgetOf, type MachineBody, MachineDriver } from "./machine-driver.js";
 import type { MachineSpawnOptions } from "./machine-spawn-options.js";
 import { loadObject, loadText, textKey } from "./program-cache.js";
 
@@ -95,8 +95,6 @@ export function spawnMachine(
     budget = BigInt(b);
   }
   const defaultBudget = options.budget === undefined;
-  if (defaultBudget) budget = BigInt(DEFAULT_BUDGET);
-  const fuel = budget !== undefined;
   let backend = options.backend;
   if (backend === undefined) {
     backend = defaultBackends.get(rt);
@@ -105,6 +103,8 @@ export function spawnMachine(
       defaultBackends.set(rt, backend);
     }
   }
+  if (defaultBudget) budget = BigInt(defaultBudgetOf(backend));
+  const fuel = budget !== undefined;
   const names = Object.keys(hostcalls);
   const verified = (): Program => {
     try {
@@ -137,6 +137,7 @@ export function spawnMachine(
     hostcalls,
     onYield: options.onYield,
     defaultBudget,
+    calls: 0,
     next: 0n,
     released: false,
   };
