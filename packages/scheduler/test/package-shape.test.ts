@@ -43,8 +43,7 @@ function importsOf(file: string): Imports {
     }
     const allTypes =
       typeOnly !== undefined ||
-      (names !== undefined &&
-        names.startsWith("{") &&
+      (names?.startsWith("{") &&
         names
           .replace(/[{}]/g, "")
           .split(",")

@@ -33,7 +33,7 @@ import {
 /** What a state answers: go on to another state now or after a yield, wait, or end. */
 type Next =
   | { readonly yield: State }
-  | { readonly wait: Mailbox; readonly then: State; readonly onError?: State }
+  | { readonly wait: Mailbox; readonly resume: State; readonly onError?: State }
   | { readonly done: unknown }
   | { readonly fail: unknown };
 type State = (input: unknown) => Next;
@@ -92,10 +92,10 @@ class CallbackDriver implements ThreadDriver {
         const box = next.wait;
         if (box.queued.length > 0) {
           input = box.queued.shift();
-          state = next.then;
+          state = next.resume;
           continue;
         }
-        m.state = next.then;
+        m.state = next.resume;
         m.onError = next.onError;
         box.waiting.push(thread);
         return parkOn(thread, box);
@@ -147,14 +147,14 @@ describe.each(policies)("callback threads under %s", (_policy, make) => {
       sum += v as number;
       return sum >= 6
         ? { done: sum }
-        : { yield: () => ({ wait: box, then: add, onError: caught }) };
+        : { yield: () => ({ wait: box, resume: add, onError: caught }) };
     };
     const caught: State = (e) => ({ done: `caught ${(e as Error).message}` });
     const adder = spawnCallbacks<number | string>(
       rt,
       driver,
       "adder",
-      () => ({ wait: box, then: add, onError: caught }),
+      () => ({ wait: box, resume: add, onError: caught }),
       log,
     );
     const poster = rt.spawn(function* () {
@@ -188,7 +188,7 @@ describe.each(policies)("callback threads under %s", (_policy, make) => {
       rt2,
       d2,
       "t2",
-      () => ({ wait: box2, then: () => ({ done: "value" }), onError: caught }),
+      () => ({ wait: box2, resume: () => ({ done: "value" }), onError: caught }),
       log,
     );
     rt2.run({ maxSwitches: 1 });
@@ -208,7 +208,7 @@ describe.each(policies)("callback threads under %s", (_policy, make) => {
       rt,
       driver,
       "waiter",
-      () => ({ wait: box, then: () => ({ done: 1 }) }),
+      () => ({ wait: box, resume: () => ({ done: 1 }) }),
       log,
     );
     const failing = spawnCallbacks(
@@ -240,7 +240,7 @@ describe.each(policies)("callback threads under %s", (_policy, make) => {
       rt2,
       new CallbackDriver(rt2),
       "stuck",
-      () => ({ wait: new Mailbox(), then: () => ({ done: 0 }) }),
+      () => ({ wait: new Mailbox(), resume: () => ({ done: 0 }) }),
       log,
     );
     expect(() => rt2.run()).toThrow(/thread "stuck" \(#1\)[^\n]*a mailbox/);
