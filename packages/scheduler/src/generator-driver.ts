@@ -11,6 +11,7 @@
  * a plain yield, except two common mistakes that are thrown back in.
  */
 import { SchedulerError } from "./errors.js";
+import { generatorNext, generatorReturn, generatorThrow } from "./generator-methods.js";
 import type { Runtime } from "./runtime.js";
 import { PARK, RESUME_RETURN, RESUME_THROW, type Thread } from "./thread.js";
 import { STEP_YIELD, type StepResult, type ThreadDriver, takeResumeMode } from "./thread-driver.js";
@@ -35,26 +36,6 @@ import { STEP_YIELD, type StepResult, type ThreadDriver, takeResumeMode } from "
 export type ThreadBody<T> = (self: Thread<T>) => Generator<unknown, T, unknown>;
 
 const toStringTag = Object.prototype.toString;
-
-// The generator prototype's own next/throw/return, taken once and called on
-// each thread's generator. Why not `g.next()`: every generator function
-// (every closure of one, too) has its own `prototype` object, so generators
-// made by different closures have different hidden classes, and the one
-// `.next` load in step() sees one class per thread body. Past a few thousand
-// the load is megamorphic and V8's megamorphic stub cache thrashes: `node
-// --log-ic` on a loop of 10,000 closure generators showed 199,011 misses at
-// that load in 200,000 calls (996 in 20,000 with 1,000 closures), each a trip
-// into the runtime. A switch cost about 300 ns instead of 25. Calling the
-// builtin directly has no property load at all: the figure is the same for
-// one shared body and for a fresh closure per thread (README, "Figures").
-const generatorMethods = Object.getPrototypeOf(function* () {}).prototype as Generator<
-  unknown,
-  unknown,
-  unknown
->;
-const generatorNext = generatorMethods.next;
-const generatorThrow = generatorMethods.throw;
-const generatorReturn = generatorMethods.return;
 
 function isThenable(v: unknown): boolean {
   return (
