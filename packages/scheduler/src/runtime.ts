@@ -99,13 +99,13 @@ export type { ThreadBody };
  *
  * @example
  * ```ts
- * import { type Blocker, PARK, Runtime, type Thread, wake } from "@greenthreads/scheduler";
+ * import { type Blocker, PARK, parkOn, Runtime, type Thread, wake } from "@greenthreads/scheduler";
  * // A one-shot event: threads wait() until fire() wakes them with its value.
  * class Event implements Blocker {
  *   private readonly waiters: Thread[] = [];
  *   *wait(self: Thread): Generator<unknown, unknown, unknown> {
  *     this.waiters.push(self);
- *     self._waitingOn = this;
+ *     parkOn(self, this);
  *     return yield PARK;
  *   }
  *   fire(value: unknown): void {
@@ -477,7 +477,7 @@ export class Runtime {
       const b = t._waitingOn;
       if (b === null) {
         t._value = new SchedulerError(
-          "parked without a Blocker (set thread._waitingOn before `yield PARK`)",
+          "parked without a Blocker (call parkOn(thread, blocker) before `yield PARK`)",
           { code: "PARK_WITHOUT_BLOCKER", thread: t },
         );
         t._flags |= RESUME_THROW;

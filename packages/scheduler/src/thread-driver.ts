@@ -351,7 +351,8 @@ export function setStepValue(thread: Thread, value: unknown): void {
  * Record that the thread waits on `blocker`, and return STEP_BLOCK for the
  * driver's step to report. Whoever ends the wait calls `wake(thread, value)`
  * after the blocker has forgotten the thread; a cancellation calls
- * `blocker.cancelWait(thread)` instead.
+ * `blocker.cancelWait(thread)` instead. A blocking helper of JavaScript
+ * threads calls it the same way and then does `yield PARK`.
  *
  * @example
  * ```ts

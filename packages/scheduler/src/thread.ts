@@ -58,7 +58,7 @@ export const FAILURE_HANDLED = 512;
  *
  * @example
  * ```ts
- * import { type Blocker, PARK, requireThread, Runtime, type Thread, wake } from "@greenthreads/scheduler";
+ * import { type Blocker, PARK, parkOn, requireThread, Runtime, type Thread, wake } from "@greenthreads/scheduler";
  *
  * // A gate: threads pass() it only once it is opened.
  * class Gate implements Blocker {
@@ -66,7 +66,7 @@ export const FAILURE_HANDLED = 512;
  *   *pass(): Generator<unknown, unknown, unknown> {
  *     const self = requireThread("gate.pass()");
  *     this.waiting.push(self);
- *     self._waitingOn = this;
+ *     parkOn(self, this);
  *     return yield PARK;
  *   }
  *   open(value: unknown): void {
@@ -129,7 +129,7 @@ export interface Park {
  *
  * @example
  * ```ts
- * import { type Blocker, PARK, Runtime, type Thread, wake } from "@greenthreads/scheduler";
+ * import { type Blocker, PARK, parkOn, Runtime, type Thread, wake } from "@greenthreads/scheduler";
  * // A hand-written blocking step: register with a Blocker, then yield PARK.
  * const rt = new Runtime();
  * let parked: Thread | undefined;
@@ -141,7 +141,7 @@ export interface Park {
  * };
  * const t = rt.spawn(function* (self) {
  *   parked = self;
- *   self._waitingOn = doorbell;
+ *   parkOn(self, doorbell);
  *   return yield PARK; // resumes with the value given to wake()
  * });
  * rt.spawn(function* () {
