@@ -62,10 +62,18 @@ export interface LoadOptions {
  * ```
  */
 export interface SpawnOptions {
-  /** Usable stack bytes: a page multiple accepted by the backend's allocator. Default {@link DEFAULT_STACK_SIZE}. */
+  /**
+   * Usable stack bytes: a page multiple accepted by the backend's allocator,
+   * at most {@link MAX_STACK_SIZE}. Absent: {@link DEFAULT_STACK_SIZE} (`null`
+   * is not absent: it is refused).
+   */
   readonly stackSize?: number;
-  /** Instructions per run before a `budget` trap (needs a program loaded with `fuel`); refilled on each resume after one. */
-  readonly budget?: bigint;
+  /**
+   * Instructions per run before a `budget` trap (needs a program loaded with
+   * `fuel`); refilled on each resume after one. The isa's one rule
+   * (`toBudget`): 1 to 2^64 - 1, a bigint or an integer number.
+   */
+  readonly budget?: bigint | number;
 }
 
 /**
@@ -80,9 +88,25 @@ export interface SpawnOptions {
 export const DEFAULT_STACK_SIZE = 16384;
 
 /**
+ * The largest stack any backend gives a thread: 64 MiB. The same on every
+ * backend, so that a program that runs on one runs on all; a larger
+ * `stackSize` is {@link SwitchError} `BAD_STACK_SIZE` everywhere.
+ *
+ * @example
+ * ```ts
+ * import { MAX_STACK_SIZE } from "@greenthreads/switch";
+ * console.log(MAX_STACK_SIZE); // 67108864
+ * ```
+ */
+export const MAX_STACK_SIZE = 64 * 1024 * 1024;
+
+/**
  * A verified program, lowered for the backend's ABI and placed in executable
  * memory (never writable at the same time). Threads of it are made with
- * {@link Backend.spawn}. The code is freed when nothing references it.
+ * {@link Backend.spawn}. The code is freed by {@link Backend.unload}, or
+ * when nothing references this object any more (finalization), and in both
+ * cases only once its last thread is released. Only the very object that
+ * `load` returned is accepted by `spawn` (a copy is not).
  *
  * @example
  * ```ts
@@ -95,7 +119,7 @@ export const DEFAULT_STACK_SIZE = 16384;
 export interface LoadedProgram {
   /** The kind of backend that loaded it. */
   readonly backend: BackendKind;
-  /** The program as given. */
+  /** The program as loaded: a frozen copy of the one given. */
   readonly program: Program;
   /** Whether the code counts fuel. */
   readonly fuel: boolean;
@@ -157,6 +181,7 @@ export interface MachineThread {
  * console.log(backend.resume(thread, 42n)); // { kind: "yield", value: 42n }
  * console.log(backend.resume(thread)); // { kind: "exit", code: 0n }
  * backend.release(thread);
+ * backend.unload(program);
  * ```
  */
 export interface Backend {
@@ -168,13 +193,22 @@ export interface Backend {
   /** Where thread stacks come from. */
   readonly stacks: StackAllocator;
   /**
-   * Verifies, lowers and places a program. Throws {@link SwitchError}
-   * `INVALID_PROGRAM` (cause: the isa's `VERIFY_ERROR`) or `BAD_OPTIONS`.
+   * Copies, verifies, lowers and places a program. Throws {@link SwitchError}
+   * `INVALID_PROGRAM` (for any input that is not a valid program; cause: the
+   * isa's `VERIFY_ERROR` when it failed verification), `BAD_OPTIONS` or
+   * `OUT_OF_MEMORY`; never another error.
    */
   load(program: Program, options?: LoadOptions): LoadedProgram;
   /**
+   * Frees a loaded program's code once its last thread is released (at once
+   * when it has none); it can spawn no more threads. Throws
+   * {@link SwitchError} `FOREIGN_PROGRAM`, or `PROGRAM_UNLOADED` the second time.
+   */
+  unload(program: LoadedProgram): void;
+  /**
    * A new thread of a loaded program, on a new stack. Throws
-   * {@link SwitchError} `FOREIGN_PROGRAM`, `BAD_STACK_SIZE`, `BAD_BUDGET`.
+   * {@link SwitchError} `FOREIGN_PROGRAM`, `PROGRAM_UNLOADED`,
+   * `BAD_STACK_SIZE`, `BAD_BUDGET`, `BAD_OPTIONS`, `OUT_OF_MEMORY`.
    */
   spawn(program: LoadedProgram, options?: SpawnOptions): MachineThread;
   /**

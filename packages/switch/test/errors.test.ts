@@ -1,7 +1,13 @@
-import { getAbi, IsaError, parseProgram } from "@greenthreads/isa";
+import { budgetProblem, getAbi, IsaError, parseProgram } from "@greenthreads/isa";
 import { StackError } from "@greenthreads/stack";
 import { describe, expect, test } from "vitest";
-import { type Backend, EmulatedBackend, NativeBackend, SwitchError } from "../src/index.js";
+import {
+  type Backend,
+  EmulatedBackend,
+  MAX_STACK_SIZE,
+  NativeBackend,
+  SwitchError,
+} from "../src/index.js";
 
 const backends: [string, Backend | undefined][] = [
   ["emulated", new EmulatedBackend(getAbi("x86_64-sysv"))],
@@ -89,17 +95,82 @@ describe.each(backends)("%s backend", (name, maybe) => {
     },
   );
 
-  test.skipIf(skip)(`budgets: BAD_BUDGET without fuel or for a non-positive budget${tag}`, () => {
+  test.skipIf(skip)(
+    `stack sizes: null, strings and above MAX_STACK_SIZE are BAD_STACK_SIZE; MAX_STACK_SIZE runs${tag}`,
+    () => {
+      const program = backend.load(parseProgram("exit 0"));
+      const live = backend.stacks.stats().live;
+      for (const stackSize of [null, "16384", MAX_STACK_SIZE + 4096, Number.NaN]) {
+        expect(code(() => backend.spawn(program, { stackSize: stackSize as number }))).toBe(
+          "BAD_STACK_SIZE",
+        );
+      }
+      expect(backend.stacks.stats().live).toBe(live);
+      const big = backend.spawn(program, { stackSize: MAX_STACK_SIZE });
+      expect(backend.resume(big)).toEqual({ kind: "exit", code: 0n });
+      backend.release(big);
+    },
+  );
+
+  test.skipIf(skip)(`budgets: one rule, BAD_BUDGET with the isa's words${tag}`, () => {
     const plain = backend.load(parseProgram("exit 0"));
     const fueled = backend.load(parseProgram("exit 0"), { fuel: true });
     expect(code(() => backend.spawn(plain, { budget: 10n }))).toBe("BAD_BUDGET");
-    expect(code(() => backend.spawn(fueled, { budget: 0n }))).toBe("BAD_BUDGET");
-    expect(code(() => backend.spawn(fueled, { budget: 10 as unknown as bigint }))).toBe(
-      "BAD_BUDGET",
-    );
+    for (const budget of [0n, 0, -1n, -3, 1.5, 2n ** 64n, 2 ** 64, "10", null, Number.NaN]) {
+      let error: unknown;
+      try {
+        backend.spawn(fueled, { budget: budget as bigint });
+      } catch (e) {
+        error = e;
+      }
+      expect((error as SwitchError).code).toBe("BAD_BUDGET");
+      expect((error as SwitchError).message).toBe(
+        `${backend.kind} backend: spawn: ${budgetProblem(budget)}`,
+      );
+    }
+    for (const budget of [1, 1n, 2n ** 64n - 1n, 1000]) {
+      const thread = backend.spawn(fueled, { budget });
+      expect(thread.budget).toBe(BigInt(budget));
+      expect(backend.resume(thread)).toEqual({ kind: "exit", code: 0n });
+      backend.release(thread);
+    }
     const thread = backend.spawn(fueled);
     expect(backend.resume(thread)).toEqual({ kind: "exit", code: 0n });
     backend.release(thread);
+  });
+
+  test.skipIf(skip)(
+    `ownership: copies of a loaded program or a thread are refused; unload ends spawning${tag}`,
+    () => {
+      const program = backend.load(parseProgram("yield 5\nexit 0"));
+      expect(code(() => backend.spawn({ ...program }))).toBe("FOREIGN_PROGRAM");
+      expect(code(() => backend.spawn(Object.create(program)))).toBe("FOREIGN_PROGRAM");
+      const thread = backend.spawn(program);
+      const copy = { ...thread };
+      expect(code(() => backend.resume(copy))).toBe("FOREIGN_THREAD");
+      expect(code(() => backend.release(copy))).toBe("FOREIGN_THREAD");
+      // Unloaded with a live thread: the thread still runs, no new thread can start.
+      backend.unload(program);
+      expect(code(() => backend.spawn(program))).toBe("PROGRAM_UNLOADED");
+      expect(code(() => backend.unload(program))).toBe("PROGRAM_UNLOADED");
+      expect(backend.resume(thread)).toEqual({ kind: "yield", value: 5n });
+      expect(backend.resume(thread)).toEqual({ kind: "exit", code: 0n });
+      backend.release(thread);
+      expect(code(() => backend.unload({ ...program }))).toBe("FOREIGN_PROGRAM");
+    },
+  );
+
+  test.skipIf(skip)(`load copies the program: later changes to it change nothing${tag}`, () => {
+    const source = parseProgram("hostcall f(r0) -> r1\nexit r1");
+    const mutable = structuredClone(source) as { instructions: { op: string }[] };
+    const program = backend.load(mutable as never);
+    mutable.instructions[0]!.op = "ret";
+    mutable.instructions.length = 0;
+    const thread = backend.spawn(program);
+    expect(backend.resume(thread)).toEqual({ kind: "hostcall", name: "f", args: [0n] });
+    expect(backend.resume(thread, 9n)).toEqual({ kind: "exit", code: 9n });
+    backend.release(thread);
+    expect(Object.isFrozen(program.program.instructions[0])).toBe(true);
   });
 
   test.skipIf(skip)(`foreign programs and threads, bad values and options${tag}`, () => {

@@ -83,6 +83,8 @@ export interface InterpretedProgram {
   readonly fuel: boolean;
   /** Per instruction, where a resume value goes (see `resumeSlots`). */
   readonly slots: Int32Array;
+  /** Prefix of the lowered code's labels (`<prefix>i<n>` starts instruction n). */
+  readonly prefix: string;
 }
 
 /**
@@ -133,8 +135,15 @@ class ThreadState implements InterpretedThread {
 }
 
 const align = (n: bigint, to: bigint): bigint => ((n + to - 1n) / to) * to;
-/** Control-block words the thread writes on every trap: the trap record and the registers. */
-const TRAP_WORDS = [0, 1, 2, 3, ...Array.from({ length: 8 }, (_, i) => (TCB.registers >> 3) + i)];
+/** Control-block words the thread changes: the trap record, the fuel and the registers. */
+const TRAP_WORDS = [
+  0,
+  1,
+  2,
+  3,
+  TCB.fuel >> 3,
+  ...Array.from({ length: 8 }, (_, i) => (TCB.registers >> 3) + i),
+];
 
 /**
  * Runs lowered thread programs in the interpreter for one ABI.
@@ -234,6 +243,7 @@ export class InterpretedHost {
       entry: code.labels.get(lowered.entry)!,
       fuel,
       slots: resumeSlots(program),
+      prefix,
     };
     this.#placed.add(loaded);
     return loaded;
@@ -337,18 +347,19 @@ export class InterpretedHost {
     const last = state.control.lastTrap;
     if (last?.kind === "exit" || last?.kind === "fault") return last;
     state.control.enter(value);
-    return this.runUntilTrap(state);
+    this.runUntilTrap(state);
+    return state.control.leave();
   }
 
   /**
    * The interpreter's "run until trap": copies the word that
-   * {@link ThreadControl.enter} wrote (if any) into emulated memory, runs the switch into the thread until it
-   * switches back, copies the trap record and registers out, and decodes
-   * the trap with {@link ThreadControl.leave}. Throws an {@link IsaError}
-   * `MACHINE_FAULT` if the code stopped outside a trap (it never should).
-   * Backends call it after `thread.control.enter(value)`.
+   * {@link ThreadControl.enter} wrote (if any) into emulated memory, runs the
+   * switch into the thread until it switches back, and copies the trap
+   * record and the registers out for {@link ThreadControl.leave}. Throws an
+   * {@link IsaError} `MACHINE_FAULT` if the code stopped outside a trap (it
+   * never should). Backends call it between `enter` and `leave`.
    */
-  runUntilTrap(thread: InterpretedThread): Trap {
+  runUntilTrap(thread: InterpretedThread): void {
     const { control, tcb } = thread;
     const words = control.words;
     const memory = this.memory;
@@ -357,7 +368,6 @@ export class InterpretedHost {
     if (written >= 0) memory.write64(tcb + BigInt(8 * written), words[written]!);
     this.#callSwitch(thread.context);
     for (const w of TRAP_WORDS) words[w] = memory.read64(tcb + BigInt(8 * w));
-    return control.leave();
   }
 
   /** The program registers r0..r7 of a stopped thread. */
