@@ -35,9 +35,9 @@ import { routineSymbol } from "../routines/symbols.js";
 import { threadRoutines } from "../routines/trampolines.js";
 import { toBudget } from "./budget.js";
 import { lowerProgram } from "./lower.js";
-import type { Program } from "./program.js";
+import { PROGRAM_REGISTERS, type Program } from "./program.js";
 import { stackCapacityWords } from "./stack-capacity.js";
-import { TCB } from "./thread-control-block.js";
+import { TCB, TRAP_KIND } from "./thread-control-block.js";
 import { resumeSlots, ThreadControl, threadStackLimit } from "./thread-protocol.js";
 import type { Trap } from "./trap.js";
 
@@ -135,15 +135,8 @@ class ThreadState implements InterpretedThread {
 }
 
 const align = (n: bigint, to: bigint): bigint => ((n + to - 1n) / to) * to;
-/** Control-block words the thread changes: the trap record, the fuel and the registers. */
-const TRAP_WORDS = [
-  0,
-  1,
-  2,
-  3,
-  TCB.fuel >> 3,
-  ...Array.from({ length: 8 }, (_, i) => (TCB.registers >> 3) + i),
-];
+const TRAP_RECORD_WORDS = 4;
+const FIRST_REGISTER = TCB.registers >> 3;
 
 /**
  * Runs lowered thread programs in the interpreter for one ABI.
@@ -355,7 +348,8 @@ export class InterpretedHost {
    * The interpreter's "run until trap": copies the word that
    * {@link ThreadControl.enter} wrote (if any) into emulated memory, runs the
    * switch into the thread until it switches back, and copies the trap
-   * record and the registers out for {@link ThreadControl.leave}. Throws an
+   * record (and, for a host call, the registers) out for
+   * {@link ThreadControl.leave}. Throws an
    * {@link IsaError} `MACHINE_FAULT` if the code stopped outside a trap (it
    * never should). Backends call it between `enter` and `leave`.
    */
@@ -367,12 +361,21 @@ export class InterpretedHost {
     const written = control.written;
     if (written >= 0) memory.write64(tcb + BigInt(8 * written), words[written]!);
     this.#callSwitch(thread.context);
-    for (const w of TRAP_WORDS) words[w] = memory.read64(tcb + BigInt(8 * w));
+    // The trap record; the registers only when the trap reads them (a host call's arguments).
+    for (let w = 0; w < TRAP_RECORD_WORDS; w++) words[w] = memory.read64(tcb + BigInt(8 * w));
+    if (words[TCB.trapKind >> 3] === BigInt(TRAP_KIND.hostcall)) {
+      for (let w = FIRST_REGISTER; w < FIRST_REGISTER + PROGRAM_REGISTERS; w++) {
+        words[w] = memory.read64(tcb + BigInt(8 * w));
+      }
+    }
   }
 
   /** The program registers r0..r7 of a stopped thread. */
   registers(thread: InterpretedThread): bigint[] {
-    return this.#own(thread, "registers").control.registers();
+    const { tcb } = this.#own(thread, "registers");
+    return Array.from({ length: PROGRAM_REGISTERS }, (_, i) =>
+      this.memory.read64(tcb + BigInt(TCB.registers + 8 * i)),
+    );
   }
 
   /** Frees a thread's control block and context (not its stack, which the caller owns). */

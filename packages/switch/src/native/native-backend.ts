@@ -106,6 +106,8 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
   /** `selection[0]`: the id of the thread the addon's resume() runs. */
   readonly #selection: Uint32Array;
   readonly #hostContext: bigint;
+  /** The trap kind the addon writes after a machine fault (a field: read on every resume). */
+  readonly #machineFaultKind: number;
 
   constructor(options: { stacks?: NativeStackAllocator } = {}) {
     super();
@@ -119,6 +121,7 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
     this.#addon = loaded.addon;
     this.#selection = new Uint32Array(this.#addon.selection);
     this.info = this.#addon.info();
+    this.#machineFaultKind = this.info.machineFaultKind;
     this.abi = getAbi(this.info.abi);
     if (this.abi.context.size > this.info.contextCapacity) {
       throw new SwitchError(
@@ -232,7 +235,7 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
     this.#selection[0] = thread.id;
     this.#addon.resume();
     const control = thread.control;
-    return control.halves[0] === this.info.machineFaultKind
+    return control.halves[0] === this.#machineFaultKind
       ? control.fault(this.#machineFault(thread))
       : undefined;
   }
