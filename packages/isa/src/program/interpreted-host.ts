@@ -164,19 +164,28 @@ export class InterpretedHost {
   readonly routines: AssembledCode;
   readonly #hostContext: bigint;
   /** Free runs of the code region as [first page, page count], by address. */
-  readonly #freeCode: [number, number][] = [
-    [
-      Number(INTERPRETED_LAYOUT.programs) / PAGE_SIZE,
-      Number(INTERPRETED_LAYOUT.programsEnd - INTERPRETED_LAYOUT.programs) / PAGE_SIZE,
-    ],
-  ];
+  readonly #freeCode: [number, number][];
   readonly #placed = new WeakSet<InterpretedProgram>();
   #nextBlock: bigint;
   readonly #freeBlocks: bigint[] = [];
   readonly #blockSize: bigint;
   #programs = 0;
 
-  constructor(abi: Abi, options: { memory?: Memory } = {}) {
+  /**
+   * `codePages` bounds the code region (default: all of it, 61,440 pages);
+   * a smaller one makes reuse of freed pages easy to see.
+   */
+  constructor(abi: Abi, options: { memory?: Memory; codePages?: number } = {}) {
+    const regionPages =
+      Number(INTERPRETED_LAYOUT.programsEnd - INTERPRETED_LAYOUT.programs) / PAGE_SIZE;
+    const codePages = options.codePages ?? regionPages;
+    if (!Number.isSafeInteger(codePages) || codePages < 1 || codePages > regionPages) {
+      throw new IsaError(
+        "BAD_ARGUMENT",
+        `InterpretedHost: codePages must be a whole number from 1 to ${regionPages}, got ${String(codePages)}`,
+      );
+    }
+    this.#freeCode = [[Number(INTERPRETED_LAYOUT.programs) / PAGE_SIZE, codePages]];
     this.abi = abi;
     this.arch = getArch(abi);
     this.memory = options.memory ?? new Memory();
@@ -199,6 +208,11 @@ export class InterpretedHost {
     this.#hostContext = INTERPRETED_LAYOUT.blocks;
     this.#blockSize = align(BigInt(TCB.size + abi.context.size), 16n);
     this.#nextBlock = INTERPRETED_LAYOUT.blocks + align(BigInt(abi.context.size), 16n);
+  }
+
+  /** Pages of the code region that no loaded program holds. */
+  get freeCodePages(): number {
+    return this.#freeCode.reduce((sum, run) => sum + run[1], 0);
   }
 
   /** Address of a routine of this host's ABI. */
