@@ -162,7 +162,7 @@ describe.each(backends)("%s backend", (name, maybe) => {
 
   test.skipIf(skip)(`load copies the program: later changes to it change nothing${tag}`, () => {
     const source = parseProgram("hostcall f(r0) -> r1\nexit r1");
-    const mutable = structuredClone(source) as { instructions: { op: string }[] };
+    const mutable = structuredClone(source) as unknown as { instructions: { op: string }[] };
     const program = backend.load(mutable as never);
     mutable.instructions[0]!.op = "ret";
     mutable.instructions.length = 0;

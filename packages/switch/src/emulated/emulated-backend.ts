@@ -156,6 +156,12 @@ export class EmulatedBackend extends BackendBase<EmulatedProgram, EmulatedThread
     this.host.releaseThread(thread.interpreted);
   }
 
+  /** @internal Where a loaded program's code lives in the interpreter's memory (for tests). */
+  codeRegion(program: LoadedProgram): { address: bigint; size: number } | undefined {
+    const record = this.recordOf(program);
+    return record && { address: record.interpreted.code.base, size: record.codeSize };
+  }
+
   protected freeCode(program: EmulatedProgram): void {
     this.host.unloadProgram(program.interpreted);
   }
