@@ -29,7 +29,13 @@
  *
  * @module
  */
-import { type Program, parseProgram, type Trap, verifyProgram } from "@greenthreads/isa";
+import {
+  budgetProblem,
+  type Program,
+  parseProgram,
+  type Trap,
+  verifyProgram,
+} from "@greenthreads/isa";
 import {
   type Backend,
   type LoadedProgram,
@@ -382,19 +388,11 @@ export function spawnMachine(
   }
   let budget: bigint | undefined;
   if (options.budget !== undefined) {
-    const b = options.budget;
-    if (
-      !(
-        (typeof b === "bigint" && b > 0n) ||
-        (typeof b === "number" && Number.isSafeInteger(b) && b > 0)
-      )
-    ) {
-      throw new SchedulerError(
-        `spawnMachine(): ${who}: budget must be a positive whole number of instructions, got ${String(b)}`,
-        { code: "BAD_ARGUMENT" },
-      );
+    const problem = budgetProblem(options.budget);
+    if (problem !== undefined) {
+      throw new SchedulerError(`spawnMachine(): ${who}: ${problem}`, { code: "BAD_ARGUMENT" });
     }
-    budget = BigInt(b);
+    budget = BigInt(options.budget);
   }
   let parsed: Program;
   try {

@@ -269,7 +269,7 @@ test("bad machine-thread input is a SchedulerError that says what is wrong", () 
   );
   expect(() => rt.spawnMachine("bogus r9", { backend })).toThrow(SchedulerError);
   expect(() => rt.spawnMachine("exit 0", { backend, budget: 0 })).toThrow(
-    /budget must be a positive/,
+    /budget must be a whole number of instructions from 1 to 2\^64 - 1/,
   );
   expect(() =>
     rt.spawnMachine("exit 0", { backend, hostcalls: { f: 5 as unknown as () => void } }),
