@@ -2,11 +2,19 @@
  * The backend interface: what the scheduler calls to run machine threads.
  *
  * A machine thread is a thread program of `@greenthreads/isa`, lowered for
- * one ABI and running on a stack of its own. Two backends run it: the native
- * one executes the lowered code on the CPU (through the Node-API addon), the
- * emulated one in the isa's interpreter. Both implement {@link Backend} and
- * give identical traps for the same program, so the scheduler never needs to
- * know which one it holds; {@link loadBackend} picks one.
+ * one ABI and running on a stack of its own. The native backend executes the
+ * lowered code on the CPU (through the Node-API addon), the emulated one in
+ * the isa's interpreter. Both implement {@link Backend} and give identical
+ * traps for the same program, so the scheduler never needs to know which one
+ * it holds; {@link loadBackend} picks one.
+ *
+ * What a backend must supply is small, because everything about the thread
+ * control block (setup, resume values, fuel, trap decoding) is the isa's one
+ * implementation, `ThreadControl` in `thread-protocol.ts`, and every check and
+ * lifecycle rule is `BackendBase`'s: memory for a thread's block, context and
+ * stack; a place for lowered code; and "run until trap". Another backend (a
+ * WebAssembly one, say, with the block in its linear memory) plugs in by
+ * extending `BackendBase` with those.
  *
  * Life of a machine thread:
  *
