@@ -31,7 +31,7 @@ const BACKENDS: [string, Backend | undefined][] = [
  * its pages are mapped in the interpreter's memory; natively the kernel
  * shows an executable mapping at its address.
  */
-function codeMapped(backend: Backend, loaded: LoadedProgram, where: bigint): boolean {
+function codeMapped(backend: Backend, where: bigint): boolean {
   if (backend instanceof EmulatedBackend) return backend.host.memory.permission(where) === "rx";
   return mappingAt(where)?.perms === "r-xp";
 }
@@ -58,9 +58,9 @@ describe.each(BACKENDS)("%s backend", (_name, backend) => {
         b.release(thread);
         if (i % 100 === 0) {
           const at = codeAddress(b, loaded);
-          expect(codeMapped(b, loaded, at)).toBe(true);
+          expect(codeMapped(b, at)).toBe(true);
           b.unload(loaded);
-          expect(codeMapped(b, loaded, at)).toBe(false);
+          expect(codeMapped(b, at)).toBe(false);
         } else b.unload(loaded);
       }
       if (b instanceof EmulatedBackend) expect(b.host.freeCodePages).toBe(free);
@@ -74,13 +74,13 @@ describe.each(BACKENDS)("%s backend", (_name, backend) => {
     const at = codeAddress(b, loaded);
     const threads = [b.spawn(loaded), b.spawn(loaded)];
     b.unload(loaded);
-    expect(codeMapped(b, loaded, at)).toBe(true);
+    expect(codeMapped(b, at)).toBe(true);
     for (const t of threads) expect(b.resume(t)).toEqual({ kind: "yield", value: 3n });
     b.release(threads[0]!);
     expect(b.resume(threads[1]!)).toEqual({ kind: "yield", value: 3n });
-    expect(codeMapped(b, loaded, at)).toBe(true);
+    expect(codeMapped(b, at)).toBe(true);
     b.release(threads[1]!);
-    expect(codeMapped(b, loaded, at)).toBe(false);
+    expect(codeMapped(b, at)).toBe(false);
   });
 });
 
