@@ -29,16 +29,16 @@ const native = (() => {
 const EMULATED_ABIS: AbiName[] = ["x86_64-sysv", "x86_64-win64", "aarch64-aapcs64"];
 /** Each backend under test, with how many random programs it runs (the interpreter is slow). */
 const BACKENDS: { name: string; backend: Backend | undefined; randomPrograms: number }[] = [
-  { name: "native", backend: native, randomPrograms: 100 },
+  { name: "native", backend: native, randomPrograms: 50 },
   ...EMULATED_ABIS.map((abi) => ({
     name: `emulated ${abi}`,
     backend: new EmulatedBackend(getAbi(abi)) as Backend,
-    randomPrograms: 12,
+    randomPrograms: 8,
   })),
 ];
 const BUDGETS = [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n];
 /** A budget sweep stops comparing after this many traps (both sides stop at the same one). */
-const SWEEP_TRAPS = 120;
+const SWEEP_TRAPS = 60;
 
 function reference(
   program: Program,

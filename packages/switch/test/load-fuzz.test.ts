@@ -149,12 +149,12 @@ describe.each(BACKENDS)("%s backend", (_name, backend) => {
   const tag = skip ? " (skipped: native addon not built)" : "";
 
   test.skipIf(skip)(
-    `load throws only SwitchError for 1500 odd Program objects${tag}`,
+    `load throws only SwitchError for 1000 odd Program objects${tag}`,
     () => {
       const b = backend!;
       const random = rng(20261130);
       let loaded = 0;
-      for (let i = 0; i < 1500; i++) {
+      for (let i = 0; i < 1000; i++) {
         const input = mutate(random);
         let program: ReturnType<Backend["load"]> | undefined;
         try {

@@ -19,7 +19,7 @@ const native = (() => {
 })();
 
 /** Load/unload cycles per backend here; bench/load-unload.soak.ts runs 10^5 of them. */
-const CYCLES = 500;
+const CYCLES = 300;
 
 const BACKENDS: [string, Backend | undefined][] = [
   ["emulated", new EmulatedBackend(getAbi("x86_64-sysv"))],
