@@ -1,4 +1,11 @@
-import { budgetProblem, getAbi, IsaError, parseProgram } from "@greenthreads/isa";
+import {
+  budgetProblem,
+  getAbi,
+  IsaError,
+  parseProgram,
+  TCB,
+  type ThreadControl,
+} from "@greenthreads/isa";
 import { StackError } from "@greenthreads/stack";
 import { describe, expect, test } from "vitest";
 import {
@@ -186,6 +193,39 @@ describe.each(backends)("%s backend", (name, maybe) => {
     ).toBe("BAD_OPTIONS");
     other.release(thread);
   });
+
+  test.skipIf(skip)(
+    `a control block with no valid trap is CORRUPT_THREAD, whatever the backend${tag}`,
+    () => {
+      const loaded = backend.load(parseProgram("yield 1\nexit 0"));
+      const thread = backend.spawn(loaded);
+      expect(backend.resume(thread)).toEqual({ kind: "yield", value: 1n });
+      // Memory changed from outside: an unknown trap kind, and a resume pc that re-enters the
+      // shared trap sequence (which switches back without writing a trap record).
+      const region = (backend as NativeBackend | EmulatedBackend).codeRegion(loaded)!;
+      const poke = (offset: number, value: bigint): void => {
+        if (backend instanceof EmulatedBackend) {
+          const { tcb } = (thread as unknown as { interpreted: { tcb: bigint } }).interpreted;
+          backend.host.memory.write64(tcb + BigInt(offset), value);
+        } else {
+          (thread as unknown as { control: ThreadControl }).control.words[offset / 8] = value;
+        }
+      };
+      poke(TCB.trapKind, 99n);
+      poke(TCB.resumePc, region.label("trap")!);
+      let error: unknown;
+      try {
+        backend.resume(thread);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(SwitchError);
+      expect((error as SwitchError).code).toBe("CORRUPT_THREAD");
+      expect((error as SwitchError).message).toMatch(/holds no valid trap \(kind 99\)/);
+      backend.release(thread);
+      backend.unload(loaded);
+    },
+  );
 
   test.skipIf(skip)(`a thread's state follows its traps${tag}`, () => {
     const thread = backend.spawn(backend.load(parseProgram("yield 1\nexit 0")));

@@ -156,10 +156,18 @@ export class EmulatedBackend extends BackendBase<EmulatedProgram, EmulatedThread
     this.host.releaseThread(thread.interpreted);
   }
 
-  /** @internal Where a loaded program's code lives in the interpreter's memory (for tests). */
-  codeRegion(program: LoadedProgram): { address: bigint; size: number } | undefined {
+  /** @internal Where a loaded program's code lives in the interpreter's memory, and its labels (for tests). */
+  codeRegion(
+    program: LoadedProgram,
+  ): { address: bigint; size: number; label(name: string): bigint | undefined } | undefined {
     const record = this.recordOf(program);
-    return record && { address: record.interpreted.code.base, size: record.codeSize };
+    if (record === undefined) return undefined;
+    const { code, prefix } = record.interpreted;
+    return {
+      address: code.base,
+      size: record.codeSize,
+      label: (name) => code.labels.get(prefix + name),
+    };
   }
 
   protected freeCode(program: EmulatedProgram): void {

@@ -176,10 +176,21 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
     };
   }
 
-  /** @internal Where a loaded program's code lives (for tests of page permissions). */
-  codeRegion(program: LoadedProgram): { address: bigint; size: number } | undefined {
+  /** @internal Where a loaded program's code lives, and its labels' addresses (for tests). */
+  codeRegion(
+    program: LoadedProgram,
+  ): { address: bigint; size: number; label(name: string): bigint | undefined } | undefined {
     const record = this.recordOf(program);
-    return record && { address: record.address, size: record.codeSize };
+    if (record === undefined) return undefined;
+    const at = (name: string) => record.labels.get(PREFIX + name);
+    return {
+      address: record.address,
+      size: record.codeSize,
+      label: (name) => {
+        const offset = at(name);
+        return offset === undefined ? undefined : record.address + offset;
+      },
+    };
   }
 
   protected freeCode(program: NativeProgram): void {
