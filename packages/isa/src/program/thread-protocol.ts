@@ -98,7 +98,7 @@ export function resumeSlots(program: Program): Int32Array {
  * @example
  * ```ts
  * import { threadStackLimit } from "@greenthreads/isa";
- * console.log(threadStackLimit(0x1000n, 0x1fc0n, 400)); // 0x1340n
+ * console.log(threadStackLimit(0x1000n, 0x1fc0n, 400)); // 4928n (0x1fc0 - 400 words)
  * ```
  */
 export function threadStackLimit(stackLow: bigint, frameSp: bigint, capacityWords: number): bigint {
@@ -167,7 +167,7 @@ const BUDGET: Trap = Object.freeze({ kind: "budget" });
  * control.words[0] = 2n; // hostcall
  * control.words[1] = 0n; // name index
  * control.words[2] = 0n; // instruction 0
- * console.log(control.leave()); // { kind: "hostcall", name: "ask", args: [0n] }
+ * console.log(control.leave()); // { kind: "hostcall", name: "ask", args: [] }
  * control.enter(42n);
  * console.log(control.words[TCB.registers / 8 + 1]); // 42n
  * ```
