@@ -451,9 +451,17 @@ export abstract class BackendBase<P extends ProgramRecord, T extends ThreadRecor
     this.destroy(record);
     this.stacks.release(record.stack);
     record.stateCode = THREAD_RELEASED;
-    const program = record.code as P & ProgramLife;
-    program.threads--;
-    if (program.unloaded && program.threads === 0) this.freeCode(program);
+    this.threadGone(record.code as P);
+  }
+
+  /**
+   * A thread of `program` is gone (released, or dropped and finalized): when
+   * it was the last one of an unloaded program, the code is freed.
+   */
+  protected threadGone(program: P): void {
+    const life = program as P & ProgramLife;
+    life.threads--;
+    if (life.unloaded && life.threads === 0) this.freeCode(program);
   }
 
   #program(program: LoadedProgram, what: string): P & ProgramLife {

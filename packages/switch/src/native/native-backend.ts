@@ -5,25 +5,35 @@
  * at address 0 (the code is position independent: every branch and `la` is
  * PC-relative), and the addon copies the bytes into fresh pages and flips
  * them from read-write to read-execute. Per thread, the addon maps a stack
- * with a guard page and allocates a block for the control block and the
- * context, both visible here as ArrayBuffers:
+ * with signal headroom and a guard page below it, and gives the thread a
+ * slot whose block (control block and context) is a window of a shared
+ * ArrayBuffer (thread-blocks.ts):
  *
  * ```
- *   block (64-byte aligned, native heap)        stack (mmap)
+ *   block (a slot of a chunk, native heap)      stack (mmap)
  *   0    ┌──────────────────────────┐           high ┌──────────────────────┐
  *        │ thread control block     │◄─ r/w as      │ initial frame        │
  *        │ (TCB.size bytes)         │   BigUint64   │ program's words …    │
- *   192  ├──────────────────────────┤   Array       │                      │
+ *   ctx  ├──────────────────────────┤   Array       │                      │
  *        │ saved context (ABI size) │           low ├──────────────────────┤
- *        └──────────────────────────┘               │ guard ---p           │
+ *        └──────────────────────────┘               │ signal headroom rw-p │
+ *                                                   │ guard ---p           │
  *                                                   └──────────────────────┘
  * ```
  *
- * A resume writes the resume value (and refilled fuel) into the block and the
- * thread's id into the addon's selection buffer, makes one addon call (no
- * arguments) that switches to the thread and returns when it traps, and
- * decodes the trap from the block with the isa's `decodeTrap`, exactly as the
- * interpreter's host does. JavaScript never runs on the thread's stack.
+ * Memory comes back synchronously: `release` frees the slot and unmaps the
+ * stack before it returns, with no finalizer involved, so a long run that
+ * never yields to the event loop stays flat. A thread dropped without
+ * `release` is released when the garbage collector finds it (a
+ * FinalizationRegistry), and so is its stack.
+ *
+ * The control block is driven by the isa's one host-side protocol
+ * (`ThreadControl`, through `BackendBase.resume`): it writes the resume value
+ * or refilled fuel into the block, this backend writes the thread's id into
+ * the addon's selection buffer and makes one addon call (no arguments) that
+ * switches to the thread and returns when it traps, and the protocol decodes
+ * the trap from the block, exactly as for the interpreter's host. JavaScript
+ * never runs on the thread's stack.
  *
  * @module
  */
@@ -49,10 +59,22 @@ import { SwitchError } from "../errors.js";
 import { type AddonInfo, loadAddon, type NativeAddon, type RegionHandle } from "./addon.js";
 import { BufferMemory } from "./buffer-memory.js";
 import { NativeStackAllocator } from "./native-stack-allocator.js";
+import { coverSignalsIfDue, watchSignalListeners } from "./signal-coverage.js";
+import { threadBlock } from "./thread-blocks.js";
 
 /** Offset of the saved context in a thread block: the control block, rounded up to a cache line. */
 const CONTEXT_OFFSET = Math.ceil(TCB.size / 64) * 64;
 const PREFIX = "gtp_";
+
+/** Frees the slot of a thread dropped without release, and lets its program's code go. */
+const droppedThreads = new FinalizationRegistry<{
+  addon: NativeAddon;
+  id: number;
+  gone: () => void;
+}>(({ addon, id, gone }) => {
+  addon.threadRelease(id);
+  gone();
+});
 
 interface NativeProgram extends ProgramRecord {
   readonly handle: RegionHandle;
@@ -61,7 +83,7 @@ interface NativeProgram extends ProgramRecord {
   readonly labels: ReadonlyMap<string, bigint>;
 }
 
-/** A native thread: the isa's {@link ThreadControl} over the addon's block, and the addon's handles. */
+/** A native thread: the isa's {@link ThreadControl} over its slot's block, and the addon's id. */
 class NativeThread extends ThreadRecord {
   declare readonly code: NativeProgram;
 
@@ -73,8 +95,6 @@ class NativeThread extends ThreadRecord {
     capacityWords: number,
     control: ThreadControl,
     readonly id: number,
-    readonly block: RegionHandle,
-    readonly blockBuffer: ArrayBuffer,
     readonly blockMemory: BufferMemory,
   ) {
     super(owner, program, code, stack, capacityWords, control);
@@ -106,6 +126,8 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
   /** `selection[0]`: the id of the thread the addon's resume() runs. */
   readonly #selection: Uint32Array;
   readonly #hostContext: bigint;
+  /** Bytes per thread block: the control block and the context, rounded up to 64. */
+  readonly #blockStride: number;
   /** The trap kind the addon writes after a machine fault (a field: read on every resume). */
   readonly #machineFaultKind: number;
 
@@ -129,8 +151,10 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
         `native backend: the ${this.abi.name} context (${this.abi.context.size} bytes) exceeds the addon's ${this.info.contextCapacity}; rebuild the addon`,
       );
     }
-    this.#hostContext = this.#addon.configure(this.abi.context.size);
+    this.#hostContext = this.#addon.configure(this.abi.context.size, CONTEXT_OFFSET);
+    this.#blockStride = Math.ceil((CONTEXT_OFFSET + this.abi.context.size) / 64) * 64;
     this.stacks = options.stacks ?? new NativeStackAllocator();
+    watchSignalListeners(this.#addon);
   }
 
   /** @internal The addon's functions (the benchmark times `empty()` against a resume). */
@@ -203,28 +227,41 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
     stack: Stack,
     budget: bigint | undefined,
   ): NativeThread {
+    const addon = this.#addon;
+    coverSignalsIfDue(addon);
     const capacityWords = stackCapacityWords(stack.size);
-    const [block, blockBuffer, blockAddress] = this.#addon.blockAlloc(
-      CONTEXT_OFFSET + this.abi.context.size,
-    );
+    const id = addon.threadCreate(this.stacks.idOf(stack)!);
     try {
-      const blockMemory = new BufferMemory(blockAddress, blockBuffer);
-      const context = blockAddress + BigInt(CONTEXT_OFFSET);
+      const block = threadBlock(addon, this.info.threadsPerChunk, this.#blockStride, id);
+      const blockMemory = new BufferMemory(
+        block.address,
+        block.buffer,
+        0,
+        block.byteOffset,
+        this.#blockStride,
+      );
+      const context = block.address + BigInt(CONTEXT_OFFSET);
       const frame = writeInitialFrame(stack, this.abi, blockMemory, context, {
         entry: program.entry,
-        argument: blockAddress,
+        argument: block.address,
         onExit: 0n,
         start: this.info.startRoutine,
         exit: this.info.exitRoutine,
       });
-      const control = new ThreadControl(program.program, program.slots, blockBuffer, 0, budget, {
-        stackLimit: threadStackLimit(stack.low, frame.sp, capacityWords),
-        hostContext: this.#hostContext,
-        threadContext: context,
-        switchRoutine: this.info.switchRoutine,
-      });
-      const id = this.#addon.threadCreate(block, CONTEXT_OFFSET, this.stacks.handleOf(stack)!);
-      return new NativeThread(
+      const control = new ThreadControl(
+        program.program,
+        program.slots,
+        block.buffer,
+        block.byteOffset,
+        budget,
+        {
+          stackLimit: threadStackLimit(stack.low, frame.sp, capacityWords),
+          hostContext: this.#hostContext,
+          threadContext: context,
+          switchRoutine: this.info.switchRoutine,
+        },
+      );
+      const thread = new NativeThread(
         this,
         loaded,
         program,
@@ -232,12 +269,13 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
         capacityWords,
         control,
         id,
-        block,
-        blockBuffer,
         blockMemory,
       );
+      const gone = () => this.threadGone(program);
+      droppedThreads.register(thread, { addon, id, gone }, thread);
+      return thread;
     } catch (e) {
-      this.#addon.regionRelease(block, blockBuffer);
+      addon.threadRelease(id);
       throw e;
     }
   }
@@ -276,15 +314,18 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
   }
 
   protected contextStackPointer(thread: NativeThread): bigint {
-    const offset = CONTEXT_OFFSET + this.abi.context.slot("sp").offset;
-    return new DataView(thread.blockBuffer).getBigUint64(offset, true);
+    const { blockMemory } = thread;
+    return blockMemory.read64(
+      blockMemory.low + BigInt(CONTEXT_OFFSET + this.abi.context.slot("sp").offset),
+    );
   }
 
   protected destroy(thread: NativeThread): void {
     // The control block goes away: keep the last trap as an object from now on.
     thread.control.detach();
+    droppedThreads.unregister(thread);
+    // The slot (and its block) goes to the next thread spawned: nothing here may read it again.
     this.#addon.threadRelease(thread.id);
     thread.blockMemory.markReleased();
-    this.#addon.regionRelease(thread.block, thread.blockBuffer);
   }
 }
