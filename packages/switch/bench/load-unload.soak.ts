@@ -4,7 +4,7 @@
  * code region reuses freed pages; native unload frees code pages), and
  * memory must stay flat. Prints RSS and heap every 10%.
  *
- * Run: npx tsx --conditions=@greenthreads/source bench/load-unload.soak.ts [cycles]
+ * Run: npx tsx --conditions=@greenthreads/source bench/load-unload.soak.ts [cycles] [emulated|native]
  */
 import { getAbi, parseProgram } from "@greenthreads/isa";
 import { type Backend, EmulatedBackend, NativeBackend } from "../src/index.js";
@@ -12,11 +12,15 @@ import { type Backend, EmulatedBackend, NativeBackend } from "../src/index.js";
 const CYCLES = Number(process.argv[2] ?? 100_000);
 const mib = (n: number): string => `${(n / 2 ** 20).toFixed(1)} MiB`;
 
-const backends: Backend[] = [new EmulatedBackend(getAbi("x86_64-sysv"))];
-try {
-  backends.push(new NativeBackend());
-} catch (e) {
-  console.log(`native backend unavailable: ${e instanceof Error ? e.message : String(e)}`);
+const only = process.argv[3];
+const backends: Backend[] = [];
+if (only !== "native") backends.push(new EmulatedBackend(getAbi("x86_64-sysv")));
+if (only !== "emulated") {
+  try {
+    backends.push(new NativeBackend());
+  } catch (e) {
+    console.log(`native backend unavailable: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 for (const backend of backends) {
   const started = performance.now();
