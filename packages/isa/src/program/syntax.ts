@@ -60,6 +60,20 @@ export const PROGRAM_LIMITS = Object.freeze({
   maxInstructions: 1_048_576,
 });
 
+/**
+ * What the parser, the builder and the verifier say of a program over the
+ * instruction limit: one message, so that the three stop alike.
+ *
+ * @internal
+ */
+export function tooManyInstructions(count: number | string, limit: number): string {
+  const most =
+    limit === PROGRAM_LIMITS.maxInstructions
+      ? `the most a program may have (PROGRAM_LIMITS.maxInstructions, ${limit})`
+      : `the limit of ${limit} set by options.maxInstructions`;
+  return `the program has ${count} instructions, more than ${most}: split it into several programs`;
+}
+
 /** Arithmetic mnemonics, which are also their `op`. @internal */
 export const ALU_OPS: readonly ProgramAlu[] = [
   "add",
