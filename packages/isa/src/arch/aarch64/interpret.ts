@@ -303,6 +303,9 @@ function decode(
       return { ...base, k: K.Brk, imm: BigInt(instr.imm), text: `brk #${instr.imm}` };
     case "nop":
       return base;
+    case "table":
+      // Executing a table's data stops the interpreter, as a trap does.
+      return { ...base, k: K.Brk, text: "table data" };
   }
   throw new IsaError(
     "UNSUPPORTED_INSTRUCTION",

@@ -136,6 +136,8 @@ const KIND: Record<RvInstruction["op"], K> = {
   la: K.La,
   ebreak: K.Ebreak,
   nop: K.Nop,
+  // Executing a table's data stops the interpreter, as a trap does.
+  table: K.Ebreak,
 };
 
 /** Index of the write-only slot that stands in for x0 as a destination. */

@@ -237,6 +237,8 @@ function decode(
       d.k = K.Nop;
       break;
     case "ud2":
+    case "table":
+      // Executing a table's data is an illegal instruction, as a trap is.
       d.k = K.Ud2;
       break;
     case "movdquLoad":
