@@ -92,5 +92,6 @@ describe.each(Object.keys(abis))("lowered programs on %s", (abiName) => {
       const actual = runInterpreted(hostFor(abiName), program, 2048, budget, 200);
       expect(actual, `seed ${seed}:\n${source}`).toEqual(expected);
     }
-  });
+    // Seconds of interpretation: generous, for a machine shared with other work.
+  }, 60_000);
 });
