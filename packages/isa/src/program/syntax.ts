@@ -56,8 +56,15 @@ export const PROGRAM_LIMITS = Object.freeze({
   offsetMax: 65535,
   /** Most register arguments of one `hostcall`. */
   maxHostcallArgs: 6,
-  /** Most instructions in one program. */
-  maxInstructions: 1_048_576,
+  /**
+   * Most instructions in one program: 2^18. Lowered and loaded with fuel,
+   * a program costs about 100 bytes of machine code and a few KB of peak JS
+   * heap per instruction (see the package README's figures), so a program at
+   * this limit loads within about 1 GiB of heap natively and 2 GiB emulated,
+   * under Node's default heap limit; at 2^20 it did not load at all. A host
+   * can set a lower limit with `verifyProgram`'s `maxInstructions`.
+   */
+  maxInstructions: 262_144,
 });
 
 /**
