@@ -153,6 +153,14 @@ class Lowering {
   readonly #hostcalls: Map<string, number>;
   /** The fault codes whose shared sequences are used. */
   readonly #faults = new Set<number>();
+  /**
+   * Operations that are the same wherever they occur, made once and placed
+   * many times: most of a lowered instruction is one of these, and a
+   * program of 2^18 instructions would otherwise make millions of equal
+   * objects.
+   */
+  readonly #same: ReturnType<typeof sameOperations>;
+  readonly #jumps = new Map<string, LirOp>();
   #stubs = 0;
 
   constructor(program: Program, abi: Abi, arch: Arch, options: LowerOptions) {
@@ -167,6 +175,7 @@ class Lowering {
     this.#psp = regs.stackPointer;
     this.#labels = Array.from(program.instructions, (_, i) => `${this.#prefix}i${i}`);
     this.#hostcalls = new Map(program.hostcalls.map((name, i) => [name, i]));
+    this.#same = sameOperations(abi, this.#tcb, this.#t, this.#psp);
   }
 
   run(): LoweredProgram {
@@ -204,24 +213,25 @@ class Lowering {
   #fuelCheck(index: number): void {
     const [t0, t1] = this.#t;
     const budget = this.#stub("budget");
+    const same = this.#same;
     this.#hot.push(
-      { op: "load", dst: t0, base: this.#tcb, offset: TCB.fuel },
+      same.loadFuel,
       { op: "br", cond: "eq", a: t0, b: 0n, target: budget },
-      { op: "alui", kind: "sub", dst: t0, a: t0, imm: 1n },
-      { op: "store", src: t0, base: this.#tcb, offset: TCB.fuel },
+      same.spendFuel,
+      same.storeFuel,
     );
     this.#cold.push(
       { op: "label", name: budget },
       { op: "li", dst: t1, imm: BigInt(index) },
       { op: "la", dst: t0, label: this.#labels[index]! },
-      { op: "jmp", target: this.#kind(TRAP_KIND.budget) },
+      this.#jmp(this.#kind(TRAP_KIND.budget)),
     );
   }
 
   #lower(ins: ProgramInstruction, index: number): void {
     const out = this.#hot;
     const r = this.#r;
-    const [t0, t1, t2] = this.#t;
+    const [t0, t1] = this.#t;
     switch (ins.op) {
       case "mov":
         if ("reg" in ins.src) out.push({ op: "mov", dst: r[ins.dst]!, src: r[ins.src.reg]! });
@@ -256,16 +266,13 @@ class Lowering {
         return;
       case "push":
         this.#checkRoom(index);
-        out.push({ op: "alui", kind: "sub", dst: this.#psp, a: this.#psp, imm: 8n });
+        out.push(this.#same.stackDown);
         this.#followStackPointer();
         out.push({ op: "store", src: this.#operand(ins.src, t0), base: this.#psp, offset: 0 });
         return;
       case "call":
         this.#checkRoom(index);
-        out.push(
-          { op: "li", dst: t0, imm: BigInt(index + 1) },
-          { op: "alui", kind: "sub", dst: this.#psp, a: this.#psp, imm: 8n },
-        );
+        out.push({ op: "li", dst: t0, imm: BigInt(index + 1) }, this.#same.stackDown);
         this.#followStackPointer();
         out.push(
           { op: "store", src: t0, base: this.#psp, offset: 0 },
@@ -274,18 +281,12 @@ class Lowering {
         return;
       case "pop":
         this.#checkNotEmpty(index);
-        out.push(
-          { op: "load", dst: r[ins.dst]!, base: this.#psp, offset: 0 },
-          { op: "alui", kind: "add", dst: this.#psp, a: this.#psp, imm: 8n },
-        );
+        out.push({ op: "load", dst: r[ins.dst]!, base: this.#psp, offset: 0 }, this.#same.stackUp);
         this.#followStackPointer();
         return;
       case "ret":
         this.#checkNotEmpty(index);
-        out.push(
-          { op: "load", dst: t0, base: this.#psp, offset: 0 },
-          { op: "alui", kind: "add", dst: this.#psp, a: this.#psp, imm: 8n },
-        );
+        out.push({ op: "load", dst: t0, base: this.#psp, offset: 0 }, this.#same.stackUp);
         this.#followStackPointer();
         this.#returnDispatch(index);
         return;
@@ -296,14 +297,15 @@ class Lowering {
         else
           out.push({ op: "alui", kind: "add", dst: t0, a: r[ins.index]!, imm: BigInt(ins.offset) });
         const fault = this.#faultStub(FAULT_CODE.outOfBoundsIndex, index);
+        const same = this.#same;
         out.push(
-          { op: "load", dst: t1, base: this.#tcb, offset: TCB.stackHigh },
-          { op: "mov", dst: t2, src: this.#psp },
-          { op: "alu", kind: "sub", dst: t1, a: t1, b: t2 },
-          { op: "alui", kind: "shr", dst: t1, a: t1, imm: 3n },
+          same.loadStackHigh,
+          same.stackPointerToT2,
+          same.depthBytes,
+          same.depthWords,
           { op: "br", cond: "geu", a: t0, b: t1, target: fault },
-          { op: "alui", kind: "shl", dst: t0, a: t0, imm: 3n },
-          { op: "alu", kind: "add", dst: t0, a: t0, b: t2 },
+          same.indexBytes,
+          same.indexAddress,
         );
         if (ins.op === "load") out.push({ op: "load", dst: r[ins.dst]!, base: t0, offset: 0 });
         else out.push({ op: "store", src: this.#operand(ins.src, t1), base: t0, offset: 0 });
@@ -359,34 +361,34 @@ class Lowering {
    */
   #followStackPointer(): void {
     if (this.#psp === this.#abi.stackPointer) return;
-    const [, t1] = this.#t;
-    this.#hot.push(
-      { op: "alui", kind: "and", dst: t1, a: this.#psp, imm: -BigInt(this.#abi.stackAlignment) },
-      { op: "mov", dst: this.#abi.stackPointer, src: t1 },
-    );
+    this.#hot.push(this.#same.alignedStackPointer, this.#same.followStackPointer);
   }
 
   /** Faults stack-overflow unless one more word fits above the limit. */
   #checkRoom(index: number): void {
     const [t0, t1] = this.#t;
     const fault = this.#faultStub(FAULT_CODE.stackOverflow, index);
-    this.#hot.push(
-      { op: "mov", dst: t0, src: this.#psp },
-      { op: "alui", kind: "sub", dst: t0, a: t0, imm: 8n },
-      { op: "load", dst: t1, base: this.#tcb, offset: TCB.stackLimit },
-      { op: "br", cond: "ltu", a: t0, b: t1, target: fault },
-    );
+    const same = this.#same;
+    this.#hot.push(same.stackPointerToT0, same.nextWord, same.loadStackLimit, {
+      op: "br",
+      cond: "ltu",
+      a: t0,
+      b: t1,
+      target: fault,
+    });
   }
 
   /** Faults out-of-bounds when the stack holds no word. */
   #checkNotEmpty(index: number): void {
     const [t0, t1] = this.#t;
     const fault = this.#faultStub(FAULT_CODE.outOfBounds, index);
-    this.#hot.push(
-      { op: "mov", dst: t0, src: this.#psp },
-      { op: "load", dst: t1, base: this.#tcb, offset: TCB.stackHigh },
-      { op: "br", cond: "geu", a: t0, b: t1, target: fault },
-    );
+    this.#hot.push(this.#same.stackPointerToT0, this.#same.loadStackHigh, {
+      op: "br",
+      cond: "geu",
+      a: t0,
+      b: t1,
+      target: fault,
+    });
   }
 
   /**
@@ -438,7 +440,7 @@ class Lowering {
     this.#cold.push(
       { op: "label", name: stub },
       { op: "li", dst: t1, imm: BigInt(index) },
-      { op: "jmp", target: `${this.#prefix}faultcode${code}` },
+      this.#jmp(`${this.#prefix}faultcode${code}`),
     );
     return stub;
   }
@@ -453,8 +455,18 @@ class Lowering {
     this.#hot.push(
       { op: "li", dst: t1, imm: BigInt(index) },
       { op: "la", dst: t0, label: resume },
-      { op: "jmp", target: this.#kind(kind) },
+      this.#jmp(this.#kind(kind)),
     );
+  }
+
+  /** A jump to a shared sequence, one object per target. */
+  #jmp(target: string): LirOp {
+    let op = this.#jumps.get(target);
+    if (op === undefined) {
+      op = { op: "jmp", target };
+      this.#jumps.set(target, op);
+    }
+    return op;
   }
 
   #kind(kind: number): string {
@@ -531,4 +543,32 @@ class Lowering {
     }
     ops.push({ op: "load", dst: t0, base: this.#tcb, offset: TCB.resumePc }, { op: "jr", reg: t0 });
   }
+}
+
+/** The operations of a lowering that never vary (see `Lowering.#same`). */
+function sameOperations(abi: Abi, tcb: Reg, [t0, t1, t2]: readonly [Reg, Reg, Reg], psp: Reg) {
+  return {
+    alignedStackPointer: {
+      op: "alui",
+      kind: "and",
+      dst: t1,
+      a: psp,
+      imm: -BigInt(abi.stackAlignment),
+    },
+    followStackPointer: { op: "mov", dst: abi.stackPointer, src: t1 },
+    loadFuel: { op: "load", dst: t0, base: tcb, offset: TCB.fuel },
+    spendFuel: { op: "alui", kind: "sub", dst: t0, a: t0, imm: 1n },
+    storeFuel: { op: "store", src: t0, base: tcb, offset: TCB.fuel },
+    stackDown: { op: "alui", kind: "sub", dst: psp, a: psp, imm: 8n },
+    stackUp: { op: "alui", kind: "add", dst: psp, a: psp, imm: 8n },
+    stackPointerToT0: { op: "mov", dst: t0, src: psp },
+    stackPointerToT2: { op: "mov", dst: t2, src: psp },
+    nextWord: { op: "alui", kind: "sub", dst: t0, a: t0, imm: 8n },
+    loadStackLimit: { op: "load", dst: t1, base: tcb, offset: TCB.stackLimit },
+    loadStackHigh: { op: "load", dst: t1, base: tcb, offset: TCB.stackHigh },
+    depthBytes: { op: "alu", kind: "sub", dst: t1, a: t1, b: t2 },
+    depthWords: { op: "alui", kind: "shr", dst: t1, a: t1, imm: 3n },
+    indexBytes: { op: "alui", kind: "shl", dst: t0, a: t0, imm: 3n },
+    indexAddress: { op: "alu", kind: "add", dst: t0, a: t0, b: t2 },
+  } as const satisfies Record<string, LirOp>;
 }

@@ -386,6 +386,7 @@ function checkFlow(ctx: Context, nodes: readonly (Node | null)[], at: readonly P
     );
   }
 
+  if (!nodes.some((n) => n !== null && n.op === "call" && n.target !== null)) return;
   const returns = canReturn(nodes);
   for (let i = 0; i < count; i++) {
     const n = nodes[i];
