@@ -463,7 +463,7 @@ class Lowering {
   #jmp(target: string): LirOp {
     let op = this.#jumps.get(target);
     if (op === undefined) {
-      op = { op: "jmp", target };
+      op = Object.freeze({ op: "jmp", target });
       this.#jumps.set(target, op);
     }
     return op;
@@ -547,7 +547,7 @@ class Lowering {
 
 /** The operations of a lowering that never vary (see `Lowering.#same`). */
 function sameOperations(abi: Abi, tcb: Reg, [t0, t1, t2]: readonly [Reg, Reg, Reg], psp: Reg) {
-  return {
+  const same = {
     alignedStackPointer: {
       op: "alui",
       kind: "and",
@@ -571,4 +571,7 @@ function sameOperations(abi: Abi, tcb: Reg, [t0, t1, t2]: readonly [Reg, Reg, Re
     indexBytes: { op: "alui", kind: "shl", dst: t0, a: t0, imm: 3n },
     indexAddress: { op: "alu", kind: "add", dst: t0, a: t0, b: t2 },
   } as const satisfies Record<string, LirOp>;
+  // Frozen: each is placed many times, and selection may share what it makes of it.
+  for (const op of Object.values(same)) Object.freeze(op);
+  return same;
 }
