@@ -58,10 +58,10 @@ export const PROGRAM_LIMITS = Object.freeze({
   maxHostcallArgs: 6,
   /**
    * Most instructions in one program: 2^18. Lowered and loaded with fuel,
-   * a program costs about 100 bytes of machine code and a few KB of peak JS
+   * a program costs about 100 bytes of machine code and 2 to 4 KB of peak JS
    * heap per instruction (see the package README's figures), so a program at
-   * this limit loads within about 1 GiB of heap natively and 2 GiB emulated,
-   * under Node's default heap limit; at 2^20 it did not load at all. A host
+   * this limit loads within about 0.5 GiB of heap natively and 1 GiB
+   * emulated, under Node's default heap limit; at 2^20 it did not load at all. A host
    * can set a lower limit with `verifyProgram`'s `maxInstructions`.
    */
   maxInstructions: 262_144,
