@@ -48,6 +48,8 @@ export function assemble<I extends Instruction>(
     return here - 4n;
   };
   // Items to encode again once every label is placed, and their offsets.
+  // Each item's size, one byte (0 for labels and for data of 256 bytes or more, sized again when needed).
+  const sizes = new Uint8Array(items.length);
   let again = new Int32Array(256);
   let againAt = new Float64Array(256);
   let agains = 0;
@@ -70,6 +72,7 @@ export function assemble<I extends Instruction>(
       bytes = grown;
     }
     bytes.set(encoded, offset);
+    if (encoded.length < 256) sizes[k] = encoded.length;
     if (named) {
       if (agains === again.length) {
         again = grow(again, new Int32Array(agains * 2));
@@ -93,14 +96,15 @@ export function assemble<I extends Instruction>(
   };
   // Pass 2: the instructions that name labels, now that every label is placed.
   for (let j = 0; j < agains; j++) {
-    const instruction = items[again[j]!] as I;
+    const k = again[j]!;
+    const instruction = items[k] as I;
     const at = againAt[j]!;
-    const size = arch.sizeOf(instruction);
+    const size = sizes[k] || arch.sizeOf(instruction);
     const encoded = arch.encode(instruction, base + BigInt(at), resolve);
     if (encoded.length !== size) {
       throw new IsaError(
         "UNSUPPORTED_INSTRUCTION",
-        `${arch.name}: ${instruction.op} encoded to ${encoded.length} bytes but sizeOf said ${size}`,
+        `${arch.name}: ${instruction.op} encoded to ${encoded.length} bytes once its labels were placed, but to ${size} before: an encoding's size must not depend on label addresses`,
       );
     }
     bytes.set(encoded, at);
@@ -117,7 +121,7 @@ export function assemble<I extends Instruction>(
       for (let k = 0; k < items.length; k++) {
         const item = items[k]!;
         if (item.op === "label") continue;
-        const size = arch.sizeOf(item as I);
+        const size = sizes[k] || arch.sizeOf(item as I);
         placed.push({ address: base + BigInt(at), size, instruction: item as I });
         at += size;
       }
