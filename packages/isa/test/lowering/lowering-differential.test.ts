@@ -125,7 +125,8 @@ describe.each(Object.keys(abis))("lowered programs on %s", (abiName) => {
       }
       host.unloadProgram(loaded);
     }
-  });
+    // Seconds of interpretation: generous, for a machine shared with other work.
+  }, 60_000);
 });
 
 test("a budget trap on `hostcall h(r1) -> r1` or `yield r1 -> r1` leaves r1 alone", () => {
