@@ -50,6 +50,7 @@ export * from "./program/thread-protocol.js";
 export * from "./program/trap.js";
 export { diagnoseProgram, type VerifyOptions, verifyProgram } from "./program/verify.js";
 export * from "./routines/initial-frame.js";
+export * from "./routines/lowered-switch.js";
 export * from "./routines/scratch-registers.js";
 export * from "./routines/switch-routine.js";
 export * from "./routines/symbols.js";

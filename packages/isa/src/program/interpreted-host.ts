@@ -31,7 +31,8 @@ import { getArch } from "../arch/registry.js";
 import { IsaError } from "../errors.js";
 import { Memory, PAGE_SIZE } from "../machine/memory.js";
 import { initialFrame } from "../routines/initial-frame.js";
-import { routineSymbol } from "../routines/symbols.js";
+import { loweredSwitchRoutine } from "../routines/lowered-switch.js";
+import { type RoutineName, routineSymbol } from "../routines/symbols.js";
 import { threadRoutines } from "../routines/trampolines.js";
 import { toBudget } from "./budget.js";
 import { lowerProgram } from "./lower.js";
@@ -191,7 +192,10 @@ export class InterpretedHost {
     this.memory = options.memory ?? new Memory();
     this.cpu = this.arch.createCpu(this.memory);
     this.routines = this.#place(
-      this.arch.select(threadRoutines(abi, this.arch)),
+      this.arch.select([
+        ...threadRoutines(abi, this.arch),
+        ...loweredSwitchRoutine(abi, this.arch),
+      ]),
       INTERPRETED_LAYOUT.routines,
     );
     this.memory.map(INTERPRETED_LAYOUT.blocks, INTERPRETED_LAYOUT.blocksSize, "rw");
@@ -216,7 +220,7 @@ export class InterpretedHost {
   }
 
   /** Address of a routine of this host's ABI. */
-  routine(which: "switch" | "start" | "exit"): bigint {
+  routine(which: RoutineName): bigint {
     return this.routines.labels.get(routineSymbol(which, this.abi.name))!;
   }
 
@@ -326,7 +330,7 @@ export class InterpretedHost {
         stackLimit,
         hostContext: this.#hostContext,
         threadContext: context,
-        switchRoutine: this.routine("switch"),
+        switchRoutine: this.routine("switch_lowered"),
       },
     );
     const words = control.words;
@@ -409,7 +413,10 @@ export class InterpretedHost {
     return thread;
   }
 
-  /** Emulates the host calling `switch(hostContext, to, 0)` and returning when switched back. */
+  /**
+   * Emulates the host calling `switch(hostContext, to, 0)` and returning when
+   * switched back, through the lowered switch as the native host does.
+   */
   #callSwitch(to: bigint): void {
     const { cpu, abi } = this;
     const [from, toReg, value] = abi.argumentRegisters as [string, string, string];
@@ -424,7 +431,7 @@ export class InterpretedHost {
       cpu.set(abi.stackPointer, top);
       cpu.set(abi.returnAddress.reg, INTERPRETED_LAYOUT.sentinel);
     }
-    cpu.pc = this.routine("switch");
+    cpu.pc = this.routine("switch_lowered");
     const stop = cpu.run({ stopAt: [INTERPRETED_LAYOUT.sentinel] });
     if (stop.kind !== "stopped") {
       const where =

@@ -36,7 +36,7 @@
  */
 import type { Abi } from "../abi/abi.js";
 import type { Arch } from "../arch/arch.js";
-import { CONTROL_STORE_WIDTH, type ControlRegister, type LirOp } from "../machine/lir.js";
+import { CONTROL_STORE_WIDTH, type ControlRegister, type LirOp, type Reg } from "../machine/lir.js";
 import { scratchRegisters } from "./scratch-registers.js";
 import { routineSymbol } from "./symbols.js";
 
@@ -82,37 +82,92 @@ export const CONTROL_WRITE_WHEN_CHANGED: Readonly<Record<ControlRegister, boolea
  * ```
  */
 export function switchRoutine(abi: Abi, arch: Arch): LirOp[] {
+  return switchBetween(abi, arch, routineSymbol("switch", abi.name), fullSwitchState(abi));
+}
+
+/**
+ * The state a switch saves and loads besides the stack pointer and the pc:
+ * all of the ABI's callee-saved state ({@link fullSwitchState}), or a part of
+ * it that the code on both sides is known to leave alone (the lowered
+ * switch, `lowered-switch.ts`).
+ *
+ * @example
+ * ```ts
+ * import { fullSwitchState, getAbi } from "@greenthreads/isa";
+ * const state = fullSwitchState(getAbi("x86_64-sysv"));
+ * console.log(state.integer.join(" ")); // "rbx rbp r12 r13 r14 r15"
+ * ```
+ */
+export interface SwitchState {
+  readonly integer: readonly Reg[];
+  readonly float: Abi["calleeSavedFloat"];
+  readonly control: Abi["floatControl"];
+  readonly threadInformation: Abi["threadInformation"];
+}
+
+/**
+ * Everything the ABI asks a called function to preserve: what a switch
+ * between arbitrary code must keep.
+ *
+ * @example
+ * ```ts
+ * import { fullSwitchState, getAbi } from "@greenthreads/isa";
+ * console.log(fullSwitchState(getAbi("aarch64-aapcs64")).control); // ["fpcr"]
+ * ```
+ */
+export function fullSwitchState(abi: Abi): SwitchState {
+  return {
+    integer: abi.calleeSavedInteger,
+    float: abi.calleeSavedFloat,
+    control: abi.floatControl,
+    threadInformation: abi.threadInformation,
+  };
+}
+
+/**
+ * A switch routine under the global label `symbol` that saves and loads
+ * `state` (a subset of the ABI's callee-saved state: the context layout has
+ * a slot for each) besides sp and pc.
+ *
+ * @example
+ * ```ts
+ * import { fullSwitchState, getAbi, switchBetween, x86_64 } from "@greenthreads/isa";
+ * const abi = getAbi("x86_64-sysv");
+ * console.log(switchBetween(abi, x86_64, "my_switch", fullSwitchState(abi)).length > 0); // true
+ * ```
+ */
+export function switchBetween(abi: Abi, arch: Arch, symbol: string, state: SwitchState): LirOp[] {
   const [pcScratch, spScratch] = scratchRegisters(abi, arch) as [string, string];
   const [from, to, value] = abi.argumentRegisters as [string, string, string];
   const sp = abi.stackPointer;
   const ctx = abi.context;
-  const ops: LirOp[] = [{ op: "label", name: routineSymbol("switch", abi.name), global: true }];
+  const ops: LirOp[] = [{ op: "label", name: symbol, global: true }];
 
   // Save: the continuation first, so that sp is taken after the return address left the stack.
   const returnAddress = abi.returnAddress.kind === "stack" ? pcScratch : abi.returnAddress.reg;
   if (abi.returnAddress.kind === "stack") ops.push({ op: "pop", dst: pcScratch });
   ops.push({ op: "store", src: returnAddress, base: from, offset: ctx.slot("pc").offset });
   ops.push({ op: "store", src: sp, base: from, offset: ctx.slot("sp").offset });
-  for (const reg of abi.calleeSavedInteger) {
+  for (const reg of state.integer) {
     ops.push({ op: "store", src: reg, base: from, offset: ctx.slot(reg).offset });
   }
-  for (const { reg, width } of abi.calleeSavedFloat) {
+  for (const { reg, width } of state.float) {
     ops.push({ op: "storef", src: reg, base: from, offset: ctx.slot(reg).offset, width });
   }
-  for (const control of abi.floatControl) {
+  for (const control of state.control) {
     ops.push({ op: "storectl", control, base: from, offset: ctx.slot(control).offset });
   }
-  for (const info of abi.threadInformation) {
+  for (const info of state.threadInformation) {
     ops.push({ op: "loadtls", dst: spScratch, offset: info.offset });
     ops.push({ op: "store", src: spScratch, base: from, offset: ctx.slot(info.name).offset });
   }
 
   // Load, in the reverse order, ending with the stack pointer and the jump.
-  for (const info of abi.threadInformation) {
+  for (const info of state.threadInformation) {
     ops.push({ op: "load", dst: spScratch, base: to, offset: ctx.slot(info.name).offset });
     ops.push({ op: "storetls", src: spScratch, offset: info.offset });
   }
-  for (const control of abi.floatControl) {
+  for (const control of state.control) {
     const offset = ctx.slot(control).offset;
     if (!CONTROL_WRITE_WHEN_CHANGED[control]) {
       ops.push({ op: "loadctl", control, base: to, offset });
@@ -122,7 +177,7 @@ export function switchRoutine(abi: Abi, arch: Arch): LirOp[] {
     // do. Both values are read with the width that storectl wrote: a wider
     // load of the value just stored could not be forwarded from the store.
     const width = CONTROL_STORE_WIDTH[control];
-    const same = `.L${routineSymbol("switch", abi.name)}_${control}_kept`;
+    const same = `.L${symbol}_${control}_kept`;
     ops.push(
       { op: "load", dst: pcScratch, base: to, offset, width },
       { op: "load", dst: spScratch, base: from, offset, width },
@@ -131,10 +186,10 @@ export function switchRoutine(abi: Abi, arch: Arch): LirOp[] {
       { op: "label", name: same },
     );
   }
-  for (const { reg, width } of abi.calleeSavedFloat) {
+  for (const { reg, width } of state.float) {
     ops.push({ op: "loadf", dst: reg, base: to, offset: ctx.slot(reg).offset, width });
   }
-  for (const reg of abi.calleeSavedInteger) {
+  for (const reg of state.integer) {
     ops.push({ op: "load", dst: reg, base: to, offset: ctx.slot(reg).offset });
   }
   ops.push({ op: "load", dst: sp, base: to, offset: ctx.slot("sp").offset });

@@ -8,6 +8,19 @@
 import type { AbiName } from "../abi/abi.js";
 
 /**
+ * The generated routines: the general switch, the switch between the host
+ * and lowered code (`lowered-switch.ts`), the start trampoline and the exit
+ * routine.
+ *
+ * @example
+ * ```ts
+ * import type { RoutineName } from "@greenthreads/isa";
+ * const r: RoutineName = "switch_lowered";
+ * ```
+ */
+export type RoutineName = "switch" | "switch_lowered" | "start" | "exit";
+
+/**
  * The symbol of a generated routine for an ABI.
  *
  * @example
@@ -16,6 +29,6 @@ import type { AbiName } from "../abi/abi.js";
  * console.log(routineSymbol("switch", "x86_64-sysv")); // "gt_switch_x86_64_sysv"
  * ```
  */
-export function routineSymbol(routine: "switch" | "start" | "exit", abi: AbiName): string {
+export function routineSymbol(routine: RoutineName, abi: AbiName): string {
   return `gt_${routine}_${abi.replaceAll("-", "_")}`;
 }
