@@ -4,8 +4,9 @@
  *
  * Each file's name says what it holds, after Boost.Context's convention:
  * `<operation>_<arch>_<abi>_<binary format>_<assembler>.S`, e.g.
- * `switch_x86_64_sysv_elf_gas.S`. `switch` holds the context switch,
- * `start` the start trampoline and the exit routine.
+ * `switch_x86_64_sysv_elf_gas.S`. `switch` holds the context switches (the
+ * general one, and the lowered one that saves only what lowered programs can
+ * clobber), `start` the start trampoline and the exit routine.
  *
  * Shared by `generate-asm.ts` (which writes the files) and the test that
  * fails when the committed files differ from what the ABI data gives.
@@ -15,9 +16,11 @@
 import {
   type Abi,
   type AbiName,
+  type Arch,
   getAbi,
   getArch,
   type LirOp,
+  loweredSwitchRoutine,
   switchRoutine,
   trampolines,
 } from "@greenthreads/isa";
@@ -32,8 +35,11 @@ export const ASM_TARGETS: readonly { abi: AbiName; format: "elf" | "pe" }[] = [
 
 const OPERATIONS = {
   switch: {
-    what: "the context switch: gt_switch(from, to, value)",
-    ops: switchRoutine,
+    what: "the context switches: gt_switch(from, to, value) for any code, gt_switch_lowered(from, to, value) between the host and lowered programs",
+    ops: (abi: Abi, arch: Arch) => [
+      ...switchRoutine(abi, arch),
+      ...loweredSwitchRoutine(abi, arch),
+    ],
   },
   start: {
     what: "the start trampoline and the exit routine of a new thread",
@@ -54,19 +60,26 @@ function render(operation: keyof typeof OPERATIONS, abi: Abi, format: "elf" | "p
   const arch = getArch(abi);
   const ops: LirOp[] = OPERATIONS[operation].ops(abi, arch);
   const globals = ops.flatMap((op) => (op.op === "label" && op.global ? [op.name] : []));
-  const body = arch.format(arch.select(ops));
+  // Each routine starts on a 16-byte boundary, as a compiler would place a
+  // function, and (ELF) its size ends where the next routine begins.
+  let previous: string | undefined;
+  const body = arch.format(arch.select(ops)).replace(/^\.globl (\S+)/gm, (_, name: string) => {
+    const size =
+      previous !== undefined && format === "elf" ? `    .size ${previous}, . - ${previous}\n` : "";
+    previous = name;
+    return `${size}    .p2align 4\n.globl ${name}`;
+  });
   const lines = [
     `/* ${OPERATIONS[operation].what}, for ${abi.description}.`,
     ` * Generated from the ABI data of @greenthreads/isa by scripts/generate-asm.ts; do not edit. */`,
     "",
     arch.asmPrologue.trimEnd(),
     "    .text",
-    "    .p2align 4",
   ];
   if (format === "elf") for (const g of globals) lines.push(`    .type ${g}, %function`);
   lines.push(body.trimEnd());
   if (format === "elf") {
-    for (const g of globals) lines.push(`    .size ${g}, . - ${g}`);
+    if (previous !== undefined) lines.push(`    .size ${previous}, . - ${previous}`);
     // The stack of a program linking this file stays non-executable.
     lines.push('    .section .note.GNU-stack,"",%progbits');
   }

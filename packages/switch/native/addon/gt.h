@@ -22,11 +22,13 @@
 #if defined(__x86_64__)
 #define GT_ABI_NAME "x86_64-sysv"
 #define GT_SWITCH gt_switch_x86_64_sysv
+#define GT_SWITCH_LOWERED gt_switch_lowered_x86_64_sysv
 #define GT_START gt_start_x86_64_sysv
 #define GT_EXIT gt_exit_x86_64_sysv
 #elif defined(__aarch64__)
 #define GT_ABI_NAME "aarch64-aapcs64"
 #define GT_SWITCH gt_switch_aarch64_aapcs64
+#define GT_SWITCH_LOWERED gt_switch_lowered_aarch64_aapcs64
 #define GT_START gt_start_aarch64_aapcs64
 #define GT_EXIT gt_exit_aarch64_aapcs64
 #else
@@ -41,6 +43,15 @@
  */
 #define GT_HIDDEN __attribute__((visibility("hidden")))
 GT_HIDDEN uint64_t GT_SWITCH(void *from, void *to, uint64_t value);
+/*
+ * The switch every thread of the addon goes through (gt_enter, the lowered
+ * trap sequence, the fault handler): it saves only the callee-saved
+ * registers that lowered code can write, and no float state (isa
+ * lowered-switch.ts). The addon runs nothing but lowered programs on green
+ * stacks, so every other register of the host is still the host's when a
+ * thread switches back. A context it saved must be loaded by it too.
+ */
+GT_HIDDEN uint64_t GT_SWITCH_LOWERED(void *from, void *to, uint64_t value);
 GT_HIDDEN void GT_START(void);
 GT_HIDDEN void GT_EXIT(void);
 
@@ -48,7 +59,7 @@ GT_HIDDEN void GT_EXIT(void);
 #define GT_STR(x) GT_STR2(x)
 
 /*
- * gt_enter(from, to, value): GT_SWITCH(from, to, value), entered by a jump
+ * gt_enter(from, to, value): GT_SWITCH_LOWERED(from, to, value), entered by a jump
  * with the return address placed where a call would have put it. Neither
  * side of a switch calls or returns, so the CPU's return-prediction stack
  * is left as it was: a call here would push an entry that no return
@@ -69,7 +80,7 @@ static inline __attribute__((always_inline)) uint64_t gt_enter(void *from, void 
       "lea -128(%%rsp), %%rsp\n\t"
       "lea 1f(%%rip), %%rax\n\t"
       "push %%rax\n\t"
-      "jmp " GT_STR(GT_SWITCH) "\n"
+      "jmp " GT_STR(GT_SWITCH_LOWERED) "\n"
       "1:\n\t"
       "lea 128(%%rsp), %%rsp"
       : "+r"(a0), "+r"(a1), "+r"(a2), "=r"(result)
@@ -84,7 +95,7 @@ static inline __attribute__((always_inline)) uint64_t gt_enter(void *from, void 
   register uint64_t a2 __asm__("x2") = value;
   __asm__ volatile(
       "adr x30, 1f\n\t"
-      "b " GT_STR(GT_SWITCH) "\n"
+      "b " GT_STR(GT_SWITCH_LOWERED) "\n"
       "1:"
       : "+r"(a0), "+r"(a1), "+r"(a2)
       :

@@ -3,15 +3,17 @@
 
 .arch armv8-a
     .text
-    .p2align 4
     .type gt_start_aarch64_aapcs64, %function
     .type gt_exit_aarch64_aapcs64, %function
+    .p2align 4
 .globl gt_start_aarch64_aapcs64
 .hidden gt_start_aarch64_aapcs64
 gt_start_aarch64_aapcs64:
   mov x0, x20
   adr x30, gt_exit_aarch64_aapcs64
   br x19
+    .size gt_start_aarch64_aapcs64, . - gt_start_aarch64_aapcs64
+    .p2align 4
 .globl gt_exit_aarch64_aapcs64
 .hidden gt_exit_aarch64_aapcs64
 gt_exit_aarch64_aapcs64:
@@ -19,6 +21,5 @@ gt_exit_aarch64_aapcs64:
   mov x0, x20
   blr x21
   brk #0
-    .size gt_start_aarch64_aapcs64, . - gt_start_aarch64_aapcs64
     .size gt_exit_aarch64_aapcs64, . - gt_exit_aarch64_aapcs64
     .section .note.GNU-stack,"",%progbits

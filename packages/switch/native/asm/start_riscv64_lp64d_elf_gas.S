@@ -4,9 +4,9 @@
 .option norvc
 .option norelax
     .text
-    .p2align 4
     .type gt_start_riscv64_lp64d, %function
     .type gt_exit_riscv64_lp64d, %function
+    .p2align 4
 .globl gt_start_riscv64_lp64d
 .hidden gt_start_riscv64_lp64d
 gt_start_riscv64_lp64d:
@@ -15,6 +15,8 @@ gt_start_riscv64_lp64d:
   auipc ra, %pcrel_hi(gt_exit_riscv64_lp64d)
   addi ra, ra, %pcrel_lo(1b)
   jalr zero, 0(s0)
+    .size gt_start_riscv64_lp64d, . - gt_start_riscv64_lp64d
+    .p2align 4
 .globl gt_exit_riscv64_lp64d
 .hidden gt_exit_riscv64_lp64d
 gt_exit_riscv64_lp64d:
@@ -22,6 +24,5 @@ gt_exit_riscv64_lp64d:
   addi a0, s1, 0
   jalr ra, 0(s2)
   ebreak
-    .size gt_start_riscv64_lp64d, . - gt_start_riscv64_lp64d
     .size gt_exit_riscv64_lp64d, . - gt_exit_riscv64_lp64d
     .section .note.GNU-stack,"",%progbits

@@ -3,19 +3,20 @@
 
 .intel_syntax noprefix
     .text
-    .p2align 4
     .type gt_start_x86_64_sysv, %function
     .type gt_exit_x86_64_sysv, %function
+    .p2align 4
 .globl gt_start_x86_64_sysv
 gt_start_x86_64_sysv:
   mov rdi, rbp
   jmp rbx
+    .size gt_start_x86_64_sysv, . - gt_start_x86_64_sysv
+    .p2align 4
 .globl gt_exit_x86_64_sysv
 gt_exit_x86_64_sysv:
   mov rsi, rax
   mov rdi, rbp
   call r12
   ud2
-    .size gt_start_x86_64_sysv, . - gt_start_x86_64_sysv
     .size gt_exit_x86_64_sysv, . - gt_exit_x86_64_sysv
     .section .note.GNU-stack,"",%progbits

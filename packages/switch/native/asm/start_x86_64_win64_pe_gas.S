@@ -8,6 +8,7 @@
 gt_start_x86_64_win64:
   mov rcx, rbp
   jmp rbx
+    .p2align 4
 .globl gt_exit_x86_64_win64
 gt_exit_x86_64_win64:
   mov rdx, rax
