@@ -60,6 +60,7 @@ import {
   getArch,
   initialFrame,
   type LirOp,
+  loweredFootprint,
   routineSymbol,
   scratchRegisters,
 } from "@greenthreads/isa";
@@ -135,57 +136,65 @@ export function harnessRoutines(abi: Abi): LirOp[] {
   const alignment = abi.stackAlignment;
   const frame = align(off + entryStackOffset(abi), alignment) - entryStackOffset(abi);
 
-  const check: LirOp[] = [
-    { op: "label", name: `gt_check_${name}`, global: true },
-    { op: "alui", kind: "sub", dst: sp, a: sp, imm: BigInt(frame) },
-    { op: "store", src: a3, base: sp, offset: outOffset },
-  ];
-  if (link) check.push({ op: "store", src: link, base: sp, offset: linkOffset });
-  for (const reg of abi.calleeSavedInteger) {
-    check.push({ op: "store", src: reg, base: sp, offset: saved.get(reg)! });
-  }
-  for (const { reg, width } of abi.calleeSavedFloat) {
-    check.push({ op: "storef", src: reg, base: sp, offset: saved.get(reg)!, width });
-  }
-  for (const control of abi.floatControl) {
-    check.push({ op: "storectl", control, base: sp, offset: saved.get(control)! });
-  }
-  // The values under test, from `in` (a2, which is also the switch's `value` argument).
-  for (const control of abi.floatControl) {
-    check.push({ op: "loadctl", control, base: a2, offset: ctx.slot(control).offset });
-  }
-  for (const { reg, width } of abi.calleeSavedFloat) {
-    check.push({ op: "loadf", dst: reg, base: a2, offset: ctx.slot(reg).offset, width });
-  }
-  for (const reg of abi.calleeSavedInteger) {
-    check.push({ op: "load", dst: reg, base: a2, offset: ctx.slot(reg).offset });
-  }
-  // from, to and value (= in) are already in the first three argument registers.
-  check.push({ op: "call", target: routineSymbol("switch", abi.name) });
-  // Back: every callee-saved register must hold what `in` held. Record them in `out`.
-  check.push({ op: "load", dst: scratch, base: sp, offset: outOffset });
-  for (const reg of abi.calleeSavedInteger) {
-    check.push({ op: "store", src: reg, base: scratch, offset: ctx.slot(reg).offset });
-  }
-  for (const { reg, width } of abi.calleeSavedFloat) {
-    check.push({ op: "storef", src: reg, base: scratch, offset: ctx.slot(reg).offset, width });
-  }
-  for (const control of abi.floatControl) {
-    check.push({ op: "storectl", control, base: scratch, offset: ctx.slot(control).offset });
-  }
-  // Give the caller its own state back.
-  for (const control of abi.floatControl) {
-    check.push({ op: "loadctl", control, base: sp, offset: saved.get(control)! });
-  }
-  for (const { reg, width } of abi.calleeSavedFloat) {
-    check.push({ op: "loadf", dst: reg, base: sp, offset: saved.get(reg)!, width });
-  }
-  for (const reg of abi.calleeSavedInteger) {
-    check.push({ op: "load", dst: reg, base: sp, offset: saved.get(reg)! });
-  }
-  if (link) check.push({ op: "load", dst: link, base: sp, offset: linkOffset });
-  check.push({ op: "alui", kind: "add", dst: sp, a: sp, imm: BigInt(frame) });
-  check.push(...ret());
+  const checkThrough = (label: string, switchSymbol: string): LirOp[] => {
+    const check: LirOp[] = [
+      { op: "label", name: label, global: true },
+      { op: "alui", kind: "sub", dst: sp, a: sp, imm: BigInt(frame) },
+      { op: "store", src: a3, base: sp, offset: outOffset },
+    ];
+    if (link) check.push({ op: "store", src: link, base: sp, offset: linkOffset });
+    for (const reg of abi.calleeSavedInteger) {
+      check.push({ op: "store", src: reg, base: sp, offset: saved.get(reg)! });
+    }
+    for (const { reg, width } of abi.calleeSavedFloat) {
+      check.push({ op: "storef", src: reg, base: sp, offset: saved.get(reg)!, width });
+    }
+    for (const control of abi.floatControl) {
+      check.push({ op: "storectl", control, base: sp, offset: saved.get(control)! });
+    }
+    // The values under test, from `in` (a2, which is also the switch's `value` argument).
+    for (const control of abi.floatControl) {
+      check.push({ op: "loadctl", control, base: a2, offset: ctx.slot(control).offset });
+    }
+    for (const { reg, width } of abi.calleeSavedFloat) {
+      check.push({ op: "loadf", dst: reg, base: a2, offset: ctx.slot(reg).offset, width });
+    }
+    for (const reg of abi.calleeSavedInteger) {
+      check.push({ op: "load", dst: reg, base: a2, offset: ctx.slot(reg).offset });
+    }
+    // from, to and value (= in) are already in the first three argument registers.
+    check.push({ op: "call", target: switchSymbol });
+    // Back: every callee-saved register must hold what `in` held. Record them in `out`.
+    check.push({ op: "load", dst: scratch, base: sp, offset: outOffset });
+    for (const reg of abi.calleeSavedInteger) {
+      check.push({ op: "store", src: reg, base: scratch, offset: ctx.slot(reg).offset });
+    }
+    for (const { reg, width } of abi.calleeSavedFloat) {
+      check.push({ op: "storef", src: reg, base: scratch, offset: ctx.slot(reg).offset, width });
+    }
+    for (const control of abi.floatControl) {
+      check.push({ op: "storectl", control, base: scratch, offset: ctx.slot(control).offset });
+    }
+    // Give the caller its own state back.
+    for (const control of abi.floatControl) {
+      check.push({ op: "loadctl", control, base: sp, offset: saved.get(control)! });
+    }
+    for (const { reg, width } of abi.calleeSavedFloat) {
+      check.push({ op: "loadf", dst: reg, base: sp, offset: saved.get(reg)!, width });
+    }
+    for (const reg of abi.calleeSavedInteger) {
+      check.push({ op: "load", dst: reg, base: sp, offset: saved.get(reg)! });
+    }
+    if (link) check.push({ op: "load", dst: link, base: sp, offset: linkOffset });
+    check.push({ op: "alui", kind: "add", dst: sp, a: sp, imm: BigInt(frame) });
+    check.push(...ret());
+    return check;
+  };
+  const check = checkThrough(`gt_check_${name}`, routineSymbol("switch", abi.name));
+  const checkLowered = checkThrough(
+    `gt_check_lowered_${name}`,
+    routineSymbol("switch_lowered", abi.name),
+  );
 
   // The probe: { entry, sp, control[...], threadInformation[...] } at a0.
   const probe: LirOp[] = [
@@ -215,7 +224,66 @@ export function harnessRoutines(abi: Abi): LirOp[] {
   });
   read.push(...ret());
 
-  return [...check, ...probe, ...read];
+  return [...check, ...probe, ...read, ...checkLowered, ...clobberThread(abi)];
+}
+
+/**
+ * `gt_clobber_thread_<abi>(pair)`: a thread body that does to the registers
+ * what lowered code may do, and nothing else. It is entered through the
+ * start trampoline with `pair` = { thread context, host context }, and then,
+ * forever: writes a fresh value into every register of the lowering's
+ * footprint (isa `loweredFootprint`, the stack pointer aside), and switches
+ * back to the host through `gt_switch_lowered` the way the lowered trap
+ * sequence does (a jump, with the continuation pushed or in the link
+ * register). The host's `gt_check_lowered` then finds every callee-saved
+ * register, float register and float control value it had.
+ */
+export function clobberThread(abi: Abi): LirOp[] {
+  const arch = getArch(abi);
+  const name = cName(abi);
+  const [from, to, value] = abi.argumentRegisters as [string, string, string];
+  const [scratch] = scratchRegisters(abi, arch, 1) as [string];
+  const sp = abi.stackPointer;
+  const loop = `.Lgt_clobber_loop_${name}`;
+  const back = `.Lgt_clobber_back_${name}`;
+  const ops: LirOp[] = [
+    { op: "label", name: `gt_clobber_thread_${name}`, global: true },
+    // Keep `pair` in the thread's own frame: every register is about to be overwritten.
+    { op: "alui", kind: "sub", dst: sp, a: sp, imm: BigInt(abi.stackAlignment) },
+    { op: "store", src: abi.argumentRegisters[0]!, base: sp, offset: 0 },
+    { op: "li", dst: value, imm: 0x0c10_bb00_0000_0000n },
+    { op: "label", name: loop },
+    // `value` counts rounds, so each round writes other values.
+    { op: "alui", kind: "add", dst: value, a: value, imm: 1n },
+    { op: "store", src: value, base: sp, offset: 8 },
+  ];
+  for (const [i, reg] of loweredFootprint(abi, arch).entries()) {
+    if (reg === value) continue;
+    ops.push({ op: "load", dst: reg, base: sp, offset: 8 });
+    ops.push({ op: "alui", kind: "xor", dst: reg, a: reg, imm: BigInt(0x1111 * (i + 1)) });
+  }
+  ops.push(
+    { op: "load", dst: scratch, base: sp, offset: 0 },
+    { op: "load", dst: from, base: scratch, offset: 0 },
+    { op: "load", dst: to, base: scratch, offset: 8 },
+    { op: "load", dst: value, base: sp, offset: 8 },
+  );
+  if (abi.returnAddress.kind === "stack") {
+    ops.push(
+      { op: "la", dst: scratch, label: back },
+      { op: "alui", kind: "sub", dst: sp, a: sp, imm: 8n },
+      { op: "store", src: scratch, base: sp, offset: 0 },
+    );
+  } else {
+    ops.push({ op: "la", dst: abi.returnAddress.reg, label: back });
+  }
+  ops.push(
+    { op: "jmp", target: routineSymbol("switch_lowered", abi.name) },
+    { op: "label", name: back },
+    { op: "load", dst: value, base: sp, offset: 8 },
+    { op: "jmp", target: loop },
+  );
+  return ops;
 }
 
 /**
@@ -354,6 +422,9 @@ function renderHeader(abi: Abi, format: "elf" | "pe"): string {
     `#define GT_CHECK gt_check_${name}`,
     `#define GT_PROBE_ENTRY gt_probe_entry_${name}`,
     `#define GT_READ_THREAD_INFORMATION gt_read_thread_information_${name}`,
+    `#define GT_SWITCH_LOWERED ${routineSymbol("switch_lowered", abi.name)}`,
+    `#define GT_CHECK_LOWERED gt_check_lowered_${name}`,
+    `#define GT_CLOBBER_THREAD gt_clobber_thread_${name}`,
     "",
     "/* Context slots: byte offsets. */",
     ...ctx.slots.map(

@@ -10,7 +10,14 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { getAbi, getArch, type LirOp, switchRoutine } from "@greenthreads/isa";
+import {
+  getAbi,
+  getArch,
+  type LirOp,
+  loweredSwitchRoutine,
+  loweredSwitchState,
+  switchRoutine,
+} from "@greenthreads/isa";
 import { afterAll, describe, expect, test } from "vitest";
 import { generatedHarnessFiles, renderRoutines } from "../scripts/harness-files.js";
 import {
@@ -97,6 +104,12 @@ describe("ping-pong harness", () => {
           throw e;
         }
         expect(out).toMatch(new RegExp(`^ok ${target.abi}: ${ROUNDS} rounds`, "m"));
+        expect(out).toMatch(
+          new RegExp(
+            `^ok ${target.abi}: ${ROUNDS} rounds through gt_switch_lowered_${target.cName} against a thread clobbering its footprint`,
+            "m",
+          ),
+        );
         expect(out).not.toMatch(/FAIL/);
       },
       240_000,
@@ -125,7 +138,10 @@ describe("the harness catches a broken switch", () => {
           (op.op === "load" && op.dst === integer) ||
           (op.op === "loadf" && op.dst === float) ||
           (op.op === "loadctl" && op.control === control);
-        const ops = switchRoutine(abi, getArch(abi)).filter((op) => !dropped(op));
+        const ops = [
+          ...switchRoutine(abi, getArch(abi)).filter((op) => !dropped(op)),
+          ...loweredSwitchRoutine(abi, getArch(abi)),
+        ];
         const dir = join(work, `broken_${target.cName}`);
         const exe = compileHarness(target, "harness.c", dir, {
           switchFile: (() => {
@@ -158,6 +174,59 @@ describe("the harness catches a broken switch", () => {
         for (const other of abi.calleeSavedInteger.filter((r) => r !== integer)) {
           expect(failure!.output).not.toMatch(new RegExp(`integer register ${other}:`));
         }
+      },
+      240_000,
+    );
+  }
+});
+
+/**
+ * The lowered-switch check must notice a lowered switch that drops one of
+ * the callee-saved registers in the footprint: the clobbering thread
+ * overwrites it, and the host finds the thread's value.
+ */
+describe("the harness catches a lowered switch that forgets a footprint register", () => {
+  for (const target of harnessTargets()) {
+    const name = target.missing
+      ? `${target.abi} (${target.how}) (skipped: ${target.missing} not installed)`
+      : `${target.abi} (${target.how}): the register is named`;
+    test.skipIf(target.missing !== undefined)(
+      name,
+      () => {
+        const abi = getAbi(target.abi);
+        const arch = getArch(abi);
+        const integer = loweredSwitchState(abi, arch).integer.at(-1)!;
+        const ops = [
+          ...switchRoutine(abi, arch),
+          ...loweredSwitchRoutine(abi, arch).filter(
+            (op) => !(op.op === "load" && op.dst === integer),
+          ),
+        ];
+        const file = join(work, `broken_lowered_${target.cName}.S`);
+        writeFileSync(
+          file,
+          renderRoutines(abi, ops, "a broken lowered switch", "harness.test.ts", target.format),
+        );
+        const exe = compileHarness(
+          target,
+          "harness.c",
+          join(work, `broken_lowered_${target.cName}`),
+          {
+            switchFile: file,
+          },
+        );
+        let failure: HarnessCommandError | undefined;
+        try {
+          runHarness(target, exe, ["3"]);
+        } catch (e) {
+          if (!(e instanceof HarnessCommandError)) throw e;
+          failure = e;
+        }
+        expect(failure, "the harness passed a lowered switch that drops a register").toBeDefined();
+        expect(failure!.output).toMatch(
+          new RegExp(`lowered main side in round 0: integer register ${integer}:`),
+        );
+        expect(failure!.output).not.toMatch(/FAIL [^:]+: main side/);
       },
       240_000,
     );

@@ -50,7 +50,11 @@ extern void GT_EXIT(void);
 extern uint64_t GT_CHECK(void *from, void *to, void *in, void *out);
 extern void GT_PROBE_ENTRY(void);
 extern void GT_READ_THREAD_INFORMATION(uint64_t *out);
+extern uint64_t GT_CHECK_LOWERED(void *from, void *to, void *in, void *out);
+extern void GT_CLOBBER_THREAD(void);
 
+#define GT_STR2(x) #x
+#define GT_STR(x) GT_STR2(x)
 #define GT_EXIT_VALUE UINT64_C(0x5eed0fe0d0fe0d5e)
 #define GT_RESULT_MAGIC UINT64_C(0x0e5017000000000)
 #define STACK_SIZE (256 * 1024)
@@ -225,6 +229,35 @@ static void on_exit_handler(uint64_t argument, uint64_t result) {
   for (;;) fail("thread", NO_ROUND, "exit", "resumed after exit", 0, 1);
 }
 
+/*
+ * The lowered switch, against a thread that writes every register of the
+ * lowering's footprint between two switches (gt_clobber_thread, generated
+ * from the same data as the switch): every callee-saved register, float
+ * register, float control value and thread-information word of main must
+ * survive, the ones the switch saves and the ones it leaves alone alike.
+ * The thread's value counts its rounds.
+ */
+static context lowered_main, lowered_thread;
+
+static void check_lowered(uint64_t rounds, uint64_t low, uint64_t high) {
+  void *pair[2] = {&lowered_thread, &lowered_main};
+  gt_initial_frame(lowered_thread.bytes, low, high, (uint64_t)(uintptr_t)GT_CLOBBER_THREAD,
+                   (uint64_t)(uintptr_t)pair, 0, (uint64_t)(uintptr_t)GT_START,
+                   (uint64_t)(uintptr_t)GT_EXIT);
+  uint64_t seed = UINT64_C(0x6c6f776572656400);
+  for (uint64_t round = 0; round < rounds; round++) {
+    fill_values(&main_in, &seed);
+    memset(&main_out, 0x5a, sizeof main_out);
+    uint64_t value = GT_CHECK_LOWERED(&lowered_main, &lowered_thread, &main_in, &main_out);
+    verify_values("lowered main", (long)round, &main_in, &main_out);
+    verify_information("lowered main", (long)round, main_information);
+    if (value != UINT64_C(0x0c10bb0000000000) + round + 1) {
+      fail("lowered main", (long)round, "switch value", "round count",
+           UINT64_C(0x0c10bb0000000000) + round + 1, value);
+    }
+  }
+}
+
 int main(int argc, char **argv) {
   uint64_t rounds = argc > 1 ? strtoull(argv[1], NULL, 10) : 1000;
   uint8_t *stack = malloc(STACK_SIZE + GT_STACK_ALIGNMENT);
@@ -307,6 +340,8 @@ int main(int argc, char **argv) {
     }
   }
 
+  check_lowered(rounds, low, high);
+
   if (failure_count) {
     print_failures();
     return 1;
@@ -316,5 +351,7 @@ int main(int argc, char **argv) {
          GT_ABI_NAME, rounds, GT_CHECKED_COUNT, GT_INTEGER_COUNT, GT_FLOAT_COUNT, GT_CONTROL_COUNT,
          GT_THREAD_INFORMATION_COUNT, GT_INITIAL_SP_BELOW_HIGH, GT_STACK_ALIGNMENT,
          GT_ENTRY_STACK_OFFSET);
+  printf("ok %s: %" PRIu64 " rounds through %s against a thread clobbering its footprint\n",
+         GT_ABI_NAME, rounds, GT_STR(GT_SWITCH_LOWERED));
   return 0;
 }

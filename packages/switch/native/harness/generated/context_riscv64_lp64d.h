@@ -22,6 +22,9 @@
 #define GT_CHECK gt_check_riscv64_lp64d
 #define GT_PROBE_ENTRY gt_probe_entry_riscv64_lp64d
 #define GT_READ_THREAD_INFORMATION gt_read_thread_information_riscv64_lp64d
+#define GT_SWITCH_LOWERED gt_switch_lowered_riscv64_lp64d
+#define GT_CHECK_LOWERED gt_check_lowered_riscv64_lp64d
+#define GT_CLOBBER_THREAD gt_clobber_thread_riscv64_lp64d
 
 /* Context slots: byte offsets. */
 #define GT_SLOT_PC 0 /* pc, 8 bytes */
