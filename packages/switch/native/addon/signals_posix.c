@@ -35,7 +35,7 @@
  *    "removeListener": libuv has installed or removed its handler by the
  *    time those are emitted), and when a thread is spawned, at most every
  *    100 ms. Covering also puts back the fault handler if it was replaced
- *    (fault.c).
+ *    (fault_posix.c).
  *
  * 2. Headroom for what is not yet covered. A handler installed by native
  *    code between two coverings (libuv's SIGCHLD handler, installed at the
@@ -69,7 +69,7 @@
  *               │   handler, × 2)          │  twice, fits here
  *               ├──────────────────────────┤
  *               │ guard            ---     │  ≥ 1 page: anything past the
- *       base ─► └──────────────────────────┘  headroom faults (fault.c)
+ *       base ─► └──────────────────────────┘  headroom faults (fault_posix.c)
  *
  *       OS thread's signal stack (sigaltstack, one per OS thread)
  *               ┌──────────────────────────┐
@@ -87,7 +87,7 @@
  * A covered handler also sees the green thread's registers in its context
  * (a profiler's sampler reads pc, sp and fp); whatever it does with them is
  * its own business, and a fault it raises on the signal stack goes to the
- * previous SIGSEGV handler, not to the green thread (fault.c).
+ * previous SIGSEGV handler, not to the green thread (fault_posix.c).
  *
  * Not covered: a handler that native code installs and whose signal arrives
  * before the next covering lands below the program's words (invisible to
