@@ -30,7 +30,9 @@ export function fiberTranscript(threads: readonly Resume[]): string[] {
         break;
       }
       if (trap.kind === "exit") break;
-      throw new Error(`a fiber stopped with ${JSON.stringify(trap, (_, v) => (typeof v === "bigint" ? `${v}` : v))}`);
+      throw new Error(
+        `a fiber stopped with ${JSON.stringify(trap, (_, v) => (typeof v === "bigint" ? `${v}` : v))}`,
+      );
     }
   }
   return lines;

@@ -92,7 +92,11 @@ beforeAll(async () => {
   const stderrFile = join(work, "stderr.txt");
   // stdio goes to files: node.exe under wine fails on a console or pipe handle (EBADF).
   const { openSync, closeSync } = await import("node:fs");
-  const fds = [openSync("/dev/null", "r"), openSync(join(work, "stdout.txt"), "w"), openSync(stderrFile, "w")];
+  const fds = [
+    openSync("/dev/null", "r"),
+    openSync(join(work, "stdout.txt"), "w"),
+    openSync(stderrFile, "w"),
+  ];
   const status = await new Promise<number | null>((resolve) => {
     const child = spawn(wine!, [nodeExe, bundle, out], { env, stdio: fds, cwd: root });
     const timer = setTimeout(() => child.kill("SIGKILL"), 280_000);
@@ -137,19 +141,22 @@ describe("the win32-x64 prebuild under wine", () => {
     });
   }
 
-  underWine("the book's fibers run as machine threads with the reference machine's transcript", () => {
-    const machines = [FIBER_PROGRAM_1, FIBER_PROGRAM_2].map(
-      (source) => new ReferenceMachine(parseProgram(source), { stackWords: 64 }),
-    );
-    const expected = fiberTranscript(machines.map((m) => (value: bigint) => m.resume(value)));
-    expect(expected.slice(0, 3)).toEqual([
-      "THREAD 1 STARTING",
-      "thread: 1 counter: 0",
-      "THREAD 2 STARTING",
-    ]);
-    expect(expected.at(-1)).toBe("THREAD 2 FINISHED");
-    expect(report?.fibers).toEqual(expected);
-  });
+  underWine(
+    "the book's fibers run as machine threads with the reference machine's transcript",
+    () => {
+      const machines = [FIBER_PROGRAM_1, FIBER_PROGRAM_2].map(
+        (source) => new ReferenceMachine(parseProgram(source), { stackWords: 64 }),
+      );
+      const expected = fiberTranscript(machines.map((m) => (value: bigint) => m.resume(value)));
+      expect(expected.slice(0, 3)).toEqual([
+        "THREAD 1 STARTING",
+        "thread: 1 counter: 0",
+        "THREAD 2 STARTING",
+      ]);
+      expect(expected.at(-1)).toBe("THREAD 2 FINISHED");
+      expect(report?.fibers).toEqual(expected);
+    },
+  );
 
   underWine(
     "raw code that pushes into the guard pages is a stack-overflow fault trap, and node.exe goes on",

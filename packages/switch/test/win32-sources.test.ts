@@ -15,7 +15,9 @@ import { expect, test } from "vitest";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const addonDir = join(root, "native", "addon");
 /** The C files of the Windows build: all but the POSIX ones. */
-const windowsSources = readdirSync(addonDir).filter((f) => f.endsWith(".c") && !f.includes("_posix"));
+const windowsSources = readdirSync(addonDir).filter(
+  (f) => f.endsWith(".c") && !f.includes("_posix"),
+);
 
 test("node.def lists exactly the napi_* functions the Windows build calls", () => {
   const called = new Set<string>();
@@ -25,7 +27,10 @@ test("node.def lists exactly the napi_* functions the Windows build calls", () =
   }
   const def = readFileSync(join(root, "native", "win32", "node.def"), "utf8").split("\n");
   expect(def.slice(0, 2)).toEqual(["LIBRARY node.exe", "EXPORTS"]);
-  const listed = def.slice(2).map((l) => l.trim()).filter((l) => l !== "");
+  const listed = def
+    .slice(2)
+    .map((l) => l.trim())
+    .filter((l) => l !== "");
   expect(listed).toEqual([...called].sort());
   expect(listed.length).toBeGreaterThan(20);
 });

@@ -46,6 +46,35 @@
  * (and decommits anything the OS committed in the floor), so the stack can
  * be used again by a later thread.
  *
+ * Which thread-information words a switch swaps. The generated Win64
+ * switch swaps StackBase, StackLimit and DeallocationStack: the words the
+ * OS itself checks against the stack in use (stack probes and the memory
+ * manager's stack growth compare with StackLimit and DeallocationStack, the
+ * exception dispatcher refuses frames outside StackLimit..StackBase, and
+ * wine's fault path does the same). SwitchToFiber swaps two more, which
+ * were weighed and left out:
+ *
+ * - FiberData (NT_TIB +0x20) names the current fiber for GetCurrentFiber,
+ *   GetFiberData and fiber-local storage. A green thread is not a fiber:
+ *   lowered code calls no API, so nothing reads the word while it runs, and
+ *   neither fault handling nor stack growth consults it. Left alone, a host
+ *   thread that is a fiber stays that fiber across resume().
+ * - GuaranteedStackBytes (TEB +0x1748, set by SetThreadStackGuarantee) is
+ *   how much stack the OS keeps for the handler of a stack overflow; the
+ *   documentation attaches it to the thread or fiber that set it. On a green
+ *   stack it only moves where in the tripwire STATUS_STACK_OVERFLOW is
+ *   raised: a green thread never handles its own overflow (the vectored
+ *   handler moves it off its stack at once), and the room the exception
+ *   frame needs is there for any guarantee (the OS keeps at least two pages
+ *   on x64, the tripwire has three, above a reserved floor). So the host's
+ *   value (0 unless the host set one) stays in force while a green thread
+ *   runs; a larger one makes the first touch of the tripwire the overflow,
+ *   which is still a fault trap.
+ *
+ * Both would cost two loads and two stores per switch for no behaviour
+ * the addon relies on, so the ABI data in @greenthreads/isa lists the three
+ * stack words only.
+ *
  * Windows has no per-process mapping limit like vm.max_map_count (address
  * space and commit charge are the limits, and VirtualAlloc's failure says
  * so), so the mapping budget is unlimited here.
