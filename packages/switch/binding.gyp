@@ -7,6 +7,7 @@
         "native/addon/fault_posix.c",
         "native/addon/memory_posix.c",
         "native/addon/region.c",
+        "native/addon/signal_info.c",
         "native/addon/signals_posix.c",
         "native/addon/stack.c",
         "native/addon/thread.c"

@@ -273,6 +273,16 @@ int gt_alt_stack_install(gt_instance *instance);
 void gt_alt_stack_uninstall(gt_instance *instance);
 int gt_signals_cover(void);
 size_t gt_signal_headroom(void);
+typedef struct gt_signal_figures {
+  size_t frame_size;     /* bytes of the frame the OS writes for a handler */
+  size_t reported_frame; /* what the OS or CPU reports it from (AT_MINSIGSTKSZ; XSAVE size) */
+  size_t headroom;       /* below every stack */
+  size_t alt_stack_size; /* this OS thread's signal stack, 0 if none */
+} gt_signal_figures;
+gt_signal_figures gt_signal_figures_now(void);
+int gt_signals_uncovered(int *out, int capacity);
+
+/* signal_info.c */
 napi_value gt_signals_cover_napi(napi_env env, napi_callback_info info);
 napi_value gt_signal_info(napi_env env, napi_callback_info info);
 

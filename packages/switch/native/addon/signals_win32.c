@@ -91,36 +91,20 @@ int gt_signals_cover(void) {
   return 0;
 }
 
-napi_value gt_signals_cover_napi(napi_env env, napi_callback_info info) {
-  (void)info;
-  napi_value v;
-  GT_CALL(env, napi_create_int32(env, gt_signals_cover(), &v));
-  return v;
+/*
+ * The figures of signalInfo() (signal_info.c), in the shape POSIX gives
+ * them: the exception frame estimated above, the XSAVE area from cpuid in
+ * place of AT_MINSIGSTKSZ, the headroom, and no alternate stack.
+ */
+gt_signal_figures gt_signal_figures_now(void) {
+  gt_signals_measure();
+  gt_signal_figures f = {frame_size, xsave_size, headroom, 0};
+  return f;
 }
 
-/*
- * signalInfo(): the same shape as on POSIX. frameSize is the exception
- * frame estimated above, auxvMinSigStackSize the XSAVE area size from
- * cpuid, altStackSize 0 (none), uncovered empty (nothing to cover).
- */
-napi_value gt_signal_info(napi_env env, napi_callback_info info) {
-  (void)info;
-  gt_signals_measure();
-  napi_value result, v, uncovered;
-  GT_CALL(env, napi_create_object(env, &result));
-  const struct {
-    const char *name;
-    double value;
-  } fields[] = {{"frameSize", (double)frame_size},
-                {"auxvMinSigStackSize", (double)xsave_size},
-                {"headroom", (double)headroom},
-                {"altStackSize", 0},
-                {"faultHandlerReinstalls", (double)gt_fault_reinstalls}};
-  for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-    GT_CALL(env, napi_create_double(env, fields[i].value, &v));
-    GT_CALL(env, napi_set_named_property(env, result, fields[i].name, v));
-  }
-  GT_CALL(env, napi_create_array(env, &uncovered));
-  GT_CALL(env, napi_set_named_property(env, result, "uncovered", uncovered));
-  return result;
+/* Nothing is ever uncovered: there are no signal handlers to cover. */
+int gt_signals_uncovered(int *out, int capacity) {
+  (void)out;
+  (void)capacity;
+  return 0;
 }
