@@ -11,22 +11,16 @@
  * call of our routine: no PLT), else from the shared library. Without it the
  * peer's line says `skipped: libboost-context-dev not installed`.
  *
- * A third line measures a variant of the routine generated here from the same
- * ABI without its float control state (MXCSR and x87 control word, FPCR,
- * fcsr): the difference is what keeping that state per thread costs.
+ * A third line measures the lowered switch (`gt_switch_lowered`, the one the
+ * addon runs between the host and lowered programs: only the callee-saved
+ * registers lowered code can write, no float state). With
+ * GREENTHREADS_BENCH_JSON naming a file, one JSON line per routine is
+ * appended: name, unit, value, peer (Boost.Context), ratio.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  type Abi,
-  deriveContextLayout,
-  getAbi,
-  getArch,
-  type LirOp,
-  switchRoutine,
-} from "@greenthreads/isa";
-import { renderRoutines } from "../scripts/harness-files.js";
+import { getAbi, getArch, loweredSwitchState, routineSymbol } from "@greenthreads/isa";
 import {
   compileHarness,
   HarnessCommandError,
@@ -56,36 +50,29 @@ try {
     { flags: ['-DGT_BOOST="shared libboost_context.so"'], libraries: ["-lboost_context"] },
     { flags: [], libraries: [] },
   ];
-  // The variant without float control state, from the same LIR generator.
+  // The lowered switch (committed in the same switch_* file): measurable in a
+  // C ping-pong only where it saves every integer callee-saved register and the
+  // ABI has no callee-saved float registers, so that the C code on both sides
+  // (which may use any of them) loses nothing; the float control state is
+  // never changed by the ping-pong.
   const abi = getAbi(host.abi);
-  const withoutControl: Abi = {
-    ...abi,
-    floatControl: [],
-    context: deriveContextLayout({ ...abi, floatControl: [] }),
-  };
-  const variantSymbol = `gt_switch_without_float_control_${host.cName}`;
-  const variantOps: LirOp[] = switchRoutine(withoutControl, getArch(abi)).map((op) =>
-    op.op === "label" && op.global ? { ...op, name: variantSymbol } : op,
-  );
-  const variantFile = join(work, "switch_without_float_control.S");
-  writeFileSync(
-    variantFile,
-    renderRoutines(
-      abi,
-      variantOps,
-      "The switch routine without float control state (benchmark only)",
-      "bench/harness.bench.ts",
-      host.format,
-    ),
-  );
+  const lowered = loweredSwitchState(abi, getArch(abi));
+  const loweredFits =
+    lowered.integer.length === abi.calleeSavedInteger.length && abi.calleeSavedFloat.length === 0;
+  const variantSymbol = routineSymbol("switch_lowered", abi.name);
+  const variantFlags = loweredFits ? [`-DGT_VARIANT=${variantSymbol}`] : [];
+  if (!loweredFits) {
+    console.log(
+      `lowered switch: not measured in the C ping-pong on ${abi.name} (C code on both sides may use registers it leaves alone)`,
+    );
+  }
 
   let exe: string | undefined;
   let lastError: unknown;
   for (const attempt of attempts) {
     try {
       exe = compileHarness(host, "bench.c", work, {
-        extraFlags: [...attempt.flags, `-DGT_VARIANT=${variantSymbol}`],
-        extraSources: [variantFile],
+        extraFlags: [...attempt.flags, ...variantFlags],
         libraries: attempt.libraries,
         name: "bench",
       });
@@ -99,12 +86,44 @@ try {
   }
   const output = runHarness(host, exe, [iterations, rounds]);
   console.log(output.trimEnd());
-  const ratio = /^ratio wall ([0-9.]+) cpu ([0-9.]+)$/m.exec(output);
-  if (ratio) {
-    const cpu = Number(ratio[2]);
+  // Rows: ns per switch (thread CPU time) of each routine, next to Boost.Context's.
+  const cpuMedian = (what: string) =>
+    Number(new RegExp(`^${what} cpu median ([0-9.]+) ns/switch`, "m").exec(output)?.[1]);
+  const peer = cpuMedian("peer boost jump_fcontext \\([^)]*\\)");
+  const rows = [
+    {
+      name: `C ping-pong: gt_switch (${host.abi})`,
+      value: cpuMedian(`routine gt_switch_${host.cName}`),
+      target: undefined,
+    },
+    ...(loweredFits
+      ? [
+          {
+            name: `C ping-pong: gt_switch_lowered (${host.abi})`,
+            value: cpuMedian(`variant ${variantSymbol}`),
+            target: 0.6,
+          },
+        ]
+      : []),
+  ];
+  for (const r of rows) {
+    const ratio = r.value / peer;
+    const verdict =
+      r.target === undefined
+        ? ""
+        : ` (target <= ${r.target}x: ${ratio <= r.target ? "met" : "not met"})`;
     console.log(
-      `target: ${host.abi} switch <= 0.70x Boost.Context (thread CPU time): ${cpu <= 0.7 ? "met" : "not met"} (${cpu.toFixed(2)}x)`,
+      `${r.name}: ${r.value.toFixed(2)} ns/switch, ${ratio.toFixed(2)}x Boost jump_fcontext${verdict}`,
     );
+  }
+  const json = process.env.GREENTHREADS_BENCH_JSON;
+  if (json && Number.isFinite(peer)) {
+    for (const r of rows) {
+      appendFileSync(
+        json,
+        `${JSON.stringify({ name: r.name, unit: "ns/switch", value: r.value, peer, ratio: r.value / peer })}\n`,
+      );
+    }
   }
 
   // The routine must end in an indirect jump: a `ret` would mispredict on every switch.

@@ -10,9 +10,9 @@
  * alternate between the two implementations so that frequency changes and
  * noise hit both alike; the report gives the median of the rounds.
  *
- * With -DGT_VARIANT=<symbol> it also measures a variant of the switch routine
- * (the benchmark script generates one without the float control state, to
- * show what saving MXCSR/x87 control word, FPCR or fcsr costs per switch).
+ * With -DGT_VARIANT=<symbol> it also measures another switch routine with
+ * the same context layout (the benchmark script passes gt_switch_lowered,
+ * where the C code on both sides loses nothing by it).
  *
  * Compile with -DGT_BOOST='"how it was linked"' (and link Boost.Context) to include the peer;
  * without it the peer's line says that it was skipped.
