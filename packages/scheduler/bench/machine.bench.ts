@@ -7,12 +7,15 @@
  * Each thread runs `loop: yield 0; jmp loop`, so every switch is one resume
  * that ends in a yield trap. "raw" resumes the same kind of thread in a plain
  * loop; "runtime" lets a RoundRobin runtime pick among `threads` machine
- * threads. The ratio is the runtime's cost per switch over the raw resume's.
+ * threads; "C round trip" (native) loops the same resume inside the addon,
+ * without JavaScript. The ratios are the runtime's cost per switch over each.
+ * With GREENTHREADS_BENCH_JSON naming a file, JSON rows are appended.
  */
+import { appendFileSync } from "node:fs";
 import { parseProgram } from "@greenthreads/isa";
 import { RoundRobin, Runtime } from "@greenthreads/scheduler";
 import { spawnMachine } from "@greenthreads/scheduler/machine";
-import { type Backend, loadBackend } from "@greenthreads/switch";
+import { type Backend, loadBackend, type NativeBackend } from "@greenthreads/switch";
 import { Bench } from "tinybench";
 
 const SPIN = parseProgram("loop:\n  yield 0\n  jmp loop");
@@ -27,7 +30,7 @@ function backends(): Backend[] {
   return list;
 }
 
-const rows: { backend: string; raw: number; runtime: number }[] = [];
+const rows: { backend: string; c: number; raw: number; runtime: number }[] = [];
 for (const backend of backends()) {
   const batch = backend.kind === "native" ? 10_000 : 50;
   const loaded = backend.load(SPIN);
@@ -35,6 +38,14 @@ for (const backend of backends()) {
   const rt = new Runtime({ scheduler: new RoundRobin() });
   for (let i = 0; i < THREADS; i++) spawnMachine(rt, SPIN, { backend });
   const bench = new Bench({ time: 1500, warmup: true });
+  // The floor: the same round trip (switch in, yield trap, switch back) looped inside C.
+  const addon = backend.kind === "native" ? (backend as NativeBackend).addon : undefined;
+  if (addon) {
+    const id = (rawThread as unknown as { id: number }).id;
+    bench.add("C round trip", () => {
+      addon.resumeMany(id, batch);
+    });
+  }
   bench.add("raw", () => {
     for (let i = 0; i < batch; i++) backend.resume(rawThread);
   });
@@ -48,6 +59,7 @@ for (const backend of backends()) {
   };
   rows.push({
     backend: `${backend.kind} ${backend.abi.name}`,
+    c: ns("C round trip"),
     raw: ns("raw"),
     runtime: ns("runtime"),
   });
@@ -59,5 +71,32 @@ console.table(
     "raw resume ns": Number(r.raw.toFixed(1)),
     [`runtime switch ns (${THREADS} threads)`]: Number(r.runtime.toFixed(1)),
     "runtime / raw": Number((r.runtime / r.raw).toFixed(2)),
+    "C round trip ns": Number(r.c.toFixed(1)),
+    "runtime / C round trip": Number((r.runtime / r.c).toFixed(2)),
   })),
 );
+const json = process.env.GREENTHREADS_BENCH_JSON;
+if (json) {
+  for (const r of rows) {
+    const line = (name: string, value: number, peer: number) =>
+      `${JSON.stringify({ name, unit: "ns", value, peer, ratio: value / peer })}\n`;
+    appendFileSync(
+      json,
+      line(
+        `runtime machine-thread switch vs raw resume (${r.backend}, ${THREADS} threads, RoundRobin)`,
+        r.runtime,
+        r.raw,
+      ),
+    );
+    if (Number.isFinite(r.c)) {
+      appendFileSync(
+        json,
+        line(
+          `runtime machine-thread switch vs C round trip (${r.backend}, ${THREADS} threads, RoundRobin)`,
+          r.runtime,
+          r.c,
+        ),
+      );
+    }
+  }
+}

@@ -4,8 +4,12 @@
  * native resume pays). Each sample runs a batch of calls, so the timer's
  * own cost does not swamp a few nanoseconds.
  *
- * Run: pnpm --filter @greenthreads/switch bench
+ * Run: pnpm --filter @greenthreads/switch bench (the C ping-pong of
+ * harness.bench.ts first, then this). With GREENTHREADS_BENCH_JSON naming a
+ * file, one JSON line per task is appended: name, unit, value, peer (the
+ * empty Node-API call), ratio.
  */
+import { appendFileSync } from "node:fs";
 import { parseProgram } from "@greenthreads/isa";
 import { Bench } from "tinybench";
 import { type EmulatedBackend, loadBackend, NativeBackend } from "../src/index.js";
@@ -64,6 +68,18 @@ for (const { name, batch } of rows) {
   ns.set(name, (mean * 1e6) / batch);
 }
 const empty = ns.get("empty Node-API call");
+// Rows for the report: each task next to the empty Node-API call of the same run.
+const json = process.env.GREENTHREADS_BENCH_JSON;
+if (json && empty) {
+  for (const { name } of rows) {
+    if (name === "empty Node-API call") continue;
+    const value = ns.get(name)!;
+    appendFileSync(
+      json,
+      `${JSON.stringify({ name, unit: "ns", value, peer: empty, ratio: value / empty })}\n`,
+    );
+  }
+}
 console.table(
   rows.map(({ name }) => ({
     task: name,

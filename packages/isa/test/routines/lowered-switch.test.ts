@@ -61,17 +61,19 @@ describe.each(Object.values(abis))("the lowered switch on $name", (abi) => {
 
   test("lowered code, the lowered switch and the start trampoline name only footprint registers and no float state", () => {
     const routines = [...loweredSwitchRoutine(abi, arch), ...trampolines(abi, arch)];
+    const outside: string[] = [];
     for (const { name, program } of PROGRAMS) {
       for (const fuel of [false, true]) {
         for (const op of [...lowerProgram(program, abi, arch, { fuel }).ops, ...routines]) {
-          expect(FLOAT_OPS.has(op.op), `${name}: ${op.op}`).toBe(false);
+          if (FLOAT_OPS.has(op.op)) outside.push(`${name}: ${op.op}`);
           for (const reg of registersOf(op)) {
-            expect(footprint.has(reg), `${name}: ${op.op} names ${reg}`).toBe(true);
+            if (!footprint.has(reg)) outside.push(`${name}: ${op.op} names ${reg}`);
           }
         }
       }
     }
-  });
+    expect(outside).toEqual([]);
+  }, 60_000);
 
   test("it saves no float state, and every callee-saved register outside the footprint is left out", () => {
     const ops = loweredSwitchRoutine(abi, arch);
