@@ -33,6 +33,20 @@ const ROUNDS = 2000;
 const work = mkdtempSync(join(tmpdir(), "greenthreads-harness-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+/** How the harness program at `exe` fails in 3 rounds, or undefined if it passes. */
+function failureOf(
+  target: ReturnType<typeof harnessTargets>[number],
+  exe: string,
+): HarnessCommandError | undefined {
+  try {
+    runHarness(target, exe, ["3"]);
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof HarnessCommandError)) throw e;
+    return e;
+  }
+}
+
 describe("generated harness files", () => {
   test("native/harness/generated matches the ABI data (run generate:harness after a change)", () => {
     const files = generatedHarnessFiles();
@@ -153,13 +167,7 @@ describe("the harness catches a broken switch", () => {
             return file;
           })(),
         });
-        let failure: HarnessCommandError | undefined;
-        try {
-          runHarness(target, exe, ["3"]);
-        } catch (e) {
-          if (!(e instanceof HarnessCommandError)) throw e;
-          failure = e;
-        }
+        const failure = failureOf(target, exe);
         expect(failure, "the harness passed a switch that drops registers").toBeDefined();
         expect(failure!.status).toBe(1);
         expect(failure!.output).toMatch(
@@ -215,13 +223,7 @@ describe("the harness catches a lowered switch that forgets a footprint register
             switchFile: file,
           },
         );
-        let failure: HarnessCommandError | undefined;
-        try {
-          runHarness(target, exe, ["3"]);
-        } catch (e) {
-          if (!(e instanceof HarnessCommandError)) throw e;
-          failure = e;
-        }
+        const failure = failureOf(target, exe);
         expect(failure, "the harness passed a lowered switch that drops a register").toBeDefined();
         expect(failure!.output).toMatch(
           new RegExp(`lowered main side in round 0: integer register ${integer}:`),

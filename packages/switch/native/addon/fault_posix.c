@@ -15,7 +15,7 @@
  * mask and leaves the alternate stack, the switch restores the host's
  * registers, and resume() sees GT_FAULT_VALUE and marks the thread dead.
  *
- *   thread stack         signal (alt stack)          sigreturn → gt_switch → host
+ *   thread stack         signal (alt stack)          sigreturn → gt_switch_lowered → host
  *   guard hit ─────────► on_fault: record, ─────────► scratch stack ───────► resume() returns
  *                        rewrite pc/sp/args
  *
