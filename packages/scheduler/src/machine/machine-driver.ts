@@ -198,6 +198,7 @@ export class MachineDriver implements ThreadDriver {
       switch (trap.kind) {
         case "budget":
           if (body.defaultBudget && this.runtime.sliceMs === undefined) continue;
+          this.runtime.trace?.note(t, "budget");
           return STEP_YIELD;
         case "yield":
           if (body.onYield !== undefined) {
@@ -212,9 +213,17 @@ export class MachineDriver implements ThreadDriver {
           this.#release(body);
           setStepValue(t, trap.code);
           return STEP_RETURN;
-        case "fault":
-          return this.#fail(t, body, new MachineFaultError(t, trap));
+        case "fault": {
+          const fault = new MachineFaultError(t, trap);
+          this.runtime.trace?.note(
+            t,
+            "fault",
+            `${fault.fault} at instruction ${fault.instruction} (line ${fault.line})`,
+          );
+          return this.#fail(t, body, fault);
+        }
         case "hostcall": {
+          this.runtime.trace?.note(t, "host-call", trap.name);
           let result: unknown;
           try {
             result = body.hostcalls[trap.name]!(...trap.args);
