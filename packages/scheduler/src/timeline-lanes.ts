@@ -131,6 +131,8 @@ export function describeEvent(trace: Trace, e: TraceEvent): string {
       return `${who} ${e.detail ?? "faulted"}`;
     case "cancel":
       return `${who} cancel requested`;
+    case "note":
+      return `${who}: ${e.detail ?? ""}`;
     case "yield":
       return `${who} yields`;
     default:

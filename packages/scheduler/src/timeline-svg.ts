@@ -63,6 +63,8 @@ const LANE = 26;
 const GAP = 12;
 const TOP = 58;
 const CHAR = 7.4;
+/** Widest a step gets (short traces): room for a short note inside a running step. */
+const MAX_STEP_WIDTH = 72;
 /** The legend's width: its labels' characters, and 46 px a swatch. */
 const LEGEND_WIDTH =
   12 + 6 * 46 + "runningreadyblocked (hover: on what)exitthrewfault".length * 7.4;
@@ -100,7 +102,10 @@ export function timelineSvg(trace: Trace, options: TimelineSvgOptions = {}): str
   const nameWidth = Math.ceil(Math.max(40, ...lanes.map((l) => l.thread.name.length * CHAR)) + 24);
   const left = nameWidth;
   const right = 24;
-  const cw = Math.max(2, Math.min(40, Math.floor((maxWidth - left - right) / Math.max(1, steps))));
+  const cw = Math.max(
+    2,
+    Math.min(MAX_STEP_WIDTH, Math.floor((maxWidth - left - right) / Math.max(1, steps))),
+  );
   const plotRight = left + cw * steps;
   const title = options.title ?? `${lanes.length} threads, ${steps} switches`;
   const failureLine =
@@ -159,7 +164,10 @@ export function timelineSvg(trace: Trace, options: TimelineSvgOptions = {}): str
       out.push(drawSpan(trace, lane, span, x, y, cw, colour));
     }
     for (const [step, events] of lane.events) {
-      for (const e of events) out.push(drawMark(trace, e, x(step), y, cw));
+      const calls = events.filter((e) => e.kind === "host-call");
+      for (const e of events)
+        if (e.kind !== "host-call") out.push(drawMark(trace, e, x(step), y, cw));
+      if (calls.length > 0) out.push(drawHostCalls(trace, calls, x(step), y, cw));
     }
   });
 
@@ -184,6 +192,16 @@ export function timelineSvg(trace: Trace, options: TimelineSvgOptions = {}): str
       (at) =>
         `<circle cx="${at + 9}" cy="${ly + 6}" r="5" fill="#ffffff" stroke="${FAIL}" stroke-width="2.5"/>`,
       "fault",
+    ],
+    [
+      (at) =>
+        `<rect x="${at}" y="${ly}" width="18" height="12" fill="${PALETTE[4]}"/><circle cx="${at + 9}" cy="${ly + 8}" r="2.5" fill="#ffffff"/>`,
+      "host call",
+    ],
+    [
+      (at) =>
+        `<rect x="${at}" y="${ly}" width="18" height="12" fill="${PALETTE[4]}"/><path d="M${at + 11} ${ly + 1}h6v6z" fill="#ffffff"/>`,
+      "budget trap",
     ],
   ];
   for (const [shape, label] of legend) {
@@ -265,12 +283,41 @@ function drawSpan(
     parts.push(
       `<rect x="${x(s) + inset}" y="${y}" width="${cw - 2 * inset}" height="${LANE}" fill="${colour}" rx="${cw >= 8 ? 2 : 0}"><title>${name} runs, step ${s}: ${escapeXml(said || `${end}s`)}</title></rect>`,
     );
+    // The thread's own notes, inside the step when they fit.
+    const note = (lane.events.get(s) ?? [])
+      .filter((e) => e.kind === "note")
+      .map((e) => e.detail ?? "")
+      .join(", ");
+    if (note !== "" && note.length * CHAR + 8 <= cw) {
+      parts.push(
+        `<text x="${x(s) + cw / 2}" y="${y + LANE / 2 + 4}" text-anchor="middle" fill="#ffffff" pointer-events="none">${escapeXml(note)}</text>`,
+      );
+    }
   }
   return parts.join("\n");
 }
 
 function crossAt(cx: number, cy: number, r: number): string {
   return `<path d="M${cx - r} ${cy - r}L${cx + r} ${cy + r}M${cx + r} ${cy - r}L${cx - r} ${cy + r}" stroke="${FAIL}" stroke-width="3" stroke-linecap="round"/>`;
+}
+
+/** One dot for a step's host calls, however many: its title counts them by name. */
+function drawHostCalls(
+  trace: Trace,
+  calls: TraceEvent[],
+  x0: number,
+  y: number,
+  cw: number,
+): string {
+  const first = calls[0]!;
+  let said = describeEvent(trace, first);
+  if (calls.length > 1) {
+    const counts = new Map<string, number>();
+    for (const e of calls) counts.set(e.detail ?? "", (counts.get(e.detail ?? "") ?? 0) + 1);
+    const names = [...counts].map(([name, n]) => `${name}() ×${n}`).join(", ");
+    said = `${trace.nameOf(first.thread)} made ${calls.length} host calls: ${names}`;
+  }
+  return `<circle cx="${x0 + cw / 2}" cy="${y + LANE - 6}" r="2.5" fill="#ffffff"><title>step ${first.step}: ${escapeXml(said)}</title></circle>`;
 }
 
 /** A mark for an event inside a step: exits, throws, faults, host calls, budget traps, cancels. */
@@ -285,8 +332,6 @@ function drawMark(trace: Trace, e: TraceEvent, x0: number, y: number, cw: number
       return `<rect x="${x0 + cw}" y="${y - 3}" width="4" height="${LANE + 6}" fill="#222">${title}</rect>`;
     case "fault":
       return `<g><circle cx="${x0 + cw / 2}" cy="${mid}" r="${Math.max(3, Math.min(8, cw / 2 - 1))}" fill="#ffffff" stroke="${FAIL}" stroke-width="2.5"/>${title}</g>`;
-    case "host-call":
-      return `<circle cx="${x0 + cw / 2}" cy="${y + LANE - 6}" r="2.5" fill="#ffffff">${title}</circle>`;
     case "budget":
       return `<path d="M${x0 + cw - 7} ${y + 1}h6v6z" fill="#ffffff">${title}</path>`;
     case "cancel":

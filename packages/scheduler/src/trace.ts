@@ -43,6 +43,7 @@ import { OUTCOME_CANCELLED, OUTCOME_THREW, RESUME_RETURN, type Thread } from "./
  * | `budget`    | (a machine thread) used up its budget: preempted|                         |
  * | `fault`     | (a machine thread) faulted                      | the fault and where     |
  * | `exit`      | ended                                           | `returned`, `cancelled` or `threw: <message>` |
+ * | `note`      | (its program) wrote a note with {@link Trace.note} | the note             |
  *
  * @example
  * ```ts
@@ -66,7 +67,8 @@ export type TraceEventKind =
   | "host-call"
   | "budget"
   | "fault"
-  | "exit";
+  | "exit"
+  | "note";
 
 /**
  * One event of a {@link Trace}.
@@ -81,7 +83,7 @@ export type TraceEventKind =
  * }, { name: "worker" });
  * rt.run({ maxSwitches: 1 });
  * const block: TraceEvent | undefined = rt.trace!.events.find((e) => e.kind === "block");
- * console.log(block?.step, block?.detail); // 1 "recv on channel \"jobs\" (capacity 0, empty)"
+ * console.log(block?.step, block?.detail); // 1 "recv on channel \"jobs\" (capacity 0, 0 buffered)"
  * ```
  */
 export interface TraceEvent {
@@ -187,7 +189,9 @@ export class Trace {
   /**
    * Add an event the policy hooks cannot see. Drivers call it for what
    * happens inside a step, as `runtime.trace?.note(...)`, so that nothing is
-   * computed when tracing is off.
+   * computed when tracing is off; a thread's body may add `note` events of
+   * its own (`self.runtime.trace?.note(self, "note", "read 0")`), which the
+   * timelines print in the thread's step.
    *
    * @example
    * ```ts
