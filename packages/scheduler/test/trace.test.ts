@@ -145,7 +145,10 @@ describe("a traced runtime", () => {
   test("a bad trace option is refused and leaves the scheduler free for another runtime", () => {
     const s = new RoundRobin();
     expect(() => new Runtime({ scheduler: s, trace: "yes" as unknown as boolean })).toThrow(
-      expect.objectContaining({ code: "BAD_ARGUMENT", message: expect.stringMatching(/trace must be true or false/) }),
+      expect.objectContaining({
+        code: "BAD_ARGUMENT",
+        message: expect.stringMatching(/trace must be true or false/),
+      }),
     );
     expect(() => new Runtime({ scheduler: s })).not.toThrow();
   });

@@ -56,6 +56,7 @@ import {
 } from "../index.js";
 import { MachineFaultError } from "./machine-fault-error.js";
 import type { HostCall, MachineSpawnOptions } from "./machine-spawn-options.js";
+import { snapshotStack } from "./stack-snapshot.js";
 
 /**
  * Instructions a machine thread spawned without a `budget` runs, by kind of
@@ -214,7 +215,8 @@ export class MachineDriver implements ThreadDriver {
           setStepValue(t, trap.code);
           return STEP_RETURN;
         case "fault": {
-          const fault = new MachineFaultError(t, trap);
+          // The stack is copied now: #fail gives it back to the allocator.
+          const fault = new MachineFaultError(t, trap, snapshotStack(body.backend, body.machine));
           this.runtime.trace?.note(
             t,
             "fault",
