@@ -70,7 +70,7 @@ function checkAgainstReference(backend: Backend): void {
   expect(fromSp.map((r) => r.word)).toEqual(words.slice(0, 12));
   expect(fromSp[0]!.atSp).toBe(true);
 
-  const stack = error.stack!.stack;
+  const stack = error.stackAtFault!.stack;
   const lines = picture.text.split("\n");
   expect(lines[0]).toBe(error.message);
   expect(lines[1]).toContain(`${Number(stack.high - picture.sp) / 8} words in use`);
@@ -104,7 +104,7 @@ describe("faultStackPicture", () => {
 
   test("the copy is read-only, and bad arguments are refused", () => {
     const { error } = faultOn(loadBackend({ prefer: "emulated", abi: "x86_64-sysv" }));
-    const stack = error.stack!.stack;
+    const stack = error.stackAtFault!.stack;
     expect(() => stack.memory.write64(stack.high - 8n, 1n)).toThrow(/read-only/);
     expect(() => stack.memory.read64(stack.low - 8n)).toThrow(/outside the copied stack/);
     expect(() => faultStackPicture(new Error("x") as MachineFaultError)).toThrow(SchedulerError);

@@ -89,7 +89,7 @@ export function faultStackPicture(
       { code: "BAD_ARGUMENT" },
     );
   }
-  const snapshot = error.stack;
+  const snapshot = error.stackAtFault;
   if (snapshot === undefined) {
     throw new SchedulerError(
       "faultStackPicture(error): this fault carries no copy of the stack (its backend could not report the stack pointer)",
@@ -104,8 +104,9 @@ export function faultStackPicture(
     );
   }
   const { stack, sp, symbols } = snapshot;
-  const base = sp < stack.low ? stack.low : sp;
-  let to = base + BigInt(words) * 8n;
+  // From the stack pointer up (bigints: Math.max does not take them).
+  let to = sp + BigInt(words) * 8n;
+  if (sp < stack.low) to = stack.low + BigInt(words) * 8n;
   if (to > stack.high) to = stack.high;
   const rows = dumpStack(stack, { sp, symbols, to });
   const highlight = sp >= stack.low && sp < stack.high ? sp : undefined;

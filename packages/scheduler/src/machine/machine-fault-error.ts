@@ -35,7 +35,7 @@ export class MachineFaultError extends SchedulerError {
    * the stack was given back (see faultStackPicture()); undefined when the
    * backend could not report the stack pointer.
    */
-  readonly stack: StackSnapshot | undefined;
+  readonly stackAtFault: StackSnapshot | undefined;
 
   constructor(thread: Thread, trap: Extract<Trap, { kind: "fault" }>, stack?: StackSnapshot) {
     const { instruction, line, index } = trap.details;
@@ -49,6 +49,6 @@ export class MachineFaultError extends SchedulerError {
     this.instruction = instruction;
     this.line = line;
     if (index !== undefined) this.index = index;
-    this.stack = stack;
+    this.stackAtFault = stack;
   }
 }

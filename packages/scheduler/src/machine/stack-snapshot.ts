@@ -28,7 +28,7 @@ export type Stack = MachineThread["stack"];
 
 /**
  * A faulted machine thread's stack, copied before the thread released it:
- * see {@link MachineFaultError.stack}.
+ * see {@link MachineFaultError.stackAtFault}.
  *
  * @example
  * ```ts
@@ -38,7 +38,7 @@ export type Stack = MachineThread["stack"];
  * const t = spawnMachine(rt, "loop:\n  push r0\n  jmp loop", { stackSize: 16384 });
  * try { rt.run(); } catch {}
  * const error = t.outcome?.kind === "threw" ? t.outcome.error : undefined;
- * const snapshot: StackSnapshot | undefined = error instanceof MachineFaultError ? error.stack : undefined;
+ * const snapshot: StackSnapshot | undefined = error instanceof MachineFaultError ? error.stackAtFault : undefined;
  * console.log(snapshot !== undefined && snapshot.sp >= snapshot.stack.low); // true
  * ```
  */
