@@ -5,33 +5,13 @@
  */
 import { loadBackend } from "@greenthreads/switch";
 import { describe, expect, test } from "vitest";
-import {
-  Channel,
-  explore,
-  RunFailedError,
-  Runtime,
-  timelineSvg,
-  timelineText,
-} from "../src/index.js";
+import { explore, RunFailedError, Runtime, timelineSvg, timelineText } from "../src/index.js";
 import { spawnMachine } from "../src/machine/index.js";
+import { tracedProducerConsumer } from "./producer-consumer.js";
 
 /** A producer and a consumer over an unbuffered channel, and a third thread that throws. */
 function traced(): Runtime {
-  const rt = new Runtime({ trace: true });
-  const jobs = new Channel<number>(0, { name: "jobs" });
-  rt.spawn(
-    function* () {
-      yield* jobs.send(1);
-    },
-    { name: "producer" },
-  );
-  rt.spawn(
-    function* () {
-      yield;
-      yield* jobs.recv();
-    },
-    { name: "consumer" },
-  );
+  const rt = tracedProducerConsumer();
   rt.spawn(function* () {
     throw new Error("no");
   });

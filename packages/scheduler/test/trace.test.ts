@@ -16,6 +16,7 @@ import {
   type Trace,
 } from "../src/index.js";
 import { spawnMachine } from "../src/machine/index.js";
+import { tracedProducerConsumer } from "./producer-consumer.js";
 
 /** The events as short lines: `step kind name [detail]`. */
 function lines(trace: Trace): string[] {
@@ -26,21 +27,7 @@ function lines(trace: Trace): string[] {
 
 describe("a traced runtime", () => {
   test("writes spawn, run, block with what it waits for, wake with who, yield and exit", () => {
-    const rt = new Runtime({ trace: true });
-    const jobs = new Channel<number>(0, { name: "jobs" });
-    rt.spawn(
-      function* () {
-        yield* jobs.send(1);
-      },
-      { name: "producer" },
-    );
-    rt.spawn(
-      function* () {
-        yield;
-        yield* jobs.recv();
-      },
-      { name: "consumer" },
-    );
+    const rt = tracedProducerConsumer();
     rt.run();
     // Round robin: producer blocks on the unbuffered send (step 1), consumer
     // yields (2), producer is still blocked so consumer runs again and takes
