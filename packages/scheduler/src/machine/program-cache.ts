@@ -32,8 +32,7 @@ export const PROGRAM_CACHE_SIZE = 256;
 
 /** The one call that gives a loaded program back to its backend. */
 export function unloadProgram(backend: Backend, program: LoadedProgram): void {
-  const b = backend as Backend & { unload?: (program: LoadedProgram) => void };
-  b.unload?.(program);
+  backend.unload(program);
 }
 
 /** Per backend: programs loaded from text (LRU), and from Program objects. */
