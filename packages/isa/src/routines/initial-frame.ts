@@ -8,8 +8,12 @@
  * the entry function's eventual return land in the exit routine.
  *
  * The trampoline takes its inputs from the first three callee-saved integer
- * registers of the ABI (`cs0`, `cs1`, `cs2`), because those are the registers
- * the switch restores from the context:
+ * registers of the ABI other than the frame pointer (`cs0`, `cs1`, `cs2`),
+ * because those are the registers the switch restores from the context. The
+ * frame pointer is left out so that it never holds a trampoline input a
+ * backtrace would follow, and so that the lowered switch, which saves only
+ * the callee-saved registers lowered code writes, need not save it on
+ * x86-64 (lowered code never uses the frame pointer):
  *
  * ```
  *   context.pc  = start trampoline      context.cs0 = entry function
@@ -132,7 +136,8 @@ export function entryStackOffset(abi: Abi): number {
 
 /**
  * The registers that carry the start trampoline's inputs: entry, argument
- * and the exit handler.
+ * and the exit handler (the first three callee-saved registers that are not
+ * the frame pointer).
  *
  * @example
  * ```ts
@@ -141,7 +146,7 @@ export function entryStackOffset(abi: Abi): number {
  * ```
  */
 export function trampolineRegisters(abi: Abi): { entry: string; argument: string; onExit: string } {
-  const [entry, argument, onExit] = abi.calleeSavedInteger;
+  const [entry, argument, onExit] = abi.calleeSavedInteger.filter((r) => r !== abi.framePointer);
   if (!entry || !argument || !onExit) {
     throw new IsaError(
       "BAD_ARGUMENT",

@@ -34,11 +34,11 @@
  * <!-- lowered-switch-table:start -->
  * | ABI | callee-saved integer | footprint | saved (besides sp, pc) | callee-saved, not saved |
  * |---|---|---|---|---|
- * | x86_64-sysv | rbx rbp r12 r13 r14 r15 | rax rcx rdx rbx rbp rsi rdi r8 r9 r10 r11 r12 r13 r14 r15 | rbx rbp r12 r13 r14 r15 | mxcsr x87cw |
- * | x86_64-win64 | rbx rbp rdi rsi r12 r13 r14 r15 | rax rcx rdx rbx rbp rsi rdi r8 r9 r10 r11 r12 r13 r14 r15 | rbx rbp rdi rsi r12 r13 r14 r15 StackBase StackLimit DeallocationStack | xmm6 xmm7 xmm8 xmm9 xmm10 xmm11 xmm12 xmm13 xmm14 xmm15 mxcsr x87cw |
+ * | x86_64-sysv | rbx rbp r12 r13 r14 r15 | rax rcx rdx rbx rsi rdi r8 r9 r10 r11 r12 r13 r14 r15 | rbx r12 r13 r14 r15 | rbp mxcsr x87cw |
+ * | x86_64-win64 | rbx rbp rdi rsi r12 r13 r14 r15 | rax rcx rdx rbx rsi rdi r8 r9 r10 r11 r12 r13 r14 r15 | rbx rdi rsi r12 r13 r14 r15 StackBase StackLimit DeallocationStack | rbp xmm6 xmm7 xmm8 xmm9 xmm10 xmm11 xmm12 xmm13 xmm14 xmm15 mxcsr x87cw |
  * | aarch64-aapcs64 | x19 x20 x21 x22 x23 x24 x25 x26 x27 x28 x29 | x0 x1 x2 x3 x4 x5 x6 x7 x9 x10 x11 x16 x17 x19 x20 x21 x30 | x19 x20 x21 | x22 x23 x24 x25 x26 x27 x28 x29 d8 d9 d10 d11 d12 d13 d14 d15 fpcr |
  * | aarch64-apple | x19 x20 x21 x22 x23 x24 x25 x26 x27 x28 x29 | x0 x1 x2 x3 x4 x5 x6 x7 x9 x10 x11 x16 x17 x19 x20 x21 x30 | x19 x20 x21 | x22 x23 x24 x25 x26 x27 x28 x29 d8 d9 d10 d11 d12 d13 d14 d15 fpcr |
- * | riscv64-lp64d | s0 s1 s2 s3 s4 s5 s6 s7 s8 s9 s10 s11 | ra t0 t1 t2 s0 s1 a0 a1 a2 a3 a4 a5 a6 a7 s2 t5 t6 | s0 s1 s2 | s3 s4 s5 s6 s7 s8 s9 s10 s11 fs0 fs1 fs2 fs3 fs4 fs5 fs6 fs7 fs8 fs9 fs10 fs11 fcsr |
+ * | riscv64-lp64d | s0 s1 s2 s3 s4 s5 s6 s7 s8 s9 s10 s11 | ra t0 t1 t2 s1 a0 a1 a2 a3 a4 a5 a6 a7 s2 s3 t5 t6 | s1 s2 s3 | s0 s4 s5 s6 s7 s8 s9 s10 s11 fs0 fs1 fs2 fs3 fs4 fs5 fs6 fs7 fs8 fs9 fs10 fs11 fcsr |
  * <!-- lowered-switch-table:end -->
  *
  * Win64's thread information words (the current stack's base, limit and

@@ -11,7 +11,11 @@ import { assemble } from "../../src/arch/assemble.js";
 import { getArch } from "../../src/arch/registry.js";
 import type { LirOp } from "../../src/machine/lir.js";
 import { Memory } from "../../src/machine/memory.js";
-import { entryStackOffset, initialFrame } from "../../src/routines/initial-frame.js";
+import {
+  entryStackOffset,
+  initialFrame,
+  trampolineRegisters,
+} from "../../src/routines/initial-frame.js";
 import { scratchRegisters } from "../../src/routines/scratch-registers.js";
 import { routineSymbol } from "../../src/routines/symbols.js";
 import { threadRoutines } from "../../src/routines/trampolines.js";
@@ -70,8 +74,10 @@ function threadCode(abi: Abi, scratch: string): LirOp[] {
   const d = (): LirOp => ({ op: "li", dst: base, imm: DATA });
   ops.push({ op: "mov", dst: arg1, src: abi.stackPointer }, d());
   ops.push({ op: "store", src: arg1, base, offset: D.entrySp });
-  ops.push({ op: "store", src: cs[1]!, base, offset: D.savedCs1 });
-  ops.push({ op: "store", src: cs[2]!, base, offset: D.savedCs2 });
+  // The exit routine needs the trampoline's argument and handler registers back.
+  const { argument, onExit } = trampolineRegisters(abi);
+  ops.push({ op: "store", src: argument, base, offset: D.savedCs1 });
+  ops.push({ op: "store", src: onExit, base, offset: D.savedCs2 });
   // Like any function that makes a call, keep the link register's return address.
   if (abi.returnAddress.kind === "register") {
     ops.push({ op: "store", src: abi.returnAddress.reg, base, offset: D.savedLink });
@@ -106,8 +112,8 @@ function threadCode(abi: Abi, scratch: string): LirOp[] {
     ops.push({ op: "store", src: arg2, base, offset: D.dumpTls + 8 * i });
   }
   // Give back what the caller (the trampoline's exit path) relies on, and return 42.
-  ops.push({ op: "load", dst: cs[1]!, base, offset: D.savedCs1 });
-  ops.push({ op: "load", dst: cs[2]!, base, offset: D.savedCs2 });
+  ops.push({ op: "load", dst: argument, base, offset: D.savedCs1 });
+  ops.push({ op: "load", dst: onExit, base, offset: D.savedCs2 });
   ops.push({ op: "li", dst: abi.returnRegisters[0]!, imm: 42n });
   if (abi.returnAddress.kind === "stack")
     ops.push({ op: "pop", dst: base }, { op: "jr", reg: base });

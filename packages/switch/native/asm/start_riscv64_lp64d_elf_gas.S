@@ -10,19 +10,19 @@
 .globl gt_start_riscv64_lp64d
 .hidden gt_start_riscv64_lp64d
 gt_start_riscv64_lp64d:
-  addi a0, s1, 0
+  addi a0, s2, 0
 1:
   auipc ra, %pcrel_hi(gt_exit_riscv64_lp64d)
   addi ra, ra, %pcrel_lo(1b)
-  jalr zero, 0(s0)
+  jalr zero, 0(s1)
     .size gt_start_riscv64_lp64d, . - gt_start_riscv64_lp64d
     .p2align 4
 .globl gt_exit_riscv64_lp64d
 .hidden gt_exit_riscv64_lp64d
 gt_exit_riscv64_lp64d:
   addi a1, a0, 0
-  addi a0, s1, 0
-  jalr ra, 0(s2)
+  addi a0, s2, 0
+  jalr ra, 0(s3)
   ebreak
     .size gt_exit_riscv64_lp64d, . - gt_exit_riscv64_lp64d
     .section .note.GNU-stack,"",%progbits

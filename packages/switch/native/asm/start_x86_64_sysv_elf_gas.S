@@ -8,15 +8,15 @@
     .p2align 4
 .globl gt_start_x86_64_sysv
 gt_start_x86_64_sysv:
-  mov rdi, rbp
+  mov rdi, r12
   jmp rbx
     .size gt_start_x86_64_sysv, . - gt_start_x86_64_sysv
     .p2align 4
 .globl gt_exit_x86_64_sysv
 gt_exit_x86_64_sysv:
   mov rsi, rax
-  mov rdi, rbp
-  call r12
+  mov rdi, r12
+  call r13
   ud2
     .size gt_exit_x86_64_sysv, . - gt_exit_x86_64_sysv
     .section .note.GNU-stack,"",%progbits

@@ -6,12 +6,12 @@
     .p2align 4
 .globl gt_start_x86_64_win64
 gt_start_x86_64_win64:
-  mov rcx, rbp
+  mov rcx, rdi
   jmp rbx
     .p2align 4
 .globl gt_exit_x86_64_win64
 gt_exit_x86_64_win64:
   mov rdx, rax
-  mov rcx, rbp
-  call rdi
+  mov rcx, rdi
+  call rsi
   ud2

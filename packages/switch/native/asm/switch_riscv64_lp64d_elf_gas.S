@@ -80,12 +80,12 @@ gt_switch_riscv64_lp64d:
 gt_switch_lowered_riscv64_lp64d:
   sd ra, 0(a0)
   sd sp, 8(a0)
-  sd s0, 16(a0)
   sd s1, 24(a0)
   sd s2, 32(a0)
-  ld s0, 16(a1)
+  sd s3, 40(a0)
   ld s1, 24(a1)
   ld s2, 32(a1)
+  ld s3, 40(a1)
   ld sp, 8(a1)
   ld t0, 0(a1)
   addi a0, a2, 0

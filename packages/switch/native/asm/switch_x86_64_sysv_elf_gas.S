@@ -44,13 +44,11 @@ gt_switch_lowered_x86_64_sysv:
   mov qword ptr [rdi], r10
   mov qword ptr [rdi + 8], rsp
   mov qword ptr [rdi + 16], rbx
-  mov qword ptr [rdi + 24], rbp
   mov qword ptr [rdi + 32], r12
   mov qword ptr [rdi + 40], r13
   mov qword ptr [rdi + 48], r14
   mov qword ptr [rdi + 56], r15
   mov rbx, qword ptr [rsi + 16]
-  mov rbp, qword ptr [rsi + 24]
   mov r12, qword ptr [rsi + 32]
   mov r13, qword ptr [rsi + 40]
   mov r14, qword ptr [rsi + 48]

@@ -77,7 +77,6 @@ gt_switch_lowered_x86_64_win64:
   mov qword ptr [rcx], r10
   mov qword ptr [rcx + 8], rsp
   mov qword ptr [rcx + 16], rbx
-  mov qword ptr [rcx + 24], rbp
   mov qword ptr [rcx + 32], rdi
   mov qword ptr [rcx + 40], rsi
   mov qword ptr [rcx + 48], r12
@@ -97,7 +96,6 @@ gt_switch_lowered_x86_64_win64:
   mov rax, qword ptr [rdx + 272]
   mov qword ptr gs:[5240], rax
   mov rbx, qword ptr [rdx + 16]
-  mov rbp, qword ptr [rdx + 24]
   mov rdi, qword ptr [rdx + 32]
   mov rsi, qword ptr [rdx + 40]
   mov r12, qword ptr [rdx + 48]

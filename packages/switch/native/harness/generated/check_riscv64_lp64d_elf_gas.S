@@ -280,46 +280,46 @@ gt_clobber_thread_riscv64_lp64d:
   lui t6, 4
   addiw t6, t6, 1092
   xor t2, t2, t6
-  ld s0, 8(sp)
+  ld s1, 8(sp)
   lui t6, 5
   addiw t6, t6, 1365
-  xor s0, s0, t6
-  ld s1, 8(sp)
-  lui t6, 6
-  addiw t6, t6, 1638
   xor s1, s1, t6
   ld a0, 8(sp)
-  lui t6, 7
-  addiw t6, t6, 1911
+  lui t6, 6
+  addiw t6, t6, 1638
   xor a0, a0, t6
   ld a1, 8(sp)
-  lui t6, 9
-  addiw t6, t6, -1912
+  lui t6, 7
+  addiw t6, t6, 1911
   xor a1, a1, t6
   ld a3, 8(sp)
-  lui t6, 11
-  addiw t6, t6, -1366
+  lui t6, 10
+  addiw t6, t6, -1639
   xor a3, a3, t6
   ld a4, 8(sp)
-  lui t6, 12
-  addiw t6, t6, -1093
+  lui t6, 11
+  addiw t6, t6, -1366
   xor a4, a4, t6
   ld a5, 8(sp)
-  lui t6, 13
-  addiw t6, t6, -820
+  lui t6, 12
+  addiw t6, t6, -1093
   xor a5, a5, t6
   ld a6, 8(sp)
-  lui t6, 14
-  addiw t6, t6, -547
+  lui t6, 13
+  addiw t6, t6, -820
   xor a6, a6, t6
   ld a7, 8(sp)
-  lui t6, 15
-  addiw t6, t6, -274
+  lui t6, 14
+  addiw t6, t6, -547
   xor a7, a7, t6
   ld s2, 8(sp)
+  lui t6, 15
+  addiw t6, t6, -274
+  xor s2, s2, t6
+  ld s3, 8(sp)
   lui t6, 16
   addiw t6, t6, -1
-  xor s2, s2, t6
+  xor s3, s3, t6
   ld t5, 8(sp)
   lui t6, 17
   addiw t6, t6, 272

@@ -222,26 +222,24 @@ gt_clobber_thread_x86_64_win64:
   xor rdx, 13107
   mov rbx, qword ptr [rsp + 8]
   xor rbx, 17476
-  mov rbp, qword ptr [rsp + 8]
-  xor rbp, 21845
   mov rsi, qword ptr [rsp + 8]
-  xor rsi, 26214
+  xor rsi, 21845
   mov rdi, qword ptr [rsp + 8]
-  xor rdi, 30583
+  xor rdi, 26214
   mov r9, qword ptr [rsp + 8]
-  xor r9, 39321
+  xor r9, 34952
   mov r10, qword ptr [rsp + 8]
-  xor r10, 43690
+  xor r10, 39321
   mov r11, qword ptr [rsp + 8]
-  xor r11, 48059
+  xor r11, 43690
   mov r12, qword ptr [rsp + 8]
-  xor r12, 52428
+  xor r12, 48059
   mov r13, qword ptr [rsp + 8]
-  xor r13, 56797
+  xor r13, 52428
   mov r14, qword ptr [rsp + 8]
-  xor r14, 61166
+  xor r14, 56797
   mov r15, qword ptr [rsp + 8]
-  xor r15, 65535
+  xor r15, 61166
   mov r10, qword ptr [rsp]
   mov rcx, qword ptr [r10]
   mov rdx, qword ptr [r10 + 8]

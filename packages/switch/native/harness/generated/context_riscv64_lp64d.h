@@ -136,9 +136,9 @@ static inline void gt_initial_frame(uint8_t *context, uint64_t low, uint64_t hig
   memset(context, 0, GT_CONTEXT_SIZE);
   gt_put64(context + 0, start); /* pc */
   gt_put64(context + 8, high); /* sp */
-  gt_put64(context + 16, entry); /* s0 */
-  gt_put64(context + 24, argument); /* s1 */
-  gt_put64(context + 32, on_exit); /* s2 */
+  gt_put64(context + 24, entry); /* s1 */
+  gt_put64(context + 32, argument); /* s2 */
+  gt_put64(context + 40, on_exit); /* s3 */
 }
 
 #endif /* GT_HARNESS_CONTEXT_RISCV64_LP64D_H */

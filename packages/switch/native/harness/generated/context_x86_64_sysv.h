@@ -104,8 +104,8 @@ static inline void gt_initial_frame(uint8_t *context, uint64_t low, uint64_t hig
   gt_put64(context + 0, start); /* pc */
   gt_put64(context + 8, high - 8); /* sp */
   gt_put64(context + 16, entry); /* rbx */
-  gt_put64(context + 24, argument); /* rbp */
-  gt_put64(context + 32, on_exit); /* r12 */
+  gt_put64(context + 32, argument); /* r12 */
+  gt_put64(context + 40, on_exit); /* r13 */
   gt_put64(context + 64, (uint64_t)0x1f80u); /* mxcsr */
   gt_put64(context + 72, (uint64_t)0x37fu); /* x87cw */
   gt_put64((uint8_t *)(uintptr_t)(high - 8), exit_routine); /* return address of the entry: exit routine */

@@ -133,8 +133,8 @@ static inline void gt_initial_frame(uint8_t *context, uint64_t low, uint64_t hig
   gt_put64(context + 0, start); /* pc */
   gt_put64(context + 8, high - 40); /* sp */
   gt_put64(context + 16, entry); /* rbx */
-  gt_put64(context + 24, argument); /* rbp */
-  gt_put64(context + 32, on_exit); /* rdi */
+  gt_put64(context + 32, argument); /* rdi */
+  gt_put64(context + 40, on_exit); /* rsi */
   gt_put64(context + 240, (uint64_t)0x1f80u); /* mxcsr */
   gt_put64(context + 248, (uint64_t)0x37fu); /* x87cw */
   gt_put64(context + 256, high); /* StackBase */
