@@ -53,6 +53,7 @@
  */
 import {
   type Abi,
+  assignRegisters,
   type ControlRegister,
   DEFAULT_FLOAT_CONTROL,
   entryStackOffset,
@@ -224,7 +225,60 @@ export function harnessRoutines(abi: Abi): LirOp[] {
   });
   read.push(...ret());
 
-  return [...check, ...probe, ...read, ...checkLowered, ...clobberThread(abi)];
+  return [
+    ...check,
+    ...probe,
+    ...read,
+    ...checkLowered,
+    ...clobberThread(abi),
+    ...pingPongThread(abi),
+  ];
+}
+
+/**
+ * The continuation of a switch entered by a jump, the way the lowered trap
+ * sequence enters it: pushed where `call` would push it, or in the link
+ * register; `scratch` is clobbered.
+ */
+function continuationAt(abi: Abi, back: string, scratch: string): LirOp[] {
+  const sp = abi.stackPointer;
+  return abi.returnAddress.kind === "stack"
+    ? [
+        { op: "la", dst: scratch, label: back },
+        { op: "alui", kind: "sub", dst: sp, a: sp, imm: 8n },
+        { op: "store", src: scratch, base: sp, offset: 0 },
+      ]
+    : [{ op: "la", dst: abi.returnAddress.reg, label: back }];
+}
+
+/**
+ * `gt_pingpong_lowered_<abi>(pair)`: the benchmark's thread for the lowered
+ * switch, written as lowered code would be (footprint registers only, the
+ * switch entered by a jump): forever answers the value it was resumed with
+ * plus one. `pair` = { thread context, host context } stays in the
+ * control-block register, which the lowered switch keeps.
+ */
+export function pingPongThread(abi: Abi): LirOp[] {
+  const arch = getArch(abi);
+  const name = cName(abi);
+  const [from, to, value] = abi.argumentRegisters as [string, string, string];
+  const [scratch] = scratchRegisters(abi, arch, 1) as [string];
+  const keep = assignRegisters(abi, arch).tcb;
+  const ret = abi.returnRegisters[0]!;
+  const loop = `.Lgt_pingpong_loop_${name}`;
+  return [
+    { op: "label", name: `gt_pingpong_lowered_${name}`, global: true },
+    { op: "mov", dst: keep, src: abi.argumentRegisters[0]! },
+    { op: "li", dst: ret, imm: 0n },
+    { op: "label", name: loop },
+    // The answer first: the return register may be an argument register.
+    { op: "alui", kind: "add", dst: value, a: ret, imm: 1n },
+    { op: "load", dst: from, base: keep, offset: 0 },
+    { op: "load", dst: to, base: keep, offset: 8 },
+    // Resumed at the top of the loop.
+    ...continuationAt(abi, loop, scratch),
+    { op: "jmp", target: routineSymbol("switch_lowered", abi.name) },
+  ];
 }
 
 /**
@@ -268,16 +322,8 @@ export function clobberThread(abi: Abi): LirOp[] {
     { op: "load", dst: to, base: scratch, offset: 8 },
     { op: "load", dst: value, base: sp, offset: 8 },
   );
-  if (abi.returnAddress.kind === "stack") {
-    ops.push(
-      { op: "la", dst: scratch, label: back },
-      { op: "alui", kind: "sub", dst: sp, a: sp, imm: 8n },
-      { op: "store", src: scratch, base: sp, offset: 0 },
-    );
-  } else {
-    ops.push({ op: "la", dst: abi.returnAddress.reg, label: back });
-  }
   ops.push(
+    ...continuationAt(abi, back, scratch),
     { op: "jmp", target: routineSymbol("switch_lowered", abi.name) },
     { op: "label", name: back },
     { op: "load", dst: value, base: sp, offset: 8 },
@@ -425,6 +471,7 @@ function renderHeader(abi: Abi, format: "elf" | "pe"): string {
     `#define GT_SWITCH_LOWERED ${routineSymbol("switch_lowered", abi.name)}`,
     `#define GT_CHECK_LOWERED gt_check_lowered_${name}`,
     `#define GT_CLOBBER_THREAD gt_clobber_thread_${name}`,
+    `#define GT_PINGPONG_LOWERED gt_pingpong_lowered_${name}`,
     "",
     "/* Context slots: byte offsets. */",
     ...ctx.slots.map(

@@ -11,8 +11,10 @@
  * noise hit both alike; the report gives the median of the rounds.
  *
  * With -DGT_VARIANT=<symbol> it also measures another switch routine with
- * the same context layout (the benchmark script passes gt_switch_lowered,
- * where the C code on both sides loses nothing by it).
+ * the same context layout, and with -DGT_VARIANT_THREAD=<symbol> its thread
+ * is that assembler routine instead of C (the benchmark script passes
+ * gt_switch_lowered and gt_pingpong_lowered: a switch that keeps only what
+ * lowered code writes needs a thread that writes nothing else).
  *
  * Compile with -DGT_BOOST='"how it was linked"' (and link Boost.Context) to include the peer;
  * without it the peer's line says that it was skipped.
@@ -63,12 +65,24 @@ static uint64_t ping_pong_thread(uint64_t argument) {
 extern uint64_t GT_VARIANT(void *from, void *to, uint64_t value);
 static context variant_main_context, variant_thread_context;
 
+#ifdef GT_VARIANT_THREAD
+/* The variant's thread in assembler (e.g. written as lowered code is, for a
+ * switch that keeps only what lowered code writes); its argument is
+ * { its context, main's context }. */
+extern void GT_VARIANT_THREAD(void);
+static void *variant_pair[2] = {&variant_thread_context, &variant_main_context};
+#define VARIANT_ENTRY ((uint64_t)(uintptr_t)GT_VARIANT_THREAD)
+#define VARIANT_ARGUMENT ((uint64_t)(uintptr_t)variant_pair)
+#else
 static uint64_t variant_thread(uint64_t argument) {
   (void)argument;
   uint64_t value = 0;
   for (;;) value = GT_VARIANT(&variant_thread_context, &variant_main_context, value + 1);
   return value;
 }
+#define VARIANT_ENTRY ((uint64_t)(uintptr_t)variant_thread)
+#define VARIANT_ARGUMENT 0
+#endif
 #endif
 
 static void never_exit(uint64_t argument, uint64_t result) {
@@ -204,7 +218,7 @@ int main(int argc, char **argv) {
   if (!variant_stack) return 2;
   uint64_t vlow = ((uint64_t)(uintptr_t)variant_stack + GT_STACK_ALIGNMENT - 1) & ~(uint64_t)(GT_STACK_ALIGNMENT - 1);
   /* The variant's context has the same pc, sp and integer slots; the control slots it lacks stay unused. */
-  gt_initial_frame(variant_thread_context.bytes, vlow, vlow + STACK_SIZE, (uint64_t)(uintptr_t)variant_thread, 0,
+  gt_initial_frame(variant_thread_context.bytes, vlow, vlow + STACK_SIZE, VARIANT_ENTRY, VARIANT_ARGUMENT,
                    (uint64_t)(uintptr_t)never_exit, (uint64_t)(uintptr_t)GT_START,
                    (uint64_t)(uintptr_t)GT_EXIT);
   variant(iterations / 10 + 1);

@@ -9,6 +9,7 @@
     .type gt_read_thread_information_aarch64_aapcs64, %function
     .type gt_check_lowered_aarch64_aapcs64, %function
     .type gt_clobber_thread_aarch64_aapcs64, %function
+    .type gt_pingpong_lowered_aarch64_aapcs64, %function
 .globl gt_check_aarch64_aapcs64
 .hidden gt_check_aarch64_aapcs64
 gt_check_aarch64_aapcs64:
@@ -281,9 +282,21 @@ gt_clobber_thread_aarch64_aapcs64:
 .Lgt_clobber_back_aarch64_aapcs64:
   ldr x2, [sp, #8]
   b .Lgt_clobber_loop_aarch64_aapcs64
+.globl gt_pingpong_lowered_aarch64_aapcs64
+.hidden gt_pingpong_lowered_aarch64_aapcs64
+gt_pingpong_lowered_aarch64_aapcs64:
+  mov x19, x0
+  movz x0, #0
+.Lgt_pingpong_loop_aarch64_aapcs64:
+  add x2, x0, #1
+  ldr x0, [x19]
+  ldr x1, [x19, #8]
+  adr x30, .Lgt_pingpong_loop_aarch64_aapcs64
+  b gt_switch_lowered_aarch64_aapcs64
     .size gt_check_aarch64_aapcs64, . - gt_check_aarch64_aapcs64
     .size gt_probe_entry_aarch64_aapcs64, . - gt_probe_entry_aarch64_aapcs64
     .size gt_read_thread_information_aarch64_aapcs64, . - gt_read_thread_information_aarch64_aapcs64
     .size gt_check_lowered_aarch64_aapcs64, . - gt_check_lowered_aarch64_aapcs64
     .size gt_clobber_thread_aarch64_aapcs64, . - gt_clobber_thread_aarch64_aapcs64
+    .size gt_pingpong_lowered_aarch64_aapcs64, . - gt_pingpong_lowered_aarch64_aapcs64
     .section .note.GNU-stack,"",%progbits

@@ -10,6 +10,7 @@
     .type gt_read_thread_information_riscv64_lp64d, %function
     .type gt_check_lowered_riscv64_lp64d, %function
     .type gt_clobber_thread_riscv64_lp64d, %function
+    .type gt_pingpong_lowered_riscv64_lp64d, %function
 .globl gt_check_riscv64_lp64d
 .hidden gt_check_riscv64_lp64d
 gt_check_riscv64_lp64d:
@@ -339,9 +340,23 @@ gt_clobber_thread_riscv64_lp64d:
 .Lgt_clobber_back_riscv64_lp64d:
   ld a2, 8(sp)
   jal zero, .Lgt_clobber_loop_riscv64_lp64d
+.globl gt_pingpong_lowered_riscv64_lp64d
+.hidden gt_pingpong_lowered_riscv64_lp64d
+gt_pingpong_lowered_riscv64_lp64d:
+  addi s1, a0, 0
+  addi a0, zero, 0
+.Lgt_pingpong_loop_riscv64_lp64d:
+  addi a2, a0, 1
+  ld a0, 0(s1)
+  ld a1, 8(s1)
+1:
+  auipc ra, %pcrel_hi(.Lgt_pingpong_loop_riscv64_lp64d)
+  addi ra, ra, %pcrel_lo(1b)
+  jal zero, gt_switch_lowered_riscv64_lp64d
     .size gt_check_riscv64_lp64d, . - gt_check_riscv64_lp64d
     .size gt_probe_entry_riscv64_lp64d, . - gt_probe_entry_riscv64_lp64d
     .size gt_read_thread_information_riscv64_lp64d, . - gt_read_thread_information_riscv64_lp64d
     .size gt_check_lowered_riscv64_lp64d, . - gt_check_lowered_riscv64_lp64d
     .size gt_clobber_thread_riscv64_lp64d, . - gt_clobber_thread_riscv64_lp64d
+    .size gt_pingpong_lowered_riscv64_lp64d, . - gt_pingpong_lowered_riscv64_lp64d
     .section .note.GNU-stack,"",%progbits

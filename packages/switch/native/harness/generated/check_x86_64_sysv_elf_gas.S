@@ -9,6 +9,7 @@
     .type gt_read_thread_information_x86_64_sysv, %function
     .type gt_check_lowered_x86_64_sysv, %function
     .type gt_clobber_thread_x86_64_sysv, %function
+    .type gt_pingpong_lowered_x86_64_sysv, %function
 .globl gt_check_x86_64_sysv
 gt_check_x86_64_sysv:
   sub rsp, 72
@@ -148,9 +149,23 @@ gt_clobber_thread_x86_64_sysv:
 .Lgt_clobber_back_x86_64_sysv:
   mov rdx, qword ptr [rsp + 8]
   {disp32} jmp .Lgt_clobber_loop_x86_64_sysv
+.globl gt_pingpong_lowered_x86_64_sysv
+gt_pingpong_lowered_x86_64_sysv:
+  mov rbx, rdi
+  mov rax, 0
+.Lgt_pingpong_loop_x86_64_sysv:
+  mov rdx, rax
+  add rdx, 1
+  mov rdi, qword ptr [rbx]
+  mov rsi, qword ptr [rbx + 8]
+  lea r10, [rip + .Lgt_pingpong_loop_x86_64_sysv]
+  sub rsp, 8
+  mov qword ptr [rsp], r10
+  {disp32} jmp gt_switch_lowered_x86_64_sysv
     .size gt_check_x86_64_sysv, . - gt_check_x86_64_sysv
     .size gt_probe_entry_x86_64_sysv, . - gt_probe_entry_x86_64_sysv
     .size gt_read_thread_information_x86_64_sysv, . - gt_read_thread_information_x86_64_sysv
     .size gt_check_lowered_x86_64_sysv, . - gt_check_lowered_x86_64_sysv
     .size gt_clobber_thread_x86_64_sysv, . - gt_clobber_thread_x86_64_sysv
+    .size gt_pingpong_lowered_x86_64_sysv, . - gt_pingpong_lowered_x86_64_sysv
     .section .note.GNU-stack,"",%progbits

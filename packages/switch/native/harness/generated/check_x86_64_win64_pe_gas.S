@@ -251,3 +251,16 @@ gt_clobber_thread_x86_64_win64:
 .Lgt_clobber_back_x86_64_win64:
   mov r8, qword ptr [rsp + 8]
   {disp32} jmp .Lgt_clobber_loop_x86_64_win64
+.globl gt_pingpong_lowered_x86_64_win64
+gt_pingpong_lowered_x86_64_win64:
+  mov rbx, rcx
+  mov rax, 0
+.Lgt_pingpong_loop_x86_64_win64:
+  mov r8, rax
+  add r8, 1
+  mov rcx, qword ptr [rbx]
+  mov rdx, qword ptr [rbx + 8]
+  lea r10, [rip + .Lgt_pingpong_loop_x86_64_win64]
+  sub rsp, 8
+  mov qword ptr [rsp], r10
+  {disp32} jmp gt_switch_lowered_x86_64_win64

@@ -25,6 +25,7 @@
 #define GT_SWITCH_LOWERED gt_switch_lowered_aarch64_aapcs64
 #define GT_CHECK_LOWERED gt_check_lowered_aarch64_aapcs64
 #define GT_CLOBBER_THREAD gt_clobber_thread_aarch64_aapcs64
+#define GT_PINGPONG_LOWERED gt_pingpong_lowered_aarch64_aapcs64
 
 /* Context slots: byte offsets. */
 #define GT_SLOT_PC 0 /* pc, 8 bytes */

@@ -25,6 +25,7 @@
 #define GT_SWITCH_LOWERED gt_switch_lowered_x86_64_sysv
 #define GT_CHECK_LOWERED gt_check_lowered_x86_64_sysv
 #define GT_CLOBBER_THREAD gt_clobber_thread_x86_64_sysv
+#define GT_PINGPONG_LOWERED gt_pingpong_lowered_x86_64_sysv
 
 /* Context slots: byte offsets. */
 #define GT_SLOT_PC 0 /* pc, 8 bytes */
