@@ -11,7 +11,11 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { abis } from "../src/abi/registry.js";
 import { getArch } from "../src/arch/registry.js";
-import { loweredFootprint, loweredSwitchState } from "../src/routines/lowered-switch.js";
+import {
+  keptAcrossTrap,
+  loweredFootprint,
+  loweredSwitchState,
+} from "../src/routines/lowered-switch.js";
 
 const START = "<!-- lowered-switch-table:start -->";
 const END = "<!-- lowered-switch-table:end -->";
@@ -39,12 +43,12 @@ export function loweredSwitchTable(): string[] {
       ...abi.floatControl,
       ...abi.threadInformation.map((t) => t.name),
     ].filter((r) => !kept.has(r));
-    return `| ${abi.name} | ${list(abi.calleeSavedInteger)} | ${list(loweredFootprint(abi, arch))} | ${list(saved)} | ${list(notSaved)} |`;
+    return `| ${abi.name} | ${list(abi.calleeSavedInteger)} | ${list(loweredFootprint(abi, arch))} | ${list(saved)} | ${list(keptAcrossTrap(abi, arch))} | ${list(notSaved)} |`;
   });
   return [
     START,
-    "| ABI | callee-saved integer | footprint | saved (besides sp, pc) | callee-saved, not saved |",
-    "|---|---|---|---|---|",
+    "| ABI | callee-saved integer | footprint | kept set (besides sp, pc) | kept for a trapping thread | callee-saved, never saved |",
+    "|---|---|---|---|---|---|",
     ...rows,
     END,
   ];

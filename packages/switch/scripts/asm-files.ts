@@ -22,6 +22,7 @@ import {
   type LirOp,
   loweredSwitchRoutine,
   switchRoutine,
+  switchToHostRoutine,
   trampolines,
 } from "@greenthreads/isa";
 
@@ -35,10 +36,11 @@ export const ASM_TARGETS: readonly { abi: AbiName; format: "elf" | "pe" }[] = [
 
 const OPERATIONS = {
   switch: {
-    what: "the context switches: gt_switch(from, to, value) for any code, gt_switch_lowered(from, to, value) between the host and lowered programs",
+    what: "the context switches: gt_switch(from, to, value) for any code, gt_switch_lowered(from, to, value) and gt_switch_to_host(from, to, value) between the host and lowered programs",
     ops: (abi: Abi, arch: Arch) => [
       ...switchRoutine(abi, arch),
       ...loweredSwitchRoutine(abi, arch),
+      ...switchToHostRoutine(abi, arch),
     ],
   },
   start: {

@@ -277,7 +277,7 @@ export function pingPongThread(abi: Abi): LirOp[] {
     { op: "load", dst: to, base: keep, offset: 8 },
     // Resumed at the top of the loop.
     ...continuationAt(abi, loop, scratch),
-    { op: "jmp", target: routineSymbol("switch_lowered", abi.name) },
+    { op: "jmp", target: routineSymbol("switch_to_host", abi.name) },
   ];
 }
 
@@ -287,7 +287,7 @@ export function pingPongThread(abi: Abi): LirOp[] {
  * start trampoline with `pair` = { thread context, host context }, and then,
  * forever: writes a fresh value into every register of the lowering's
  * footprint (isa `loweredFootprint`, the stack pointer aside), and switches
- * back to the host through `gt_switch_lowered` the way the lowered trap
+ * back to the host through `gt_switch_to_host` the way the lowered trap
  * sequence does (a jump, with the continuation pushed or in the link
  * register). The host's `gt_check_lowered` then finds every callee-saved
  * register, float register and float control value it had.
@@ -324,7 +324,7 @@ export function clobberThread(abi: Abi): LirOp[] {
   );
   ops.push(
     ...continuationAt(abi, back, scratch),
-    { op: "jmp", target: routineSymbol("switch_lowered", abi.name) },
+    { op: "jmp", target: routineSymbol("switch_to_host", abi.name) },
     { op: "label", name: back },
     { op: "load", dst: value, base: sp, offset: 8 },
     { op: "jmp", target: loop },

@@ -17,6 +17,7 @@ import {
   loweredSwitchRoutine,
   loweredSwitchState,
   switchRoutine,
+  switchToHostRoutine,
 } from "@greenthreads/isa";
 import { afterAll, describe, expect, test } from "vitest";
 import { generatedHarnessFiles, renderRoutines } from "../scripts/harness-files.js";
@@ -155,6 +156,7 @@ describe("the harness catches a broken switch", () => {
         const ops = [
           ...switchRoutine(abi, getArch(abi)).filter((op) => !dropped(op)),
           ...loweredSwitchRoutine(abi, getArch(abi)),
+          ...switchToHostRoutine(abi, getArch(abi)),
         ];
         const dir = join(work, `broken_${target.cName}`);
         const exe = compileHarness(target, "harness.c", dir, {
@@ -206,7 +208,8 @@ describe("the harness catches a lowered switch that forgets a footprint register
         const integer = loweredSwitchState(abi, arch).integer.at(-1)!;
         const ops = [
           ...switchRoutine(abi, arch),
-          ...loweredSwitchRoutine(abi, arch).filter(
+          ...loweredSwitchRoutine(abi, arch),
+          ...switchToHostRoutine(abi, arch).filter(
             (op) => !(op.op === "load" && op.dst === integer),
           ),
         ];

@@ -31,7 +31,7 @@ import { getArch } from "../arch/registry.js";
 import { IsaError } from "../errors.js";
 import { Memory, PAGE_SIZE } from "../machine/memory.js";
 import { initialFrame } from "../routines/initial-frame.js";
-import { loweredSwitchRoutine } from "../routines/lowered-switch.js";
+import { loweredSwitchRoutine, switchToHostRoutine } from "../routines/lowered-switch.js";
 import { type RoutineName, routineSymbol } from "../routines/symbols.js";
 import { threadRoutines } from "../routines/trampolines.js";
 import { toBudget } from "./budget.js";
@@ -195,6 +195,7 @@ export class InterpretedHost {
       this.arch.select([
         ...threadRoutines(abi, this.arch),
         ...loweredSwitchRoutine(abi, this.arch),
+        ...switchToHostRoutine(abi, this.arch),
       ]),
       INTERPRETED_LAYOUT.routines,
     );
@@ -330,7 +331,7 @@ export class InterpretedHost {
         stackLimit,
         hostContext: this.#hostContext,
         threadContext: context,
-        switchRoutine: this.routine("switch_lowered"),
+        switchRoutine: this.routine("switch_to_host"),
       },
     );
     const words = control.words;

@@ -32,13 +32,13 @@
  * `pnpm exec tsx scripts/lowered-switch-table.ts`):
  *
  * <!-- lowered-switch-table:start -->
- * | ABI | callee-saved integer | footprint | saved (besides sp, pc) | callee-saved, not saved |
- * |---|---|---|---|---|
- * | x86_64-sysv | rbx rbp r12 r13 r14 r15 | rax rcx rdx rbx rsi rdi r8 r9 r10 r11 r12 r13 r14 r15 | rbx r12 r13 r14 r15 | rbp mxcsr x87cw |
- * | x86_64-win64 | rbx rbp rdi rsi r12 r13 r14 r15 | rax rcx rdx rbx rsi rdi r8 r9 r10 r11 r12 r13 r14 r15 | rbx rdi rsi r12 r13 r14 r15 StackBase StackLimit DeallocationStack | rbp xmm6 xmm7 xmm8 xmm9 xmm10 xmm11 xmm12 xmm13 xmm14 xmm15 mxcsr x87cw |
- * | aarch64-aapcs64 | x19 x20 x21 x22 x23 x24 x25 x26 x27 x28 x29 | x0 x1 x2 x3 x4 x5 x6 x7 x9 x10 x11 x16 x17 x19 x20 x21 x30 | x19 x20 x21 | x22 x23 x24 x25 x26 x27 x28 x29 d8 d9 d10 d11 d12 d13 d14 d15 fpcr |
- * | aarch64-apple | x19 x20 x21 x22 x23 x24 x25 x26 x27 x28 x29 | x0 x1 x2 x3 x4 x5 x6 x7 x9 x10 x11 x16 x17 x19 x20 x21 x30 | x19 x20 x21 | x22 x23 x24 x25 x26 x27 x28 x29 d8 d9 d10 d11 d12 d13 d14 d15 fpcr |
- * | riscv64-lp64d | s0 s1 s2 s3 s4 s5 s6 s7 s8 s9 s10 s11 | ra t0 t1 t2 s1 a0 a1 a2 a3 a4 a5 a6 a7 s2 s3 t5 t6 | s1 s2 s3 | s0 s4 s5 s6 s7 s8 s9 s10 s11 fs0 fs1 fs2 fs3 fs4 fs5 fs6 fs7 fs8 fs9 fs10 fs11 fcsr |
+ * | ABI | callee-saved integer | footprint | kept set (besides sp, pc) | kept for a trapping thread | callee-saved, never saved |
+ * |---|---|---|---|---|---|
+ * | x86_64-sysv | rbx rbp r12 r13 r14 r15 | rax rcx rdx rbx rsi rdi r8 r9 r10 r11 r12 r13 r14 r15 | rbx r12 r13 r14 r15 | rbx | rbp mxcsr x87cw |
+ * | x86_64-win64 | rbx rbp rdi rsi r12 r13 r14 r15 | rax rcx rdx rbx rsi rdi r8 r9 r10 r11 r12 r13 r14 r15 | rbx rdi rsi r12 r13 r14 r15 StackBase StackLimit DeallocationStack | rbx | rbp xmm6 xmm7 xmm8 xmm9 xmm10 xmm11 xmm12 xmm13 xmm14 xmm15 mxcsr x87cw |
+ * | aarch64-aapcs64 | x19 x20 x21 x22 x23 x24 x25 x26 x27 x28 x29 | x0 x1 x2 x3 x4 x5 x6 x7 x9 x10 x11 x16 x17 x19 x20 x21 x30 | x19 x20 x21 | x19 x20 | x22 x23 x24 x25 x26 x27 x28 x29 d8 d9 d10 d11 d12 d13 d14 d15 fpcr |
+ * | aarch64-apple | x19 x20 x21 x22 x23 x24 x25 x26 x27 x28 x29 | x0 x1 x2 x3 x4 x5 x6 x7 x9 x10 x11 x16 x17 x19 x20 x21 x30 | x19 x20 x21 | x19 x20 | x22 x23 x24 x25 x26 x27 x28 x29 d8 d9 d10 d11 d12 d13 d14 d15 fpcr |
+ * | riscv64-lp64d | s0 s1 s2 s3 s4 s5 s6 s7 s8 s9 s10 s11 | ra t0 t1 t2 s1 a0 a1 a2 a3 a4 a5 a6 a7 s2 s3 t5 t6 | s1 s2 s3 | s1 | s0 s4 s5 s6 s7 s8 s9 s10 s11 fs0 fs1 fs2 fs3 fs4 fs5 fs6 fs7 fs8 fs9 fs10 fs11 fcsr |
  * <!-- lowered-switch-table:end -->
  *
  * Win64's thread information words (the current stack's base, limit and
@@ -61,7 +61,23 @@
  *
  * Both sides of every switch through this routine must be lowered code or
  * the host: a context saved by it holds only its registers, so the host
- * must come back through it too (the addon's fault handler does).
+ * must come back through it or through its twin, the switch to the host.
+ *
+ * That twin ({@link switchToHostRoutine}) is the one the lowered trap
+ * sequence and the addon's fault handlers enter. A trapping thread needs
+ * back only its control-block register (and, on AArch64, its program stack
+ * pointer): its program registers are in the control block at every trap.
+ * So a round trip costs
+ *
+ * ```
+ *   host → thread (gt_switch_lowered)     thread → host (gt_switch_to_host)
+ *   save host:   kept set, sp, pc         save thread: kept across a trap, sp, pc
+ *   load thread: kept set, sp, pc         load host:   kept set, sp, pc
+ * ```
+ *
+ * The thread's context slots the twin does not write keep older values; the
+ * lowered switch loads them into registers the resumed thread never reads
+ * before writing.
  *
  * @module
  */
@@ -129,6 +145,50 @@ export function loweredSwitchState(abi: Abi, arch: Arch): SwitchState {
     control: [],
     threadInformation: abi.threadInformation,
   };
+}
+
+/**
+ * The callee-saved registers a thread needs again when it is resumed after a
+ * trap: the control-block register and, where the program's stack pointer
+ * is a register of its own, that one. Everything else lowered code holds
+ * between instructions (the program registers) is in the control block at
+ * every trap, and the temporaries are dead there.
+ *
+ * @example
+ * ```ts
+ * import { getAbi, keptAcrossTrap, x86_64 } from "@greenthreads/isa";
+ * console.log(keptAcrossTrap(getAbi("x86_64-sysv"), x86_64)); // ["rbx"]
+ * ```
+ */
+export function keptAcrossTrap(abi: Abi, arch: Arch): Reg[] {
+  const { tcb, stackPointer } = assignRegisters(abi, arch);
+  return abi.calleeSavedInteger.filter((r) => r === tcb || r === stackPointer);
+}
+
+/**
+ * The switch from a trapping thread to the host, for `abi`, as LIR, under
+ * the global label `gt_switch_to_host_<abi>`: it saves only the thread's
+ * {@link keptAcrossTrap} registers (with sp and pc, and Win64's stack
+ * words), and loads everything {@link loweredSwitchRoutine} saved of the
+ * host. The lowered trap sequence and the addon's fault handlers enter it;
+ * the host enters threads through the lowered switch, whose loads of a
+ * resumed thread's other registers give it values it never reads.
+ *
+ * @example
+ * ```ts
+ * import { getAbi, switchToHostRoutine, x86_64 } from "@greenthreads/isa";
+ * console.log(x86_64.format(x86_64.select(switchToHostRoutine(getAbi("x86_64-sysv"), x86_64))));
+ * ```
+ */
+export function switchToHostRoutine(abi: Abi, arch: Arch): LirOp[] {
+  const host = loweredSwitchState(abi, arch);
+  return switchBetween(
+    abi,
+    arch,
+    routineSymbol("switch_to_host", abi.name),
+    { ...host, integer: keptAcrossTrap(abi, arch) },
+    host.integer,
+  );
 }
 
 /**

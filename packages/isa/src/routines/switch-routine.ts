@@ -127,7 +127,9 @@ export function fullSwitchState(abi: Abi): SwitchState {
 /**
  * A switch routine under the global label `symbol` that saves and loads
  * `state` (a subset of the ABI's callee-saved state: the context layout has
- * a slot for each) besides sp and pc.
+ * a slot for each) besides sp and pc; `loadedInteger`, when given, are the
+ * integer registers it loads instead of those it saves (for a switch whose
+ * two sides need different registers kept, `lowered-switch.ts`).
  *
  * @example
  * ```ts
@@ -136,7 +138,13 @@ export function fullSwitchState(abi: Abi): SwitchState {
  * console.log(switchBetween(abi, x86_64, "my_switch", fullSwitchState(abi)).length > 0); // true
  * ```
  */
-export function switchBetween(abi: Abi, arch: Arch, symbol: string, state: SwitchState): LirOp[] {
+export function switchBetween(
+  abi: Abi,
+  arch: Arch,
+  symbol: string,
+  state: SwitchState,
+  loadedInteger: readonly Reg[] = state.integer,
+): LirOp[] {
   const [pcScratch, spScratch] = scratchRegisters(abi, arch) as [string, string];
   const [from, to, value] = abi.argumentRegisters as [string, string, string];
   const sp = abi.stackPointer;
@@ -189,7 +197,7 @@ export function switchBetween(abi: Abi, arch: Arch, symbol: string, state: Switc
   for (const { reg, width } of state.float) {
     ops.push({ op: "loadf", dst: reg, base: to, offset: ctx.slot(reg).offset, width });
   }
-  for (const reg of state.integer) {
+  for (const reg of loadedInteger) {
     ops.push({ op: "load", dst: reg, base: to, offset: ctx.slot(reg).offset });
   }
   ops.push({ op: "load", dst: sp, base: to, offset: ctx.slot("sp").offset });

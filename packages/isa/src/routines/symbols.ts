@@ -8,9 +8,9 @@
 import type { AbiName } from "../abi/abi.js";
 
 /**
- * The generated routines: the general switch, the switch between the host
- * and lowered code (`lowered-switch.ts`), the start trampoline and the exit
- * routine.
+ * The generated routines: the general switch, the switches between the host
+ * and lowered code (`lowered-switch.ts`: into a thread, and back to the
+ * host), the start trampoline and the exit routine.
  *
  * @example
  * ```ts
@@ -18,7 +18,7 @@ import type { AbiName } from "../abi/abi.js";
  * const r: RoutineName = "switch_lowered";
  * ```
  */
-export type RoutineName = "switch" | "switch_lowered" | "start" | "exit";
+export type RoutineName = "switch" | "switch_lowered" | "switch_to_host" | "start" | "exit";
 
 /**
  * The symbol of a generated routine for an ABI.

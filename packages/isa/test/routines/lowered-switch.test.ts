@@ -17,8 +17,14 @@ import type { LirOp } from "../../src/machine/lir.js";
 import { INTERPRETED_LAYOUT, InterpretedHost } from "../../src/program/interpreted-host.js";
 import { lowerProgram } from "../../src/program/lower.js";
 import { parseProgram } from "../../src/program/parse.js";
+import { assignRegisters } from "../../src/program/register-assignment.js";
 import { verifyProgram } from "../../src/program/verify.js";
-import { loweredFootprint, loweredSwitchRoutine } from "../../src/routines/lowered-switch.js";
+import {
+  loweredFootprint,
+  loweredSwitchRoutine,
+  loweredSwitchState,
+  switchToHostRoutine,
+} from "../../src/routines/lowered-switch.js";
 import { trampolines } from "../../src/routines/trampolines.js";
 import { CORPUS } from "../lowering/corpus.js";
 import { randomProgram } from "../lowering/random-programs.js";
@@ -60,7 +66,11 @@ describe.each(Object.values(abis))("the lowered switch on $name", (abi) => {
   const footprint = new Set([...loweredFootprint(abi, arch), abi.stackPointer]);
 
   test("lowered code, the lowered switch and the start trampoline name only footprint registers and no float state", () => {
-    const routines = [...loweredSwitchRoutine(abi, arch), ...trampolines(abi, arch)];
+    const routines = [
+      ...loweredSwitchRoutine(abi, arch),
+      ...switchToHostRoutine(abi, arch),
+      ...trampolines(abi, arch),
+    ];
     const outside: string[] = [];
     for (const { name, program } of PROGRAMS) {
       for (const fuel of [false, true]) {
@@ -74,6 +84,17 @@ describe.each(Object.values(abis))("the lowered switch on $name", (abi) => {
     }
     expect(outside).toEqual([]);
   }, 60_000);
+
+  test("the switch to the host saves only what a trapping thread needs and loads the host's kept set", () => {
+    const ops = switchToHostRoutine(abi, arch);
+    expect(ops.some((op) => FLOAT_OPS.has(op.op))).toBe(false);
+    const callee = new Set(abi.calleeSavedInteger);
+    const stored = ops.flatMap((op) => (op.op === "store" && callee.has(op.src) ? [op.src] : []));
+    const loaded = ops.flatMap((op) => (op.op === "load" && callee.has(op.dst) ? [op.dst] : []));
+    const { tcb, stackPointer } = assignRegisters(abi, arch);
+    expect(stored).toEqual(abi.calleeSavedInteger.filter((r) => r === tcb || r === stackPointer));
+    expect(loaded).toEqual(loweredSwitchState(abi, arch).integer);
+  });
 
   test("it saves no float state, and every callee-saved register outside the footprint is left out", () => {
     const ops = loweredSwitchRoutine(abi, arch);

@@ -47,7 +47,7 @@ static napi_value gt_info(napi_env env, napi_callback_info info) {
   GT_CALL(env, napi_set_named_property(env, result, "threadsPerChunk", v));
   GT_CALL(env, napi_create_uint32(env, (uint32_t)gt_signal_headroom(), &v));
   GT_CALL(env, napi_set_named_property(env, result, "signalHeadroom", v));
-  if (!set_address(env, result, "switchRoutine", (const void *)&GT_SWITCH_LOWERED)) return NULL;
+  if (!set_address(env, result, "switchRoutine", (const void *)&GT_SWITCH_TO_HOST)) return NULL;
   if (!set_address(env, result, "startRoutine", (const void *)&GT_START)) return NULL;
   if (!set_address(env, result, "exitRoutine", (const void *)&GT_EXIT)) return NULL;
   return result;

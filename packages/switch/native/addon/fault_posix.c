@@ -9,13 +9,13 @@
  * the interrupted context so that returning from the handler enters the
  * switch routine as if the thread had called
  *
- *     gt_switch_lowered(thread->scratch_context, host_context, GT_FAULT_VALUE)
+ *     gt_switch_to_host(thread->scratch_context, host_context, GT_FAULT_VALUE)
  *
  * on a small scratch stack. The kernel's sigreturn then restores the signal
  * mask and leaves the alternate stack, the switch restores the host's
  * registers, and resume() sees GT_FAULT_VALUE and marks the thread dead.
  *
- *   thread stack         signal (alt stack)          sigreturn → gt_switch_lowered → host
+ *   thread stack         signal (alt stack)          sigreturn → gt_switch_to_host → host
  *   guard hit ─────────► on_fault: record, ─────────► scratch stack ───────► resume() returns
  *                        rewrite pc/sp/args
  *
@@ -103,14 +103,14 @@ static void on_fault(int sig, siginfo_t *info, void *ucv) {
   uc->uc_mcontext.gregs[REG_RDI] = (greg_t)(uintptr_t)thread->scratch_context;
   uc->uc_mcontext.gregs[REG_RSI] = (greg_t)(uintptr_t)gt_current.host_context;
   uc->uc_mcontext.gregs[REG_RDX] = (greg_t)GT_FAULT_VALUE;
-  uc->uc_mcontext.gregs[REG_RIP] = (greg_t)(uintptr_t)&GT_SWITCH_LOWERED;
+  uc->uc_mcontext.gregs[REG_RIP] = (greg_t)(uintptr_t)&GT_SWITCH_TO_HOST;
 #elif defined(__aarch64__)
   thread->fault_pc = uc->uc_mcontext.pc;
   uc->uc_mcontext.sp = (uint64_t)(uintptr_t)sp;
   uc->uc_mcontext.regs[0] = (uint64_t)(uintptr_t)thread->scratch_context;
   uc->uc_mcontext.regs[1] = (uint64_t)(uintptr_t)gt_current.host_context;
   uc->uc_mcontext.regs[2] = GT_FAULT_VALUE;
-  uc->uc_mcontext.pc = (uint64_t)(uintptr_t)&GT_SWITCH_LOWERED;
+  uc->uc_mcontext.pc = (uint64_t)(uintptr_t)&GT_SWITCH_TO_HOST;
 #endif
 }
 

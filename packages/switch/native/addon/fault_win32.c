@@ -15,7 +15,7 @@
  * the pc, and rewrites the exception's context so that continuing enters
  * the switch routine as if the thread had called
  *
- *     gt_switch_lowered(thread->scratch_context, host_context, GT_FAULT_VALUE)
+ *     gt_switch_to_host(thread->scratch_context, host_context, GT_FAULT_VALUE)
  *
  * on a small scratch stack, then returns EXCEPTION_CONTINUE_EXECUTION. The
  * OS restores that context (NtContinue), the switch restores the host's
@@ -25,7 +25,7 @@
  * (EXCEPTION_CONTINUE_SEARCH): Node's and the OS's handling is unchanged.
  *
  *   green stack            exception dispatch (same stack)        scratch stack → host
- *   fault ────────────────► vectored handler: record, ─────────────► gt_switch_lowered ──► resume() returns
+ *   fault ────────────────► vectored handler: record, ─────────────► gt_switch_to_host ──► resume() returns
  *                           rewrite Rip/Rsp/Rcx/Rdx/R8
  *
  * Unlike a POSIX signal handler, the handler runs on the faulting stack:
@@ -69,7 +69,7 @@ static LONG CALLBACK on_exception(EXCEPTION_POINTERS *pointers) {
   context->Rcx = (DWORD64)(uintptr_t)thread->scratch_context;
   context->Rdx = (DWORD64)(uintptr_t)gt_current.host_context;
   context->R8 = (DWORD64)GT_FAULT_VALUE;
-  context->Rip = (DWORD64)(uintptr_t)&GT_SWITCH_LOWERED;
+  context->Rip = (DWORD64)(uintptr_t)&GT_SWITCH_TO_HOST;
   return EXCEPTION_CONTINUE_EXECUTION;
 }
 

@@ -23,18 +23,21 @@
 #define GT_ABI_NAME "x86_64-win64"
 #define GT_SWITCH gt_switch_x86_64_win64
 #define GT_SWITCH_LOWERED gt_switch_lowered_x86_64_win64
+#define GT_SWITCH_TO_HOST gt_switch_to_host_x86_64_win64
 #define GT_START gt_start_x86_64_win64
 #define GT_EXIT gt_exit_x86_64_win64
 #elif defined(__x86_64__)
 #define GT_ABI_NAME "x86_64-sysv"
 #define GT_SWITCH gt_switch_x86_64_sysv
 #define GT_SWITCH_LOWERED gt_switch_lowered_x86_64_sysv
+#define GT_SWITCH_TO_HOST gt_switch_to_host_x86_64_sysv
 #define GT_START gt_start_x86_64_sysv
 #define GT_EXIT gt_exit_x86_64_sysv
 #elif defined(__aarch64__)
 #define GT_ABI_NAME "aarch64-aapcs64"
 #define GT_SWITCH gt_switch_aarch64_aapcs64
 #define GT_SWITCH_LOWERED gt_switch_lowered_aarch64_aapcs64
+#define GT_SWITCH_TO_HOST gt_switch_to_host_aarch64_aapcs64
 #define GT_START gt_start_aarch64_aapcs64
 #define GT_EXIT gt_exit_aarch64_aapcs64
 #else
@@ -63,6 +66,9 @@ GT_HIDDEN uint64_t GT_SWITCH(void *from, void *to, uint64_t value);
  * thread switches back. A context it saved must be loaded by it too.
  */
 GT_HIDDEN uint64_t GT_SWITCH_LOWERED(void *from, void *to, uint64_t value);
+/* Its twin for the way back (the lowered trap sequence, the fault handlers):
+ * saves only what a trapping thread needs again, loads what it saved. */
+GT_HIDDEN uint64_t GT_SWITCH_TO_HOST(void *from, void *to, uint64_t value);
 GT_HIDDEN void GT_START(void);
 GT_HIDDEN void GT_EXIT(void);
 

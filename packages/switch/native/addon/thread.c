@@ -33,7 +33,7 @@
  *   write id → selection
  *   resume() ───────────────────►  gt_enter(host, thread) ──► continues after its trap
  *                                                             … runs …
- *                                  ◄──────────────────────── trap: jump to gt_switch_lowered(thread, host)
+ *                                  ◄──────────────────────── trap: jump to gt_switch_to_host(thread, host)
  *   ◄──────────────────────────── returns
  *   read trap ← TCB
  */

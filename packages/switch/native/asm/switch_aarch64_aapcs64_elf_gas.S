@@ -1,10 +1,11 @@
-/* the context switches: gt_switch(from, to, value) for any code, gt_switch_lowered(from, to, value) between the host and lowered programs, for AArch64 AAPCS64: Linux.
+/* the context switches: gt_switch(from, to, value) for any code, gt_switch_lowered(from, to, value) and gt_switch_to_host(from, to, value) between the host and lowered programs, for AArch64 AAPCS64: Linux.
  * Generated from the ABI data of @greenthreads/isa by scripts/generate-asm.ts; do not edit. */
 
 .arch armv8-a
     .text
     .type gt_switch_aarch64_aapcs64, %function
     .type gt_switch_lowered_aarch64_aapcs64, %function
+    .type gt_switch_to_host_aarch64_aapcs64, %function
     .p2align 4
 .globl gt_switch_aarch64_aapcs64
 .hidden gt_switch_aarch64_aapcs64
@@ -84,4 +85,22 @@ gt_switch_lowered_aarch64_aapcs64:
   mov x0, x2
   br x9
     .size gt_switch_lowered_aarch64_aapcs64, . - gt_switch_lowered_aarch64_aapcs64
+    .p2align 4
+.globl gt_switch_to_host_aarch64_aapcs64
+.hidden gt_switch_to_host_aarch64_aapcs64
+gt_switch_to_host_aarch64_aapcs64:
+  str x30, [x0]
+  mov x17, sp
+  str x17, [x0, #8]
+  str x19, [x0, #16]
+  str x20, [x0, #24]
+  ldr x19, [x1, #16]
+  ldr x20, [x1, #24]
+  ldr x21, [x1, #32]
+  ldr x17, [x1, #8]
+  mov sp, x17
+  ldr x9, [x1]
+  mov x0, x2
+  br x9
+    .size gt_switch_to_host_aarch64_aapcs64, . - gt_switch_to_host_aarch64_aapcs64
     .section .note.GNU-stack,"",%progbits

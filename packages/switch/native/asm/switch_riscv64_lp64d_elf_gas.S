@@ -1,4 +1,4 @@
-/* the context switches: gt_switch(from, to, value) for any code, gt_switch_lowered(from, to, value) between the host and lowered programs, for RISC-V 64 LP64D: Linux.
+/* the context switches: gt_switch(from, to, value) for any code, gt_switch_lowered(from, to, value) and gt_switch_to_host(from, to, value) between the host and lowered programs, for RISC-V 64 LP64D: Linux.
  * Generated from the ABI data of @greenthreads/isa by scripts/generate-asm.ts; do not edit. */
 
 .option norvc
@@ -6,6 +6,7 @@
     .text
     .type gt_switch_riscv64_lp64d, %function
     .type gt_switch_lowered_riscv64_lp64d, %function
+    .type gt_switch_to_host_riscv64_lp64d, %function
     .p2align 4
 .globl gt_switch_riscv64_lp64d
 .hidden gt_switch_riscv64_lp64d
@@ -91,4 +92,19 @@ gt_switch_lowered_riscv64_lp64d:
   addi a0, a2, 0
   jalr zero, 0(t0)
     .size gt_switch_lowered_riscv64_lp64d, . - gt_switch_lowered_riscv64_lp64d
+    .p2align 4
+.globl gt_switch_to_host_riscv64_lp64d
+.hidden gt_switch_to_host_riscv64_lp64d
+gt_switch_to_host_riscv64_lp64d:
+  sd ra, 0(a0)
+  sd sp, 8(a0)
+  sd s1, 24(a0)
+  ld s1, 24(a1)
+  ld s2, 32(a1)
+  ld s3, 40(a1)
+  ld sp, 8(a1)
+  ld t0, 0(a1)
+  addi a0, a2, 0
+  jalr zero, 0(t0)
+    .size gt_switch_to_host_riscv64_lp64d, . - gt_switch_to_host_riscv64_lp64d
     .section .note.GNU-stack,"",%progbits

@@ -1,10 +1,11 @@
-/* the context switches: gt_switch(from, to, value) for any code, gt_switch_lowered(from, to, value) between the host and lowered programs, for x86-64 System V: Linux, macOS, FreeBSD.
+/* the context switches: gt_switch(from, to, value) for any code, gt_switch_lowered(from, to, value) and gt_switch_to_host(from, to, value) between the host and lowered programs, for x86-64 System V: Linux, macOS, FreeBSD.
  * Generated from the ABI data of @greenthreads/isa by scripts/generate-asm.ts; do not edit. */
 
 .intel_syntax noprefix
     .text
     .type gt_switch_x86_64_sysv, %function
     .type gt_switch_lowered_x86_64_sysv, %function
+    .type gt_switch_to_host_x86_64_sysv, %function
     .p2align 4
 .globl gt_switch_x86_64_sysv
 gt_switch_x86_64_sysv:
@@ -58,4 +59,21 @@ gt_switch_lowered_x86_64_sysv:
   mov rax, rdx
   jmp r10
     .size gt_switch_lowered_x86_64_sysv, . - gt_switch_lowered_x86_64_sysv
+    .p2align 4
+.globl gt_switch_to_host_x86_64_sysv
+gt_switch_to_host_x86_64_sysv:
+  pop r10
+  mov qword ptr [rdi], r10
+  mov qword ptr [rdi + 8], rsp
+  mov qword ptr [rdi + 16], rbx
+  mov rbx, qword ptr [rsi + 16]
+  mov r12, qword ptr [rsi + 32]
+  mov r13, qword ptr [rsi + 40]
+  mov r14, qword ptr [rsi + 48]
+  mov r15, qword ptr [rsi + 56]
+  mov rsp, qword ptr [rsi + 8]
+  mov r10, qword ptr [rsi]
+  mov rax, rdx
+  jmp r10
+    .size gt_switch_to_host_x86_64_sysv, . - gt_switch_to_host_x86_64_sysv
     .section .note.GNU-stack,"",%progbits

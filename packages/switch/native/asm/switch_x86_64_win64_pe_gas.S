@@ -1,4 +1,4 @@
-/* the context switches: gt_switch(from, to, value) for any code, gt_switch_lowered(from, to, value) between the host and lowered programs, for x86-64 Windows (Microsoft x64 calling convention).
+/* the context switches: gt_switch(from, to, value) for any code, gt_switch_lowered(from, to, value) and gt_switch_to_host(from, to, value) between the host and lowered programs, for x86-64 Windows (Microsoft x64 calling convention).
  * Generated from the ABI data of @greenthreads/isa by scripts/generate-asm.ts; do not edit. */
 
 .intel_syntax noprefix
@@ -83,6 +83,36 @@ gt_switch_lowered_x86_64_win64:
   mov qword ptr [rcx + 56], r13
   mov qword ptr [rcx + 64], r14
   mov qword ptr [rcx + 72], r15
+  mov rax, qword ptr gs:[8]
+  mov qword ptr [rcx + 256], rax
+  mov rax, qword ptr gs:[16]
+  mov qword ptr [rcx + 264], rax
+  mov rax, qword ptr gs:[5240]
+  mov qword ptr [rcx + 272], rax
+  mov rax, qword ptr [rdx + 256]
+  mov qword ptr gs:[8], rax
+  mov rax, qword ptr [rdx + 264]
+  mov qword ptr gs:[16], rax
+  mov rax, qword ptr [rdx + 272]
+  mov qword ptr gs:[5240], rax
+  mov rbx, qword ptr [rdx + 16]
+  mov rdi, qword ptr [rdx + 32]
+  mov rsi, qword ptr [rdx + 40]
+  mov r12, qword ptr [rdx + 48]
+  mov r13, qword ptr [rdx + 56]
+  mov r14, qword ptr [rdx + 64]
+  mov r15, qword ptr [rdx + 72]
+  mov rsp, qword ptr [rdx + 8]
+  mov r10, qword ptr [rdx]
+  mov rax, r8
+  jmp r10
+    .p2align 4
+.globl gt_switch_to_host_x86_64_win64
+gt_switch_to_host_x86_64_win64:
+  pop r10
+  mov qword ptr [rcx], r10
+  mov qword ptr [rcx + 8], rsp
+  mov qword ptr [rcx + 16], rbx
   mov rax, qword ptr gs:[8]
   mov qword ptr [rcx + 256], rax
   mov rax, qword ptr gs:[16]

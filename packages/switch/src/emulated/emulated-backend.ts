@@ -140,7 +140,7 @@ export class EmulatedBackend extends BackendBase<EmulatedProgram, EmulatedThread
 
   get routineSymbols(): ReadonlyMap<bigint, string> {
     return new Map(
-      (["switch_lowered", "start", "exit"] as const).map((r) => [
+      (["switch_lowered", "switch_to_host", "start", "exit"] as const).map((r) => [
         this.host.routine(r),
         routineSymbol(r, this.abi.name),
       ]),

@@ -307,7 +307,7 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
 
   get routineSymbols(): ReadonlyMap<bigint, string> {
     return new Map([
-      [this.info.switchRoutine, routineSymbol("switch_lowered", this.abi.name)],
+      [this.info.switchRoutine, routineSymbol("switch_to_host", this.abi.name)],
       [this.info.startRoutine, routineSymbol("start", this.abi.name)],
       [this.info.exitRoutine, routineSymbol("exit", this.abi.name)],
     ]);

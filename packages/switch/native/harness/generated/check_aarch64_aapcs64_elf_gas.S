@@ -278,7 +278,7 @@ gt_clobber_thread_aarch64_aapcs64:
   ldr x1, [x9, #8]
   ldr x2, [sp, #8]
   adr x30, .Lgt_clobber_back_aarch64_aapcs64
-  b gt_switch_lowered_aarch64_aapcs64
+  b gt_switch_to_host_aarch64_aapcs64
 .Lgt_clobber_back_aarch64_aapcs64:
   ldr x2, [sp, #8]
   b .Lgt_clobber_loop_aarch64_aapcs64
@@ -292,7 +292,7 @@ gt_pingpong_lowered_aarch64_aapcs64:
   ldr x0, [x19]
   ldr x1, [x19, #8]
   adr x30, .Lgt_pingpong_loop_aarch64_aapcs64
-  b gt_switch_lowered_aarch64_aapcs64
+  b gt_switch_to_host_aarch64_aapcs64
     .size gt_check_aarch64_aapcs64, . - gt_check_aarch64_aapcs64
     .size gt_probe_entry_aarch64_aapcs64, . - gt_probe_entry_aarch64_aapcs64
     .size gt_read_thread_information_aarch64_aapcs64, . - gt_read_thread_information_aarch64_aapcs64

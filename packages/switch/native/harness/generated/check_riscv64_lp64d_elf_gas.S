@@ -336,7 +336,7 @@ gt_clobber_thread_riscv64_lp64d:
 1:
   auipc ra, %pcrel_hi(.Lgt_clobber_back_riscv64_lp64d)
   addi ra, ra, %pcrel_lo(1b)
-  jal zero, gt_switch_lowered_riscv64_lp64d
+  jal zero, gt_switch_to_host_riscv64_lp64d
 .Lgt_clobber_back_riscv64_lp64d:
   ld a2, 8(sp)
   jal zero, .Lgt_clobber_loop_riscv64_lp64d
@@ -352,7 +352,7 @@ gt_pingpong_lowered_riscv64_lp64d:
 1:
   auipc ra, %pcrel_hi(.Lgt_pingpong_loop_riscv64_lp64d)
   addi ra, ra, %pcrel_lo(1b)
-  jal zero, gt_switch_lowered_riscv64_lp64d
+  jal zero, gt_switch_to_host_riscv64_lp64d
     .size gt_check_riscv64_lp64d, . - gt_check_riscv64_lp64d
     .size gt_probe_entry_riscv64_lp64d, . - gt_probe_entry_riscv64_lp64d
     .size gt_read_thread_information_riscv64_lp64d, . - gt_read_thread_information_riscv64_lp64d

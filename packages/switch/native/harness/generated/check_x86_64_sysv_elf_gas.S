@@ -145,7 +145,7 @@ gt_clobber_thread_x86_64_sysv:
   lea r10, [rip + .Lgt_clobber_back_x86_64_sysv]
   sub rsp, 8
   mov qword ptr [rsp], r10
-  {disp32} jmp gt_switch_lowered_x86_64_sysv
+  {disp32} jmp gt_switch_to_host_x86_64_sysv
 .Lgt_clobber_back_x86_64_sysv:
   mov rdx, qword ptr [rsp + 8]
   {disp32} jmp .Lgt_clobber_loop_x86_64_sysv
@@ -161,7 +161,7 @@ gt_pingpong_lowered_x86_64_sysv:
   lea r10, [rip + .Lgt_pingpong_loop_x86_64_sysv]
   sub rsp, 8
   mov qword ptr [rsp], r10
-  {disp32} jmp gt_switch_lowered_x86_64_sysv
+  {disp32} jmp gt_switch_to_host_x86_64_sysv
     .size gt_check_x86_64_sysv, . - gt_check_x86_64_sysv
     .size gt_probe_entry_x86_64_sysv, . - gt_probe_entry_x86_64_sysv
     .size gt_read_thread_information_x86_64_sysv, . - gt_read_thread_information_x86_64_sysv

@@ -247,7 +247,7 @@ gt_clobber_thread_x86_64_win64:
   lea r10, [rip + .Lgt_clobber_back_x86_64_win64]
   sub rsp, 8
   mov qword ptr [rsp], r10
-  {disp32} jmp gt_switch_lowered_x86_64_win64
+  {disp32} jmp gt_switch_to_host_x86_64_win64
 .Lgt_clobber_back_x86_64_win64:
   mov r8, qword ptr [rsp + 8]
   {disp32} jmp .Lgt_clobber_loop_x86_64_win64
@@ -263,4 +263,4 @@ gt_pingpong_lowered_x86_64_win64:
   lea r10, [rip + .Lgt_pingpong_loop_x86_64_win64]
   sub rsp, 8
   mov qword ptr [rsp], r10
-  {disp32} jmp gt_switch_lowered_x86_64_win64
+  {disp32} jmp gt_switch_to_host_x86_64_win64
