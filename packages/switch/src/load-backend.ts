@@ -78,7 +78,9 @@ function withReason<B extends Backend>(backend: B, reason: string): B {
  * ```
  */
 export function loadBackend(options: LoadBackendOptions = {}): Backend {
-  const env = process.env.GREENTHREADS_BACKEND;
+  // Through globalThis: in a browser there is no process, and no native backend.
+  const host = (globalThis as { process?: Partial<NodeJS.Process> }).process;
+  const env = host?.env?.GREENTHREADS_BACKEND;
   if (env !== undefined && env !== "" && env !== "native" && env !== "emulated") {
     throw new SwitchError(
       "BAD_OPTIONS",
@@ -96,7 +98,7 @@ export function loadBackend(options: LoadBackendOptions = {}): Backend {
   const want = forced ?? prefer;
   let abiName: AbiName;
   try {
-    abiName = options.abi ?? hostAbi(process.platform, process.arch)?.name ?? "x86_64-sysv";
+    abiName = options.abi ?? hostAbi(host?.platform ?? "", host?.arch ?? "")?.name ?? "x86_64-sysv";
     getAbi(abiName);
   } catch (cause) {
     if (cause instanceof IsaError) {
