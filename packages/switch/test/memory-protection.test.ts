@@ -48,6 +48,8 @@ test.skipIf(skip)(
       process.execPath,
       [
         "--jitless",
+        // tsx registers its loader with module.register(), which Node 26 reports as deprecated.
+        "--disable-warning=DEP0205",
         "--conditions=@greenthreads/source",
         "--import",
         "tsx",
