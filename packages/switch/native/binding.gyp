@@ -6,6 +6,8 @@
         "addon/addon.c",
         "addon/fault.c",
         "addon/region.c",
+        "addon/signals.c",
+        "addon/stack.c",
         "addon/thread.c"
       ],
       "defines": ["NAPI_VERSION=8"],
