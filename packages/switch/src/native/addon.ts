@@ -160,3 +160,21 @@ export function loadAddon(): { addon: NativeAddon } | { error: string } {
   }
   return cached;
 }
+
+/**
+ * Whether the package ships a prebuilt addon for this platform and
+ * architecture (a fallback to the emulated backend there is a surprise worth
+ * a warning; elsewhere it is expected).
+ */
+export function prebuildExists(): boolean {
+  const node = nodeBuiltins();
+  if (!node) return false;
+  const { join } = node.path;
+  try {
+    const fs = node.process.getBuiltinModule("node:fs") as typeof import("node:fs");
+    const { platform, arch } = node.process;
+    return fs.existsSync(join(packageRoot(node), "prebuilds", `${platform}-${arch}`));
+  } catch {
+    return false;
+  }
+}
