@@ -204,15 +204,10 @@ describe("installed from the tarballs", () => {
     });
   });
 
-  test("the built files bundle for the browser with no aliases, shims or defines", async () => {
+  /** Bundles `contents` from the installed packages for the browser, with no aliases, shims or defines. */
+  async function bundleForBrowser(contents: string): Promise<string[]> {
     const result = await build({
-      stdin: {
-        contents: `import { Runtime, join } from "@greenthreads/scheduler";
-          import { EmulatedBackend, loadBackend } from "@greenthreads/switch";
-          export { Runtime, join, EmulatedBackend, loadBackend };`,
-        resolveDir: project,
-        loader: "ts",
-      },
+      stdin: { contents, resolveDir: project, loader: "ts" },
       absWorkingDir: project,
       bundle: true,
       platform: "browser",
@@ -224,8 +219,25 @@ describe("installed from the tarballs", () => {
     expect(result.errors).toEqual([]);
     expect(result.warnings).toEqual([]);
     const inputs = Object.keys(result.metafile!.inputs);
-    // The bundle was made from the installed dist/ files, not the TypeScript sources.
-    expect(inputs.some((i) => i.includes("@greenthreads/switch/dist/"))).toBe(true);
     expect(inputs.filter((i) => /(^|\/)node:|\.node$/.test(i))).toEqual([]);
+    return inputs;
+  }
+
+  test("the scheduler's core bundles for the browser on its own", async () => {
+    const inputs = await bundleForBrowser(
+      `export { Runtime, join } from "@greenthreads/scheduler";`,
+    );
+    // Built files, not the TypeScript sources; and the core needs no machine-thread package.
+    expect(inputs.some((i) => i.includes("@greenthreads/scheduler/dist/"))).toBe(true);
+    expect(inputs.filter((i) => /@greenthreads\/(switch|isa)\//.test(i))).toEqual([]);
+  });
+
+  test("machine threads on the emulated backend bundle for the browser", async () => {
+    const inputs = await bundleForBrowser(
+      `export { Runtime, join } from "@greenthreads/scheduler";
+       export { spawnMachine } from "@greenthreads/scheduler/machine";
+       export { EmulatedBackend, loadBackend } from "@greenthreads/switch";`,
+    );
+    expect(inputs.some((i) => i.includes("@greenthreads/switch/dist/"))).toBe(true);
   });
 });
