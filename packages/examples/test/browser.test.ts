@@ -1,17 +1,16 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ReferenceMachine } from "@greenthreads/isa";
 import { build } from "esbuild";
-import { chromium } from "playwright-core";
 import { expect, test } from "vitest";
+import { chromiumInstalled, launchChromium } from "../../../scripts/chromium.js";
 import { BUDGET, EVERY_ABI_PROGRAM, transcript } from "../src/every-abi.js";
 import { fibers } from "../src/fibers.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const here = dirname(fileURLToPath(import.meta.url));
-const installed = existsSync(CHROMIUM);
+const installed = chromiumInstalled;
 
 interface PageResult {
   error?: string;
@@ -42,20 +41,7 @@ async function bundle(): Promise<string> {
 /** Opens the bundle in headless Chromium and returns what the page computed. */
 async function runInChromium(code: string): Promise<PageResult> {
   const profile = mkdtempSync(join(tmpdir(), "greenthreads-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const context = await launchChromium(profile);
   try {
     const page = await context.newPage();
     const pageErrors: string[] = [];
