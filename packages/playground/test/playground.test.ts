@@ -1,16 +1,15 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SwitchLab } from "@greenthreads/examples/switch-lab";
 import type { AbiName } from "@greenthreads/isa";
-import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { chromiumInstalled, launchChromium } from "../../../scripts/chromium.js";
 import { hex } from "../src/app.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const here = dirname(fileURLToPath(import.meta.url));
-const installed = existsSync(CHROMIUM);
+const installed = chromiumInstalled;
 const out = join(here, "output");
 
 /** The registers the lab holds after `steps` steps of a round trip, computed here in Node. */
@@ -30,26 +29,14 @@ describe.skipIf(!installed)(
   () => {
     let site: string;
     let profile: string;
-    let context: Awaited<ReturnType<typeof chromium.launchPersistentContext>>;
+    let context: Awaited<ReturnType<typeof launchChromium>>;
 
     beforeAll(async () => {
       site = mkdtempSync(join(tmpdir(), "greenthreads-playground-"));
       const { execFileSync } = await import("node:child_process");
       execFileSync(process.execPath, [join(here, "..", "scripts", "build.mjs"), site]);
       profile = mkdtempSync(join(tmpdir(), "greenthreads-chromium-"));
-      context = await chromium.launchPersistentContext(profile, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: [
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-        ],
-      });
+      context = await launchChromium(profile);
     }, 60_000);
 
     afterAll(async () => {
