@@ -4,9 +4,11 @@
       "target_name": "greenthreads_switch",
       "sources": [
         "addon/addon.c",
-        "addon/fault.c",
+        "addon/fault_posix.c",
+        "addon/memory_posix.c",
         "addon/region.c",
-        "addon/signals.c",
+        "addon/signal_info.c",
+        "addon/signals_posix.c",
         "addon/stack.c",
         "addon/thread.c"
       ],
