@@ -1,0 +1,496 @@
+/**
+ * Lowering a thread program to a WebAssembly module.
+ *
+ * Why WebAssembly: where the native addon cannot load (a browser, Deno, a
+ * platform without a prebuild), a machine thread still has to run fast. A
+ * thread program keeps its whole state in eight registers, a word stack and
+ * an instruction index, and `call` pushes instruction indices rather than
+ * machine addresses, so it needs no stack switching from the engine: the
+ * module exports one function, `resume(block)`, that runs the thread whose
+ * block starts at `block` until its next trap and returns. The registers,
+ * the word stack and the control block live in linear memory between
+ * resumes (see `wasm-thread-layout.ts`); while the thread runs, the
+ * registers are locals, which the engine keeps in machine registers.
+ *
+ * The rules are the machine lowering's (`lower.ts`), instruction for
+ * instruction: every push, pop, call, return and stack access is checked
+ * against the bounds in the control block, fuel is counted before every
+ * instruction when the module is built with fuel, and every stop (host
+ * call, yield, budget, exit, fault) is a trap record in the control block.
+ * A faulting instruction changes nothing, and a fault or a budget trap
+ * resumes at the same instruction, as on the reference machine.
+ *
+ * Dispatch. WebAssembly has no goto; its branches leave enclosing blocks.
+ * Every program instruction `k` gets a block `$b<k>`, nested so that the
+ * code of instruction `k` follows the `end` of `$b<k>`, inside a loop:
+ *
+ * ```
+ *   (prologue: r0..r7, sp, limit, high, fuel, pc ← block)
+ *   block $exit
+ *     loop $dispatch
+ *       block $b<N-1>  …  block $b1
+ *         block $b0
+ *           block $ret
+ *             br_table pc: $b0 $b1 … $b<N-1>, default $ret
+ *           end                  ;; pc = N: a ret's popped word in `index`
+ *           (return check: a return site k jumps to $b<k>, else fault)
+ *         end $b0
+ *         code of instruction 0        falls through to 1
+ *       end $b1
+ *       code of instruction 1
+ *       …
+ *     end $dispatch
+ *   end $exit
+ *   (epilogue: trap record, r0..r7, sp, fuel → block; return the trap kind)
+ * ```
+ *
+ * A jump forward to `t` is `br $b<t>`: leaving that block lands on the code
+ * of `t`. A jump backward sets `pc = t` and branches to `$dispatch`, whose
+ * `br_table` lands on `t`. `call` pushes the index of the next instruction
+ * and jumps; `ret` reads the word on top of the stack into `index`, sets
+ * `pc = N` and dispatches: the table's default leads to the return check,
+ * which pops the word and enters instruction `k` if `k` follows a `call`,
+ * and otherwise faults `out-of-bounds` with the word (and the word stays on
+ * the stack), exactly as the reference machine does with a forged return.
+ * A trap sets `kind`, `a`, `ins`, `pc` (where to resume) and branches to
+ * `$exit`; the epilogue stores them, so a resume starts at the dispatch
+ * with the `pc` it left.
+ *
+ * @module
+ */
+import type { Cond } from "../machine/lir.js";
+import { formatInstruction } from "../program/format-program.js";
+import type { Operand, Program, ProgramAlu, ProgramInstruction } from "../program/program.js";
+import { PROGRAM_REGISTERS } from "../program/program.js";
+import { FAULT_CODE, TCB, TRAP_KIND } from "../program/thread-control-block.js";
+import type { WasmInstruction, WasmModule, WasmPlainOp, WasmValueType } from "./wasm-encoding.js";
+import { WASM_INTERFACE, WASM_THREAD_BLOCK } from "./wasm-thread-layout.js";
+
+/**
+ * Options of {@link lowerProgramToWasm}.
+ *
+ * @example
+ * ```ts
+ * import type { WasmLowerOptions } from "@greenthreads/isa";
+ * const o: WasmLowerOptions = { fuel: true };
+ * ```
+ */
+export interface WasmLowerOptions {
+  /** Count an instruction budget and trap when it runs out. Default false. */
+  readonly fuel?: boolean;
+}
+
+// Locals of `resume`: the block address, then registers and the state of the run.
+const BLOCK = 0;
+const R0 = 1;
+const FUEL = R0 + PROGRAM_REGISTERS;
+const A = FUEL + 1;
+const INDEX = A + 1;
+const SP = INDEX + 1;
+const LIMIT = SP + 1;
+const HIGH = LIMIT + 1;
+const PC = HIGH + 1;
+const KIND = PC + 1;
+const INS = KIND + 1;
+const LOCALS: readonly WasmValueType[] = [
+  ...new Array<WasmValueType>(PROGRAM_REGISTERS + 3).fill("i64"),
+  ...new Array<WasmValueType>(6).fill("i32"),
+];
+const LOCAL_NAMES: readonly string[] = [
+  "block",
+  ...Array.from({ length: PROGRAM_REGISTERS }, (_, i) => `r${i}`),
+  "fuel",
+  "a",
+  "index",
+  "sp",
+  "limit",
+  "high",
+  "pc",
+  "kind",
+  "ins",
+];
+
+const ALU: Readonly<Record<ProgramAlu, WasmPlainOp>> = {
+  add: "i64.add",
+  sub: "i64.sub",
+  mul: "i64.mul",
+  and: "i64.and",
+  or: "i64.or",
+  xor: "i64.xor",
+  shl: "i64.shl",
+  shr: "i64.shr_u",
+  sar: "i64.shr_s",
+};
+
+const COMPARE: Readonly<Record<Cond, WasmPlainOp>> = {
+  eq: "i64.eq",
+  ne: "i64.ne",
+  lt: "i64.lt_s",
+  le: "i64.le_s",
+  gt: "i64.gt_s",
+  ge: "i64.ge_s",
+  ltu: "i64.lt_u",
+  leu: "i64.le_u",
+  gtu: "i64.gt_u",
+  geu: "i64.ge_u",
+};
+
+/** Natural alignment (log2) of 64- and 32-bit accesses. */
+const WORD = 3;
+const HALF = 2;
+
+/**
+ * Lowers a verified program (run `verifyProgram` first) to a module that
+ * imports {@link WASM_INTERFACE}'s memory and exports `resume(block: i32) ->
+ * i32`. Encode it with `encodeWasmModule`, read it with `formatWat`.
+ *
+ * @example
+ * ```ts
+ * import { encodeWasmModule, formatWat, lowerProgramToWasm, parseProgram } from "@greenthreads/isa";
+ * const module = lowerProgramToWasm(parseProgram("yield 1\nexit 0"), { fuel: true });
+ * console.log(formatWat(module));
+ * const bytes = encodeWasmModule(module); // WebAssembly.validate(bytes) === true
+ * ```
+ */
+export function lowerProgramToWasm(program: Program, options: WasmLowerOptions = {}): WasmModule {
+  return {
+    memory: { module: WASM_INTERFACE.module, name: WASM_INTERFACE.memory, minimumPages: 1 },
+    functions: [
+      {
+        name: "resume",
+        export: WASM_INTERFACE.resume,
+        params: ["i32"],
+        results: ["i32"],
+        locals: LOCALS,
+        localNames: LOCAL_NAMES,
+        body: new WasmLowering(program, options.fuel ?? false).run(),
+      },
+    ],
+  };
+}
+
+class WasmLowering {
+  readonly #program: Program;
+  readonly #fuel: boolean;
+  readonly #n: number;
+  readonly #out: WasmInstruction[] = [];
+  /** The instruction whose code is being emitted. */
+  #i = 0;
+  /** Blocks and ifs opened inside the current instruction's code. */
+  #extra = 0;
+
+  constructor(program: Program, fuel: boolean) {
+    this.#program = program;
+    this.#fuel = fuel;
+    this.#n = program.instructions.length;
+  }
+
+  run(): WasmInstruction[] {
+    const out = this.#out;
+    const n = this.#n;
+    this.#prologue();
+    out.push(["block"], ["loop"]);
+    for (let k = 0; k < n; k++) out.push(["block"]);
+    out.push(
+      ["block"],
+      ["local.get", PC],
+      ["br_table", Array.from({ length: n }, (_, k) => k + 1), 0],
+      ["end"],
+    );
+    this.#returnCheck();
+    this.#program.instructions.forEach((ins, i) => {
+      out.push(["end"], ["comment", `i${i}: ${formatInstruction(ins)}`]);
+      this.#i = i;
+      this.#extra = 0;
+      if (this.#fuel) this.#fuelCheck();
+      this.#lower(ins);
+    });
+    out.push(["end"], ["end"]);
+    this.#epilogue();
+    return out;
+  }
+
+  #prologue(): void {
+    const out = this.#out;
+    out.push(["comment", "prologue: the thread's state from its block"]);
+    for (let r = 0; r < PROGRAM_REGISTERS; r++) {
+      out.push(
+        ["local.get", BLOCK],
+        ["i64.load", WORD, TCB.registers + 8 * r],
+        ["local.set", R0 + r],
+      );
+    }
+    const i32s: [number, number][] = [
+      [SP, WASM_THREAD_BLOCK.stackPointer],
+      [LIMIT, TCB.stackLimit],
+      [HIGH, TCB.stackHigh],
+      [PC, TCB.resumePc],
+    ];
+    for (const [local, offset] of i32s) {
+      out.push(["local.get", BLOCK], ["i32.load", HALF, offset], ["local.set", local]);
+    }
+    if (this.#fuel)
+      out.push(["local.get", BLOCK], ["i64.load", WORD, TCB.fuel], ["local.set", FUEL]);
+  }
+
+  #epilogue(): void {
+    const out = this.#out;
+    out.push(["comment", "epilogue: the trap record and the thread's state to its block"]);
+    const words: [number, number, boolean][] = [
+      [TCB.trapKind, KIND, true],
+      [TCB.trapA, A, false],
+      [TCB.trapInstruction, INS, true],
+      [TCB.trapIndex, INDEX, false],
+      [TCB.resumePc, PC, true],
+    ];
+    for (let r = 0; r < PROGRAM_REGISTERS; r++) words.push([TCB.registers + 8 * r, R0 + r, false]);
+    if (this.#fuel) words.push([TCB.fuel, FUEL, false]);
+    for (const [offset, local, widen] of words) {
+      out.push(["local.get", BLOCK], ["local.get", local]);
+      if (widen) out.push(["i64.extend_i32_u"]);
+      out.push(["i64.store", WORD, offset]);
+    }
+    out.push(
+      ["local.get", BLOCK],
+      ["local.get", SP],
+      ["i32.store", HALF, WASM_THREAD_BLOCK.stackPointer],
+      ["local.get", KIND],
+    );
+  }
+
+  /**
+   * Where the dispatch's default leads: `index` holds the word a `ret` read
+   * and `ins` that `ret`'s index. Emitted inside `$b0`, before any
+   * instruction's code, so every `$b<k>` is a branch target from here.
+   */
+  #returnCheck(): void {
+    const out = this.#out;
+    const n = this.#n;
+    const sites = new Set<number>();
+    this.#program.instructions.forEach((ins, i) => {
+      if (ins.op === "call" && i + 1 < n) sites.add(i + 1);
+    });
+    out.push(
+      ["comment", "return check: pop the word in $index and enter it if it follows a call"],
+      ["block"], // $bad
+      ["local.get", INDEX],
+      ["i64.const", BigInt(n)],
+      ["i64.ge_u"],
+      ["br_if", 0],
+      ["block"], // $undo
+      ["local.get", SP],
+      ["i32.const", 8],
+      ["i32.add"],
+      ["local.set", SP],
+      ["local.get", INDEX],
+      ["i32.wrap_i64"],
+      ["br_table", Array.from({ length: n }, (_, k) => (sites.has(k) ? k + 2 : 0)), 0],
+      ["end"],
+      ["local.get", SP],
+      ["i32.const", 8],
+      ["i32.sub"],
+      ["local.set", SP],
+      ["end"],
+      ["i64.const", BigInt(FAULT_CODE.outOfBoundsIndex)],
+      ["local.set", A],
+      ["i32.const", TRAP_KIND.fault],
+      ["local.set", KIND],
+      ["local.get", INS],
+      ["local.set", PC],
+      ["br", n + 1],
+    );
+  }
+
+  /** Depth of `$exit` from the current instruction's code. */
+  #exitDepth(): number {
+    return this.#n - this.#i + this.#extra;
+  }
+
+  /** Depth of `$dispatch` from the current instruction's code. */
+  #dispatchDepth(): number {
+    return this.#n - 1 - this.#i + this.#extra;
+  }
+
+  /** Continue at instruction `t`: a branch out of `$b<t>` forward, through the dispatch backward. */
+  #jump(t: number): void {
+    if (t > this.#i) {
+      this.#out.push(["br", t - this.#i - 1 + this.#extra]);
+    } else {
+      this.#out.push(["i32.const", t], ["local.set", PC], ["br", this.#dispatchDepth()]);
+    }
+  }
+
+  #if(body: () => void): void {
+    this.#out.push(["if"]);
+    this.#extra++;
+    body();
+    this.#extra--;
+    this.#out.push(["end"]);
+  }
+
+  /** Stops with a trap of `kind` at this instruction; a resume continues at `resumeAt`. */
+  #trap(kind: number, resumeAt: number): void {
+    this.#out.push(
+      ["i32.const", kind],
+      ["local.set", KIND],
+      ["i32.const", this.#i],
+      ["local.set", INS],
+      ["i32.const", resumeAt],
+      ["local.set", PC],
+      ["br", this.#exitDepth()],
+    );
+  }
+
+  /** A fault of `code` at this instruction (an offending index, if any, already in `index`). */
+  #fault(code: number): void {
+    this.#out.push(["i64.const", BigInt(code)], ["local.set", A]);
+    this.#trap(TRAP_KIND.fault, this.#i);
+  }
+
+  #fuelCheck(): void {
+    this.#out.push(["local.get", FUEL], ["i64.eqz"]);
+    this.#if(() => this.#trap(TRAP_KIND.budget, this.#i));
+    this.#out.push(["local.get", FUEL], ["i64.const", 1n], ["i64.sub"], ["local.set", FUEL]);
+  }
+
+  #operand(o: Operand): void {
+    if ("reg" in o) this.#out.push(["local.get", R0 + o.reg]);
+    else this.#out.push(["i64.const", BigInt.asIntN(64, o.imm)]);
+  }
+
+  /** Faults stack-overflow unless one more word fits. */
+  #checkRoom(): void {
+    this.#out.push(["local.get", SP], ["local.get", LIMIT], ["i32.le_u"]);
+    this.#if(() => this.#fault(FAULT_CODE.stackOverflow));
+  }
+
+  /** Faults out-of-bounds when the stack holds no word. */
+  #checkNotEmpty(): void {
+    this.#out.push(["local.get", SP], ["local.get", HIGH], ["i32.ge_u"]);
+    this.#if(() => this.#fault(FAULT_CODE.outOfBounds));
+  }
+
+  #push(value: () => void): void {
+    this.#out.push(["local.get", SP], ["i32.const", 8], ["i32.sub"], ["local.tee", SP]);
+    value();
+    this.#out.push(["i64.store", WORD, 0]);
+  }
+
+  /** Leaves the address of stack word `index` (checked against the depth) on the operand stack. */
+  #stackAddress(index: number | null, offset: number): void {
+    const out = this.#out;
+    if (index === null) out.push(["i64.const", BigInt(offset)]);
+    else {
+      out.push(["local.get", R0 + index]);
+      if (offset !== 0) out.push(["i64.const", BigInt(offset)], ["i64.add"]);
+    }
+    out.push(
+      ["local.tee", INDEX],
+      ["local.get", HIGH],
+      ["local.get", SP],
+      ["i32.sub"],
+      ["i32.const", 3],
+      ["i32.shr_u"],
+      ["i64.extend_i32_u"],
+      ["i64.ge_u"],
+    );
+    this.#if(() => this.#fault(FAULT_CODE.outOfBoundsIndex));
+    out.push(
+      ["local.get", SP],
+      ["local.get", INDEX],
+      ["i32.wrap_i64"],
+      ["i32.const", 3],
+      ["i32.shl"],
+      ["i32.add"],
+    );
+  }
+
+  #lower(ins: ProgramInstruction): void {
+    const out = this.#out;
+    const i = this.#i;
+    const labels = this.#program.labels;
+    switch (ins.op) {
+      case "mov":
+        this.#operand(ins.src);
+        out.push(["local.set", R0 + ins.dst]);
+        return;
+      case "br":
+        out.push(["local.get", R0 + ins.a]);
+        this.#operand(ins.b);
+        out.push([COMPARE[ins.cond]]);
+        {
+          const t = labels.get(ins.target)!;
+          if (t > i) out.push(["br_if", t - i - 1 + this.#extra]);
+          else this.#if(() => this.#jump(t));
+        }
+        return;
+      case "jmp":
+        this.#jump(labels.get(ins.target)!);
+        return;
+      case "call":
+        this.#checkRoom();
+        this.#push(() => out.push(["i64.const", BigInt(i + 1)]));
+        this.#jump(labels.get(ins.target)!);
+        return;
+      case "ret":
+        this.#checkNotEmpty();
+        out.push(
+          ["local.get", SP],
+          ["i64.load", WORD, 0],
+          ["local.set", INDEX],
+          ["i32.const", i],
+          ["local.set", INS],
+          ["i32.const", this.#n],
+          ["local.set", PC],
+          ["br", this.#dispatchDepth()],
+        );
+        return;
+      case "push":
+        this.#checkRoom();
+        this.#push(() => this.#operand(ins.src));
+        return;
+      case "pop":
+        this.#checkNotEmpty();
+        out.push(
+          ["local.get", SP],
+          ["i64.load", WORD, 0],
+          ["local.set", R0 + ins.dst],
+          ["local.get", SP],
+          ["i32.const", 8],
+          ["i32.add"],
+          ["local.set", SP],
+        );
+        return;
+      case "load":
+        this.#stackAddress(ins.index, ins.offset);
+        out.push(["i64.load", WORD, 0], ["local.set", R0 + ins.dst]);
+        return;
+      case "store":
+        this.#stackAddress(ins.index, ins.offset);
+        this.#operand(ins.src);
+        out.push(["i64.store", WORD, 0]);
+        return;
+      case "hostcall":
+        out.push(
+          ["i64.const", BigInt(this.#program.hostcalls.indexOf(ins.name))],
+          ["local.set", A],
+        );
+        this.#trap(TRAP_KIND.hostcall, i + 1);
+        return;
+      case "yield":
+        this.#operand(ins.value);
+        out.push(["local.set", A]);
+        this.#trap(TRAP_KIND.yield, i + 1);
+        return;
+      case "exit":
+        this.#operand(ins.code);
+        out.push(["local.set", A]);
+        this.#trap(TRAP_KIND.exit, i);
+        return;
+      default:
+        out.push(["local.get", R0 + ins.a]);
+        this.#operand(ins.b);
+        out.push([ALU[ins.op]], ["local.set", R0 + ins.dst]);
+    }
+  }
+}
