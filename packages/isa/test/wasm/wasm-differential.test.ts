@@ -81,6 +81,7 @@ describe("random programs", () => {
   test("6000 programs with loops, calls, returns and host calls, under random budgets", () => {
     const r = xorshift(20261130);
     let checked = 0;
+    let withoutFuel = 0;
     while (checked < 6000) {
       const source = randomProgramText(r, 12);
       let program: Program;
@@ -91,15 +92,30 @@ describe("random programs", () => {
         continue;
       }
       checked++;
-      const plain = encodeWasmModule(lowerProgramToWasm(program, { fuel: false }));
-      expect(api.validate(plain)).toBe(true);
+      const plain = host.compile(program, false);
+      expect(api.validate(plain.bytes)).toBe(true);
       const compiled = host.compile(program, true);
       expect(api.validate(compiled.bytes)).toBe(true);
+      // Without fuel (where backward jumps may become WebAssembly loops), when the reference
+      // machine shows the run is short: no budget trap in 20000 instructions means that the
+      // run without a budget takes the same steps.
+      const bounded = runReference(program, {
+        stackWords: stackCapacityWords(1024),
+        budget: 20_000n,
+        answer,
+        maxTraps: 60,
+      });
+      if (bounded.every((t) => t.kind !== "budget")) {
+        expect(host.run(plain, { stackSize: 1024, maxTraps: 60 }), source).toEqual(bounded);
+        withoutFuel++;
+      }
       // Loops may never end: a budget makes every run trap, and maxTraps bounds it.
       for (const b of budgets(checked, 3)) {
         const stackSize = r.chance(0.2) ? 256 : 1024;
         expectSameTraps(compiled, { stackSize, budget: b, maxTraps: 60 }, `${source}\nbudget ${b}`);
       }
     }
+    // Most programs end or trap often: the fuel-less path was exercised, not skipped.
+    expect(withoutFuel).toBeGreaterThan(3000);
   }, 300_000);
 });

@@ -67,108 +67,110 @@
                       block
                         block
                           local.get $pc
-                          br_table 1 2 3 4 5 6 7 8 0
+                          br_table 2 3 0 0 4 5 6 7 8 1
                         end
-                        ;; return check: pop the word in $index and enter it if it follows a call
+                        unreachable
+                      end
+                      ;; return check: pop the word in $index and enter it if it follows a call
+                      block
+                        local.get $index
+                        i64.const 9
+                        i64.ge_u
+                        br_if 0
                         block
-                          local.get $index
-                          i64.const 8
-                          i64.ge_u
-                          br_if 0
-                          block
-                            local.get $sp
-                            i32.const 8
-                            i32.add
-                            local.set $sp
-                            local.get $index
-                            i32.wrap_i64
-                            br_table 0 0 4 0 0 0 0 0 0
-                          end
                           local.get $sp
                           i32.const 8
-                          i32.sub
+                          i32.add
                           local.set $sp
+                          local.get $index
+                          i32.wrap_i64
+                          br_table 0 0 0 0 0 5 0 0 0 0
                         end
-                        i64.const 3
-                        local.set $a
-                        i32.const 5
-                        local.set $kind
-                        local.get $ins
-                        local.set $pc
-                        br 9
+                        local.get $sp
+                        i32.const 8
+                        i32.sub
+                        local.set $sp
                       end
-                      ;; i0: mov r0, 2
-                      i64.const 2
-                      local.set $r0
-                    end
-                    ;; i1: call double
-                    local.get $sp
-                    local.get $limit
-                    i32.le_u
-                    if
-                      i64.const 1
+                      i64.const 3
                       local.set $a
                       i32.const 5
                       local.set $kind
-                      i32.const 1
-                      local.set $ins
-                      i32.const 1
+                      local.get $ins
                       local.set $pc
                       br 8
                     end
-                    local.get $sp
-                    i32.const 8
-                    i32.sub
-                    local.tee $sp
-                    i64.const 2
-                    i64.store
-                    br 4
+                    ;; i0: mov r0, 3
+                    i64.const 3
+                    local.set $r0
                   end
-                  ;; i2: sub r0, r0, 1
-                  local.get $r0
-                  i64.const 1
-                  i64.sub
-                  local.set $r0
+                  loop
+                    block
+                      block
+                        ;; i1: add r1, r1, r0
+                        local.get $r1
+                        local.get $r0
+                        i64.add
+                        local.set $r1
+                      end
+                      ;; i2: sub r0, r0, 1
+                      local.get $r0
+                      i64.const 1
+                      i64.sub
+                      local.set $r0
+                    end
+                    ;; i3: bne r0, 0, loop
+                    local.get $r0
+                    i64.const 0
+                    i64.ne
+                    br_if 0
+                  end
                 end
-                ;; i3: bne r0, 0, loop
-                local.get $r0
-                i64.const 0
-                i64.ne
+                ;; i4: call double
+                local.get $sp
+                local.get $limit
+                i32.le_u
                 if
-                  i32.const 1
+                  i64.const 1
+                  local.set $a
+                  i32.const 5
+                  local.set $kind
+                  i32.const 4
+                  local.set $ins
+                  i32.const 4
                   local.set $pc
-                  br 5
+                  br 6
                 end
+                local.get $sp
+                i32.const 8
+                i32.sub
+                local.tee $sp
+                i64.const 5
+                i64.store
+                br 2
               end
-              ;; i4: yield r1
+              ;; i5: yield r1
               local.get $r1
               local.set $a
               i32.const 1
               local.set $kind
-              i32.const 4
-              local.set $ins
               i32.const 5
+              local.set $ins
+              i32.const 6
               local.set $pc
               br 4
             end
-            ;; i5: exit 0
-            i64.const 0
-            local.set $a
-            i32.const 4
-            local.set $kind
-            i32.const 5
-            local.set $ins
-            i32.const 5
+            ;; i6: jmp loop
+            i32.const 1
             local.set $pc
-            br 3
+            br 2
           end
-          ;; i6: add r1, r1, r1
+          ;; i7: add r1, r1, r1
           local.get $r1
           local.get $r1
           i64.add
           local.set $r1
         end
-        ;; i7: ret
+        ;; i8: ret
         local.get $sp
         local.get $high
         i32.ge_u
@@ -177,18 +179,18 @@
           local.set $a
           i32.const 5
           local.set $kind
-          i32.const 7
+          i32.const 8
           local.set $ins
-          i32.const 7
+          i32.const 8
           local.set $pc
           br 2
         end
         local.get $sp
         i64.load
         local.set $index
-        i32.const 7
-        local.set $ins
         i32.const 8
+        local.set $ins
+        i32.const 9
         local.set $pc
         br 0
       end
