@@ -25,6 +25,44 @@ import { LinearMemoryFull, type WasmLinearMemory } from "./wasm-linear-memory.js
 const PAGE = 4096;
 
 /**
+ * A stack of this allocator. Frozen like every Stack; whether it is still
+ * live is a private field, which freezing leaves writable, so release can
+ * tell a double release from a foreign stack without a table of every
+ * stack ever released.
+ */
+class WasmStack implements Stack {
+  readonly high: bigint;
+  #owner: object | undefined;
+
+  constructor(
+    owner: object,
+    readonly low: bigint,
+    readonly size: number,
+    readonly memory: WasmLinearMemory,
+  ) {
+    this.high = low + BigInt(size);
+    this.#owner = owner;
+    Object.freeze(this);
+  }
+
+  get guardSize(): number {
+    return 0;
+  }
+
+  /** Whether `stack` is one of ours: "live" for `owner`, "released", or "foreign". */
+  static status(stack: unknown, owner: object): "live" | "released" | "foreign" {
+    if (typeof stack !== "object" || stack === null || !(#owner in stack)) return "foreign";
+    const mine = stack as WasmStack;
+    if (mine.#owner === owner) return "live";
+    return mine.#owner === undefined && mine.memory !== undefined ? "released" : "foreign";
+  }
+
+  static retire(stack: WasmStack): void {
+    stack.#owner = undefined;
+  }
+}
+
+/**
  * Hands out stacks from a WebAssembly backend's linear memory. Made by
  * {@link WasmBackend}; its `stacks` property.
  *
@@ -43,8 +81,6 @@ export class WasmStackAllocator implements StackAllocator {
   readonly maximumSize = 64 * 1024 * 1024;
   readonly guardSize = 0;
   readonly #memory: WasmLinearMemory;
-  readonly #live = new Set<Stack>();
-  readonly #released = new WeakSet<Stack>();
   readonly #counters = new AllocatorCounters();
 
   /** @internal Made by the WebAssembly backend over its memory. */
@@ -64,21 +100,15 @@ export class WasmStackAllocator implements StackAllocator {
         `WasmStackAllocator.allocate(${size}): ${cause.message}`,
       );
     }
-    const stack: Stack = Object.freeze({
-      low: BigInt(low),
-      high: BigInt(low + size),
-      size,
-      guardSize: 0,
-      memory: this.#memory,
-    });
-    this.#live.add(stack);
+    const stack = new WasmStack(this, BigInt(low), size, this.#memory);
     this.#counters.allocated(size);
     return stack;
   }
 
   release(stack: Stack): void {
-    if (!this.#live.has(stack)) {
-      if (typeof stack === "object" && stack !== null && this.#released.has(stack)) {
+    const status = WasmStack.status(stack, this);
+    if (status !== "live") {
+      if (status === "released" && stack.memory === this.#memory) {
         throw new StackError(
           "DOUBLE_RELEASE",
           "WasmStackAllocator.release: this stack was already released; release each stack once, and do not use it after",
@@ -89,14 +119,13 @@ export class WasmStackAllocator implements StackAllocator {
         "WasmStackAllocator.release: this allocator did not allocate this stack (or it is a copy); release the object allocate() returned to the allocator that made it",
       );
     }
-    this.#live.delete(stack);
-    this.#released.add(stack);
+    WasmStack.retire(stack as WasmStack);
     this.#memory.releaseStack(Number(stack.low), stack.size);
     this.#counters.released(stack.size);
   }
 
   owns(stack: Stack): boolean {
-    return this.#live.has(stack);
+    return WasmStack.status(stack, this) === "live";
   }
 
   stats(): StackAllocatorStats {

@@ -26,6 +26,10 @@ const INSTRUCTION_HALF = TCB.trapInstruction >> 2;
 const A_LOW = TCB.trapA >> 2;
 const SMALL_VALUES: readonly bigint[] = Array.from({ length: 256 }, (_, i) => BigInt(i));
 const BUDGET: Trap = Object.freeze({ kind: "budget" });
+/** What a detached control points at: one block-sized buffer shared by all, never read. */
+const DETACHED = new ArrayBuffer(TCB.size);
+const DETACHED_WORDS = new BigUint64Array(DETACHED);
+const DETACHED_HALVES = new Int32Array(DETACHED);
 
 /** Per instruction: the control-block word a resume value goes to, or -1. */
 export function resumeSlots(program: Program): Int32Array {
@@ -100,6 +104,7 @@ export class WasmThreadControl {
 
   detach(): void {
     void this.lastTrap;
-    this.attach(new ArrayBuffer(TCB.size), 0);
+    this.words = DETACHED_WORDS;
+    this.halves = DETACHED_HALVES;
   }
 }
