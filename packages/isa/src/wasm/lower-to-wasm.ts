@@ -163,6 +163,13 @@ const COMPARE: Readonly<Record<Cond, WasmPlainOp>> = {
   geu: "i64.ge_u",
 };
 
+/** Instructions without immediates are shared: a large program has hundreds of thousands. */
+const OPEN = { block: ["block"], loop: ["loop"], if: ["if"] } as const satisfies Record<
+  string,
+  WasmInstruction
+>;
+const END: WasmInstruction = ["end"];
+
 /** Natural alignment (log2) of 64- and 32-bit accesses. */
 const WORD = 3;
 const HALF = 2;
@@ -260,6 +267,8 @@ class WasmLowering {
   readonly #out: WasmInstruction[] = [];
   /** Labels of the open blocks, loops and ifs, innermost last. */
   readonly #labels: string[] = [];
+  /** Where each open label is in `#labels` (an `if` nests: only its own `end` leaves it). */
+  readonly #where = new Map<string, number>();
   /** The instruction whose code is being emitted. */
   #i = 0;
   /** The loop region the current instruction is in, if any. */
@@ -283,20 +292,26 @@ class WasmLowering {
   }
 
   #open(kind: "block" | "loop" | "if", label: string): void {
-    this.#out.push([kind]);
+    this.#out.push(OPEN[kind]);
+    this.#where.set(label, this.#labels.length);
     this.#labels.push(label);
   }
 
   #close(label: string): void {
     const top = this.#labels.pop();
-    if (top !== label)
+    if (top !== label) {
       throw new IsaError("LOWERING_ERROR", `wasm lowering: closing ${label} but ${top} is open`);
-    this.#out.push(["end"]);
+    }
+    if (this.#where.get(label) === this.#labels.length) this.#where.delete(label);
+    this.#out.push(END);
   }
 
+  /** Branch depth of an open label (an `if` is only ever left by its own `end`). */
   #depth(label: string): number {
-    const at = this.#labels.lastIndexOf(label);
-    if (at < 0) throw new IsaError("LOWERING_ERROR", `wasm lowering: no open label ${label}`);
+    const at = this.#where.get(label);
+    if (at === undefined) {
+      throw new IsaError("LOWERING_ERROR", `wasm lowering: no open label ${label}`);
+    }
     return this.#labels.length - 1 - at;
   }
 

@@ -224,6 +224,29 @@ const IMPORT_MEMORY = 0x02;
 const EXPORT_FUNCTION = 0x00;
 const LIMITS_MIN_ONLY = 0x00;
 
+/** Appends the unsigned LEB128 of `value` (checked by the caller or by {@link unsignedLeb128}). */
+function pushUnsigned(out: number[], value: number): void {
+  let v = value;
+  for (;;) {
+    const byte = v % 128;
+    v = Math.floor(v / 128);
+    if (v === 0) {
+      out.push(byte);
+      return;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+function checkU32(value: number): void {
+  if (!Number.isInteger(value) || value < 0 || value > 0xffff_ffff) {
+    throw new IsaError(
+      "OPERAND_OUT_OF_RANGE",
+      `unsigned LEB128: ${value} is not an integer in 0..2^32-1; WebAssembly indices, counts and sizes are u32`,
+    );
+  }
+}
+
 /**
  * Unsigned LEB128 of a non-negative integer up to 2^32 - 1 (§5.2.2).
  *
@@ -234,22 +257,27 @@ const LIMITS_MIN_ONLY = 0x00;
  * ```
  */
 export function unsignedLeb128(value: number): number[] {
-  if (!Number.isInteger(value) || value < 0 || value > 0xffff_ffff) {
+  checkU32(value);
+  const out: number[] = [];
+  pushUnsigned(out, value);
+  return out;
+}
+
+/** Appends the signed LEB128 of `value`, which fits in `bits` bits. */
+function pushSigned(out: number[], value: bigint, bits: 32 | 64): void {
+  if (BigInt.asIntN(bits, value) !== value) {
     throw new IsaError(
       "OPERAND_OUT_OF_RANGE",
-      `unsigned LEB128: ${value} is not an integer in 0..2^32-1; WebAssembly indices, counts and sizes are u32`,
+      `signed LEB128: ${value} does not fit in a signed ${bits}-bit integer; wrap it with BigInt.asIntN(${bits}, value)`,
     );
   }
-  const out: number[] = [];
   let v = value;
   for (;;) {
-    const byte = v % 128;
-    v = Math.floor(v / 128);
-    if (v === 0) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
+    const byte = Number(v & 0x7fn);
+    v >>= 7n; // arithmetic: keeps the sign
+    const done = (v === 0n && (byte & 0x40) === 0) || (v === -1n && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return;
   }
 }
 
@@ -265,40 +293,84 @@ export function unsignedLeb128(value: number): number[] {
  * ```
  */
 export function signedLeb128(value: bigint, bits: 32 | 64): number[] {
-  if (BigInt.asIntN(bits, value) !== value) {
-    throw new IsaError(
-      "OPERAND_OUT_OF_RANGE",
-      `signed LEB128: ${value} does not fit in a signed ${bits}-bit integer; wrap it with BigInt.asIntN(${bits}, value)`,
-    );
-  }
   const out: number[] = [];
-  let v = value;
-  for (;;) {
-    const byte = Number(v & 0x7fn);
-    v >>= 7n; // arithmetic: keeps the sign
-    const done = (v === 0n && (byte & 0x40) === 0) || (v === -1n && (byte & 0x40) !== 0);
-    out.push(done ? byte : byte | 0x80);
-    if (done) return out;
-  }
+  pushSigned(out, value, bits);
+  return out;
 }
 
-/** Bytes of a UTF-8 name, prefixed with its length (§5.2.4). */
-function name(text: string): number[] {
+/** Appends a UTF-8 name, prefixed with its length (§5.2.4). */
+function pushName(out: number[], text: string): void {
   const bytes = new TextEncoder().encode(text);
-  return [...unsignedLeb128(bytes.length), ...bytes];
+  pushUnsigned(out, bytes.length);
+  for (const b of bytes) out.push(b);
 }
 
-/** A vector: its length, then the items (§5.1.3). */
-function vector(items: readonly (readonly number[])[]): number[] {
-  return [...unsignedLeb128(items.length), ...items.flat()];
+/** A section: its id, its size, its contents (§5.5.2). */
+function section(id: number, contents: readonly number[]): Uint8Array {
+  const head: number[] = [id];
+  pushUnsigned(head, contents.length);
+  const bytes = new Uint8Array(head.length + contents.length);
+  bytes.set(head);
+  bytes.set(contents, head.length);
+  return bytes;
 }
 
-function section(id: number, contents: readonly number[]): number[] {
-  return [id, ...unsignedLeb128(contents.length), ...contents];
-}
-
-function depth(value: number): number[] {
-  return unsignedLeb128(value);
+/** Appends the bytes of one instruction (nothing for a comment). */
+function pushInstruction(out: number[], ins: WasmInstruction): void {
+  switch (ins[0]) {
+    case "comment":
+      return;
+    case "block":
+    case "loop":
+    case "if":
+      out.push(WASM_IMMEDIATE_OPCODES[ins[0]], EMPTY_BLOCK_TYPE);
+      return;
+    case "br":
+    case "br_if":
+    case "local.get":
+    case "local.set":
+    case "local.tee":
+      checkU32(ins[1]);
+      out.push(WASM_IMMEDIATE_OPCODES[ins[0]]);
+      pushUnsigned(out, ins[1]);
+      return;
+    case "br_table":
+      out.push(WASM_IMMEDIATE_OPCODES.br_table);
+      pushUnsigned(out, ins[1].length);
+      for (const d of [...ins[1], ins[2]]) {
+        checkU32(d);
+        pushUnsigned(out, d);
+      }
+      return;
+    case "i32.load":
+    case "i64.load":
+    case "i32.store":
+    case "i64.store":
+      checkU32(ins[1]);
+      checkU32(ins[2]);
+      out.push(WASM_IMMEDIATE_OPCODES[ins[0]]);
+      pushUnsigned(out, ins[1]);
+      pushUnsigned(out, ins[2]);
+      return;
+    case "i32.const":
+      out.push(WASM_IMMEDIATE_OPCODES["i32.const"]);
+      pushSigned(out, BigInt(ins[1]), 32);
+      return;
+    case "i64.const":
+      out.push(WASM_IMMEDIATE_OPCODES["i64.const"]);
+      pushSigned(out, ins[1], 64);
+      return;
+    default: {
+      const opcode = WASM_OPCODES[ins[0]];
+      if (opcode === undefined) {
+        throw new IsaError(
+          "UNSUPPORTED_INSTRUCTION",
+          `WebAssembly encoder: no opcode for "${String(ins[0])}"; use one of WASM_OPCODES or WASM_IMMEDIATE_OPCODES`,
+        );
+      }
+      out.push(opcode);
+    }
+  }
 }
 
 /**
@@ -311,64 +383,25 @@ function depth(value: number): number[] {
  * ```
  */
 export function encodeInstruction(ins: WasmInstruction): number[] {
-  switch (ins[0]) {
-    case "comment":
-      return [];
-    case "block":
-    case "loop":
-    case "if":
-      return [WASM_IMMEDIATE_OPCODES[ins[0]], EMPTY_BLOCK_TYPE];
-    case "br":
-    case "br_if":
-      return [WASM_IMMEDIATE_OPCODES[ins[0]], ...depth(ins[1])];
-    case "br_table":
-      return [
-        WASM_IMMEDIATE_OPCODES.br_table,
-        ...vector(ins[1].map((d) => depth(d))),
-        ...depth(ins[2]),
-      ];
-    case "local.get":
-    case "local.set":
-    case "local.tee":
-      return [WASM_IMMEDIATE_OPCODES[ins[0]], ...unsignedLeb128(ins[1])];
-    case "i32.load":
-    case "i64.load":
-    case "i32.store":
-    case "i64.store":
-      return [WASM_IMMEDIATE_OPCODES[ins[0]], ...unsignedLeb128(ins[1]), ...unsignedLeb128(ins[2])];
-    case "i32.const":
-      return [WASM_IMMEDIATE_OPCODES["i32.const"], ...signedLeb128(BigInt(ins[1]), 32)];
-    case "i64.const":
-      return [WASM_IMMEDIATE_OPCODES["i64.const"], ...signedLeb128(ins[1], 64)];
-    default: {
-      const opcode = WASM_OPCODES[ins[0]];
-      if (opcode === undefined) {
-        throw new IsaError(
-          "UNSUPPORTED_INSTRUCTION",
-          `WebAssembly encoder: no opcode for "${String(ins[0])}"; use one of WASM_OPCODES or WASM_IMMEDIATE_OPCODES`,
-        );
-      }
-      return [opcode];
-    }
-  }
+  const out: number[] = [];
+  pushInstruction(out, ins);
+  return out;
 }
 
-/** Locals as run-length groups `(count, type)` (§5.5.13). */
-function localGroups(locals: readonly WasmValueType[]): number[][] {
-  const groups: number[][] = [];
-  let i = 0;
-  while (i < locals.length) {
-    let j = i;
-    while (j < locals.length && locals[j] === locals[i]) j++;
-    groups.push([...unsignedLeb128(j - i), VALUE_TYPE[locals[i]!]]);
-    i = j;
+/** Appends a function's entry of the code section: size, locals as `(count, type)` runs, body, `end` (§5.5.13). */
+function pushFunctionBody(out: number[], f: WasmFunction): void {
+  const code: number[] = [];
+  const groups: [number, WasmValueType][] = [];
+  for (const t of f.locals) {
+    const last = groups.at(-1);
+    if (last?.[1] === t) last[0]++;
+    else groups.push([1, t]);
   }
-  return groups;
-}
-
-/** The body of a function as the code section holds it: locals, instructions, `end`. */
-function functionBody(f: WasmFunction): number[] {
-  const code: number[] = vector(localGroups(f.locals));
+  pushUnsigned(code, groups.length);
+  for (const [count, t] of groups) {
+    pushUnsigned(code, count);
+    code.push(VALUE_TYPE[t]);
+  }
   let open = 0;
   for (const ins of f.body) {
     if (ins[0] === "block" || ins[0] === "loop" || ins[0] === "if") open++;
@@ -379,7 +412,7 @@ function functionBody(f: WasmFunction): number[] {
         `WebAssembly encoder: function ${f.name} has an "end" without a block; the body must be balanced`,
       );
     }
-    for (const byte of encodeInstruction(ins)) code.push(byte);
+    pushInstruction(code, ins);
   }
   if (open !== 0) {
     throw new IsaError(
@@ -388,7 +421,8 @@ function functionBody(f: WasmFunction): number[] {
     );
   }
   code.push(WASM_OPCODES.end);
-  return [...unsignedLeb128(code.length), ...code];
+  pushUnsigned(out, code.length);
+  for (let i = 0; i < code.length; i++) out.push(code[i]!);
 }
 
 /**
@@ -417,38 +451,52 @@ export function encodeWasmModule(module: WasmModule): Uint8Array {
     if (index < 0) index = signatures.push(key) - 1;
     return index;
   });
-  const types = signatures.map((_, index) => {
+  const types: number[] = [];
+  pushUnsigned(types, signatures.length);
+  signatures.forEach((_, index) => {
     const f = module.functions[typeOf.indexOf(index)]!;
-    return [
-      FUNCTION_TYPE,
-      ...vector(f.params.map((t) => [VALUE_TYPE[t]])),
-      ...vector(f.results.map((t) => [VALUE_TYPE[t]])),
-    ];
+    types.push(FUNCTION_TYPE);
+    pushUnsigned(types, f.params.length);
+    for (const t of f.params) types.push(VALUE_TYPE[t]);
+    pushUnsigned(types, f.results.length);
+    for (const t of f.results) types.push(VALUE_TYPE[t]);
   });
-  const memory = [
-    ...name(module.memory.module),
-    ...name(module.memory.name),
-    IMPORT_MEMORY,
-    LIMITS_MIN_ONLY,
-    ...unsignedLeb128(module.memory.minimumPages),
-  ];
-  const exports = module.functions.flatMap((f, index) =>
-    f.export === undefined ? [] : [[...name(f.export), EXPORT_FUNCTION, ...unsignedLeb128(index)]],
+  const imports: number[] = [1];
+  pushName(imports, module.memory.module);
+  pushName(imports, module.memory.name);
+  checkU32(module.memory.minimumPages);
+  imports.push(IMPORT_MEMORY, LIMITS_MIN_ONLY);
+  pushUnsigned(imports, module.memory.minimumPages);
+  const functions: number[] = [];
+  pushUnsigned(functions, typeOf.length);
+  for (const t of typeOf) pushUnsigned(functions, t);
+  const exported = module.functions.flatMap((f, index) =>
+    f.export === undefined ? [] : [{ f, index }],
   );
-  const bytes = [
-    0x00,
-    0x61,
-    0x73,
-    0x6d, // "\0asm"
-    0x01,
-    0x00,
-    0x00,
-    0x00, // version 1
-    ...section(SECTION.type, vector(types)),
-    ...section(SECTION.import, vector([memory])),
-    ...section(SECTION.function, vector(typeOf.map((t) => unsignedLeb128(t)))),
-    ...section(SECTION.export, vector(exports)),
-    ...section(SECTION.code, vector(module.functions.map(functionBody))),
+  const exports: number[] = [];
+  pushUnsigned(exports, exported.length);
+  for (const { f, index } of exported) {
+    pushName(exports, f.export!);
+    exports.push(EXPORT_FUNCTION);
+    pushUnsigned(exports, index);
+  }
+  const code: number[] = [];
+  pushUnsigned(code, module.functions.length);
+  for (const f of module.functions) pushFunctionBody(code, f);
+  const parts = [
+    // "\0asm", version 1
+    Uint8Array.of(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00),
+    section(SECTION.type, types),
+    section(SECTION.import, imports),
+    section(SECTION.function, functions),
+    section(SECTION.export, exports),
+    section(SECTION.code, code),
   ];
-  return Uint8Array.from(bytes);
+  const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    bytes.set(p, at);
+    at += p.length;
+  }
+  return bytes;
 }

@@ -43,6 +43,7 @@ import {
   type Trap,
   WASM_INTERFACE,
   WASM_THREAD_BLOCK,
+  type WasmInstanceObject,
   type WasmJsApi,
   webAssembly,
 } from "@greenthreads/isa";
@@ -148,7 +149,17 @@ export class WasmBackend extends BackendBase<WasmProgram, WasmThread> {
 
   protected place(program: Program, fuel: boolean): WasmProgram {
     const bytes = encodeWasmModule(lowerProgramToWasm(program, { fuel }));
-    const instance = new this.#api.Instance(new this.#api.Module(bytes), this.#imports);
+    let instance: WasmInstanceObject;
+    try {
+      instance = new this.#api.Instance(new this.#api.Module(bytes), this.#imports);
+    } catch (cause) {
+      // The engine's limits (a function of at most a few megabytes) bound the program's size.
+      throw new SwitchError(
+        "OUT_OF_MEMORY",
+        `wasm backend: load: the engine cannot compile the program's ${bytes.length}-byte module (${cause instanceof Error ? cause.message : String(cause)}); split the program or use the native or emulated backend`,
+        { cause },
+      );
+    }
     return Object.freeze({
       owner: this,
       backend: "wasm" as const,
