@@ -62,8 +62,6 @@ interface WasmProgram extends ProgramRecord {
 
 class WasmThread extends ThreadRecord {
   declare readonly program: WasmProgram;
-  /** The memory's generation the control's views belong to. */
-  generation: number;
 
   constructor(
     owner: object,
@@ -73,10 +71,8 @@ class WasmThread extends ThreadRecord {
     budget: bigint | undefined,
     readonly block: number,
     readonly control: WasmThreadControl,
-    generation: number,
   ) {
     super(owner, program, stack, capacityWords, budget);
-    this.generation = generation;
   }
 
   override get lastTrap(): Trap | undefined {
@@ -121,6 +117,8 @@ export class WasmBackend extends BackendBase<WasmProgram, WasmThread> {
   readonly #api: WasmJsApi;
   readonly #memory: WasmLinearMemory;
   readonly #imports: Record<string, Record<string, unknown>>;
+  /** Live threads, whose control blocks are viewed again when the memory grows. */
+  readonly #live = new Set<WasmThread>();
 
   constructor(options: WasmBackendOptions = {}) {
     super();
@@ -138,6 +136,9 @@ export class WasmBackend extends BackendBase<WasmProgram, WasmThread> {
       options.abi ?? hostAbi(host?.platform ?? "", host?.arch ?? "")?.name ?? "x86_64-sysv",
     );
     this.#memory = new WasmLinearMemory(api);
+    this.#memory.onGrow = (buffer) => {
+      for (const t of this.#live) t.control.attach(buffer, t.block);
+    };
     this.#imports = { [WASM_INTERFACE.module]: { [WASM_INTERFACE.memory]: this.#memory.memory } };
     this.stacks = new WasmStackAllocator(this.#memory);
   }
@@ -194,24 +195,13 @@ export class WasmBackend extends BackendBase<WasmProgram, WasmThread> {
     );
     control.words[TCB.stackHigh >> 3] = BigInt(high);
     memory.view.setUint32(block + WASM_THREAD_BLOCK.stackPointer, high, true);
-    return new WasmThread(
-      this,
-      program,
-      stack,
-      capacityWords,
-      budget,
-      block,
-      control,
-      memory.generation,
-    );
+    const thread = new WasmThread(this, program, stack, capacityWords, budget, block, control);
+    this.#live.add(thread);
+    return thread;
   }
 
   protected run(thread: WasmThread, value: bigint): Trap {
     const control = thread.control;
-    if (thread.generation !== this.#memory.generation) {
-      control.attach(this.#memory.memory.buffer, thread.block);
-      thread.generation = this.#memory.generation;
-    }
     control.enter(value);
     try {
       thread.program.resume(thread.block);
@@ -239,6 +229,7 @@ export class WasmBackend extends BackendBase<WasmProgram, WasmThread> {
   }
 
   protected destroy(thread: WasmThread): void {
+    this.#live.delete(thread);
     thread.control.detach();
     this.#memory.releaseBlock(thread.block);
   }

@@ -11,9 +11,9 @@
  * reaches the end, the memory grows by at least a quarter of its size, which
  * keeps growth (and the detached views it leaves behind) rare.
  *
- * Growing detaches every `ArrayBuffer` view of the old buffer, so this
- * object counts generations: a view made in an older generation must be
- * made again before use.
+ * Growing detaches every `ArrayBuffer` view of the old buffer, so the
+ * owner is told (`onGrow`) and points its views at the new one before
+ * anything reads them again.
  *
  * @module
  */
@@ -37,8 +37,8 @@ export class LinearMemoryFull extends Error {}
 /** The backend's memory: blocks, stacks, growth, and a {@link StackMemory} view. */
 export class WasmLinearMemory implements StackMemory {
   readonly memory: WasmMemoryObject;
-  /** Bumped on every growth: views of older generations are detached. */
-  generation = 0;
+  /** Called after the memory grew, with the new buffer (views of the old one are detached). */
+  onGrow: (buffer: ArrayBuffer) => void = () => {};
   #top: number = WASM_INTERFACE.firstAddress;
   readonly #freeBlocks: number[] = [];
   readonly #freeStacks = new Map<number, number[]>();
@@ -115,7 +115,7 @@ export class WasmLinearMemory implements StackMemory {
         `the engine refused to grow the backend's linear memory by ${wanted} pages: ${cause instanceof Error ? cause.message : String(cause)}`,
       );
     }
-    this.generation++;
+    this.onGrow(this.memory.buffer);
   }
 
   #check(address: bigint, length: number): number {
