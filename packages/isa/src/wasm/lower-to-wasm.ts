@@ -58,17 +58,16 @@
  *
  * Loops. A backward jump through the dispatch costs a table jump per
  * iteration, which a counting loop notices (about a fifth of native speed).
- * So a backward jump from `last` to `head` becomes a WebAssembly `loop`
- * when nothing else needs to enter the instructions after `head`: none of
- * them is a place a trap resumes, a return site or another backward
- * target, and no jump from outside lands on them. Their blocks then open
- * inside the loop instead of in the outer nest, and the back edge is one
- * `br_if`:
+ * So every backward `br`/`jmp` from `last` to `head` becomes a WebAssembly
+ * `loop` (innermost first, regions never overlapping): the blocks of the
+ * instructions after `head` open inside the loop instead of in the outer
+ * nest, and the back edge is one `br_if`:
  *
  * ```
- *       end $b<head>                ;; the dispatch still enters at head
+ *       end $b<head>                ;; the dispatch enters the region here
  *       loop $loop<head>
  *         block $b<last> … block $b<head+1>
+ *           (entry check)           ;; entry = k + 1 names an instruction inside
  *           code of head
  *         end $b<head+1>
  *         code of head+1 …
@@ -77,11 +76,14 @@
  *     end $b<last+1>
  * ```
  *
- * With fuel every instruction is a place a budget trap resumes, so fueled
- * code keeps every jump on the dispatch. Regions are innermost first and
- * never overlap; an instruction inside one is absent from the dispatch
- * table, whose entry for it is `unreachable` (only a thread that exited or
- * faulted there could name it, and those are never resumed).
+ * Where the dispatch must reach an instruction inside (a trap resumes
+ * there, which with fuel is every instruction; a call returns there; a jump
+ * from outside lands there), its table entry leads to the region's head
+ * with the `entry` local set to the index + 1, and a check at the head
+ * (one subtraction and compare per iteration) clears it and branches to
+ * that instruction's block. A jump from outside into a region goes through
+ * the dispatch the same way. An instruction inside a region nothing can
+ * enter has the table entry `unreachable`.
  *
  * @module
  */
@@ -120,9 +122,10 @@ const HIGH = LIMIT + 1;
 const PC = HIGH + 1;
 const KIND = PC + 1;
 const INS = KIND + 1;
+const ENTRY = INS + 1;
 const LOCALS: readonly WasmValueType[] = [
   ...new Array<WasmValueType>(PROGRAM_REGISTERS + 3).fill("i64"),
-  ...new Array<WasmValueType>(6).fill("i32"),
+  ...new Array<WasmValueType>(7).fill("i32"),
 ];
 const LOCAL_NAMES: readonly string[] = [
   "block",
@@ -136,6 +139,7 @@ const LOCAL_NAMES: readonly string[] = [
   "pc",
   "kind",
   "ins",
+  "entry",
 ];
 
 const ALU: Readonly<Record<ProgramAlu, WasmPlainOp>> = {
@@ -204,10 +208,17 @@ export function lowerProgramToWasm(program: Program, options: WasmLowerOptions =
   };
 }
 
-/** A loop region: instructions `head..last`, entered only at `head`, looping by direct branches. */
+/**
+ * A loop region: instructions `head..last`, a WebAssembly `loop` whose back
+ * edge is a direct branch. `entered`: the dispatch must be able to enter
+ * some instruction after `head` (a trap resumes there, a call returns there,
+ * or a jump from elsewhere lands there); it does so through the loop's head,
+ * which checks the `entry` local.
+ */
 interface LoopRegion {
   readonly head: number;
   readonly last: number;
+  readonly entered: boolean;
 }
 
 /**
@@ -230,13 +241,10 @@ function dispatchTargets(program: Program, fuel: boolean): Set<number> {
 }
 
 /**
- * Backward jumps that can be WebAssembly loops: `head..last` where `last`
- * jumps back to `head`, nothing inside but `head` is a dispatch target, and
- * nothing outside jumps into it past `head`. Such a region runs as a `loop`
- * whose back edge is one `br`, instead of a round trip through the
- * dispatch table. Regions are innermost first and never overlap.
+ * Every backward `br`/`jmp` from `last` to `head` is a loop region,
+ * innermost first, as long as it overlaps no region already chosen.
  */
-function loopRegions(program: Program, targets: ReadonlySet<number>): LoopRegion[] {
+function loopRegions(program: Program, fuel: boolean): LoopRegion[] {
   const jumps: [from: number, to: number][] = [];
   program.instructions.forEach((ins, i) => {
     if (ins.op === "br" || ins.op === "jmp" || ins.op === "call") {
@@ -247,15 +255,16 @@ function loopRegions(program: Program, targets: ReadonlySet<number>): LoopRegion
     .filter(([from, to]) => to <= from && program.instructions[from]!.op !== "call")
     .map(([from, to]) => ({ head: to, last: from }))
     .sort((a, b) => a.last - a.head - (b.last - b.head) || a.head - b.head);
+  const targets = dispatchTargets(program, fuel);
   const chosen: LoopRegion[] = [];
   for (const r of candidates) {
     if (chosen.some((c) => c.head <= r.last && r.head <= c.last)) continue;
-    let ok = true;
-    for (let k = r.head + 1; k <= r.last && ok; k++) if (targets.has(k)) ok = false;
+    let entered = false;
+    for (let k = r.head + 1; k <= r.last; k++) if (targets.has(k)) entered = true;
     for (const [from, to] of jumps) {
-      if ((from < r.head || from > r.last) && to > r.head && to <= r.last) ok = false;
+      if ((from < r.head || from > r.last) && to > r.head && to <= r.last) entered = true;
     }
-    if (ok) chosen.push(r);
+    chosen.push({ ...r, entered });
   }
   return chosen;
 }
@@ -274,14 +283,17 @@ class WasmLowering {
   /** The loop region the current instruction is in, if any. */
   #region: LoopRegion | undefined;
   readonly #regionOf: (LoopRegion | undefined)[];
+  /** Whether some region is entered past its head (then the dispatch sets `entry`). */
+  #entries = false;
 
   constructor(program: Program, fuel: boolean) {
     this.#program = program;
     this.#fuel = fuel;
     this.#n = program.instructions.length;
     this.#regionOf = new Array<LoopRegion | undefined>(this.#n).fill(undefined);
-    for (const r of loopRegions(program, dispatchTargets(program, fuel))) {
+    for (const r of loopRegions(program, fuel)) {
       for (let k = r.head; k <= r.last; k++) this.#regionOf[k] = r;
+      if (r.entered) this.#entries = true;
     }
   }
 
@@ -289,6 +301,46 @@ class WasmLowering {
   #outer(k: number): boolean {
     const r = this.#regionOf[k];
     return r === undefined || r.head === k;
+  }
+
+  /**
+   * The depth a dispatch table entry for instruction `k` branches to: its
+   * block, or the head of the region it is inside (which enters it through
+   * `entry`), or `otherwise` when nothing can enter it.
+   */
+  #dispatchDepth(k: number, otherwise: string): number {
+    if (this.#outer(k)) return this.#depth(`b${k}`);
+    const r = this.#regionOf[k]!;
+    return this.#depth(r.entered ? `b${r.head}` : otherwise);
+  }
+
+  /**
+   * At a region's head: when the dispatch meant an instruction inside
+   * (`entry` = its index + 1), clear `entry` and branch to it; otherwise
+   * run the head. A stale `entry` never names an instruction inside a
+   * region: it is set only by the dispatch, and cleared where it does.
+   */
+  #regionEntry(r: LoopRegion): void {
+    const out = this.#out;
+    const span = r.last - r.head;
+    out.push(["comment", `enter i${r.head + 1}..i${r.last} when the dispatch meant one of them`]);
+    this.#open("block", "entered");
+    out.push(
+      ["local.get", ENTRY],
+      ["i32.const", r.head + 2],
+      ["i32.sub"],
+      ["i32.const", span],
+      ["i32.ge_u"],
+      ["br_if", 0],
+      ["local.get", ENTRY],
+      ["i32.const", r.head + 2],
+      ["i32.sub"],
+      ["i32.const", 0],
+      ["local.set", ENTRY],
+    );
+    const table = Array.from({ length: span }, (_, j) => this.#depth(`b${r.head + 1 + j}`));
+    out.push(["br_table", table, this.#depth("entered")]);
+    this.#close("entered");
   }
 
   #open(kind: "block" | "loop" | "if", label: string): void {
@@ -328,10 +380,10 @@ class WasmLowering {
     for (let k = n - 1; k >= 0; k--) if (this.#outer(k)) this.#open("block", `b${k}`);
     this.#open("block", "ret");
     this.#open("block", "unreachable");
+    if (this.#entries)
+      out.push(["local.get", PC], ["i32.const", 1], ["i32.add"], ["local.set", ENTRY]);
     out.push(["local.get", PC]);
-    const table = Array.from({ length: n }, (_, k) =>
-      this.#outer(k) ? this.#depth(`b${k}`) : this.#depth("unreachable"),
-    );
+    const table = Array.from({ length: n }, (_, k) => this.#dispatchDepth(k, "unreachable"));
     out.push(["br_table", table, this.#depth("ret")]);
     this.#close("unreachable");
     out.push(["unreachable"]);
@@ -343,6 +395,7 @@ class WasmLowering {
         this.#close(`b${i}`);
         this.#open("loop", `loop${i}`);
         for (let k = region.last; k > i; k--) this.#open("block", `b${k}`);
+        if (region.entered) this.#regionEntry(region);
       } else {
         this.#close(`b${i}`);
       }
@@ -424,9 +477,18 @@ class WasmLowering {
     out.push(["local.get", INDEX], ["i64.const", BigInt(n)], ["i64.ge_u"], ["br_if", 0]);
     this.#open("block", "undo");
     out.push(["local.get", SP], ["i32.const", 8], ["i32.add"], ["local.set", SP]);
+    if (this.#entries) {
+      out.push(
+        ["local.get", INDEX],
+        ["i32.wrap_i64"],
+        ["i32.const", 1],
+        ["i32.add"],
+        ["local.set", ENTRY],
+      );
+    }
     out.push(["local.get", INDEX], ["i32.wrap_i64"]);
     const table = Array.from({ length: n }, (_, k) =>
-      sites.has(k) ? this.#depth(`b${k}`) : this.#depth("undo"),
+      sites.has(k) ? this.#dispatchDepth(k, "undo") : this.#depth("undo"),
     );
     out.push(["br_table", table, this.#depth("undo")]);
     this.#close("undo");
@@ -448,14 +510,25 @@ class WasmLowering {
    * `$b<t>` forward, or through the dispatch backward.
    */
   #jump(t: number): void {
-    if (this.#region !== undefined && t === this.#region.head && t <= this.#i) {
-      this.#br(`loop${t}`);
-    } else if (t > this.#i) {
-      this.#br(`b${t}`);
-    } else {
+    const direct = this.#direct(t);
+    if (direct !== undefined) this.#br(direct);
+    else {
       this.#out.push(["i32.const", t], ["local.set", PC]);
       this.#br("dispatch");
     }
+  }
+
+  /**
+   * The label a jump to `t` can branch to directly: this region's loop (back
+   * to its head), or `$b<t>` forward when that block is open here (outside
+   * any region, or inside this one); otherwise the jump goes through the
+   * dispatch.
+   */
+  #direct(t: number): string | undefined {
+    const here = this.#region;
+    if (here !== undefined && t === here.head && t <= this.#i) return `loop${t}`;
+    if (t > this.#i && (this.#outer(t) || this.#regionOf[t] === here)) return `b${t}`;
+    return undefined;
   }
 
   #if(body: () => void): void {
@@ -556,8 +629,8 @@ class WasmLowering {
         out.push([COMPARE[ins.cond]]);
         {
           const t = labels.get(ins.target)!;
-          const direct = t > i || (this.#region?.head === t && t <= i);
-          if (direct) out.push(["br_if", this.#depth(t > i ? `b${t}` : `loop${t}`)]);
+          const direct = this.#direct(t);
+          if (direct !== undefined) out.push(["br_if", this.#depth(direct)]);
           else this.#if(() => this.#jump(t));
         }
         return;

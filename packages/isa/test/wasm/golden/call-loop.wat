@@ -18,6 +18,7 @@
     (local $pc i32)
     (local $kind i32)
     (local $ins i32)
+    (local $entry i32)
     ;; prologue: the thread's state from its block
     local.get $block
     i64.load offset=88
