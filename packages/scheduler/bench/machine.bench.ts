@@ -11,6 +11,7 @@
  */
 import { parseProgram } from "@greenthreads/isa";
 import { RoundRobin, Runtime } from "@greenthreads/scheduler";
+import { spawnMachine } from "@greenthreads/scheduler/machine";
 import { type Backend, loadBackend } from "@greenthreads/switch";
 import { Bench } from "tinybench";
 
@@ -32,7 +33,7 @@ for (const backend of backends()) {
   const loaded = backend.load(SPIN);
   const rawThread = backend.spawn(loaded);
   const rt = new Runtime({ scheduler: new RoundRobin() });
-  for (let i = 0; i < THREADS; i++) rt.spawnMachine(SPIN, { backend });
+  for (let i = 0; i < THREADS; i++) spawnMachine(rt, SPIN, { backend });
   const bench = new Bench({ time: 1500, warmup: true });
   bench.add("raw", () => {
     for (let i = 0; i < batch; i++) backend.resume(rawThread);

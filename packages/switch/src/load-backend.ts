@@ -14,7 +14,13 @@
  *    {@link selfTest}; otherwise the WebAssembly backend is used where the
  *    engine has WebAssembly, and the emulated backend where it has not,
  *    with the reason in `backend.reason`. `prefer: "emulated"` still picks
- *    the interpreter, for stepping any ABI's real machine code.
+ *    the interpreter, for stepping any ABI's real machine code. Where the
+ *    package ships a prebuild for the platform, falling back to the emulated
+ *    backend is a surprise (it is hundreds of times slower), so the process
+ *    gets one warning, code {@link NATIVE_FALLBACK_WARNING}, once per process.
+ *
+ * `process` is read through `globalThis`, so that this module runs where
+ * there is none (a browser build of the wasm or emulated backend).
  *
  * @module
  */
@@ -22,6 +28,7 @@ import { type AbiName, getAbi, hostAbi, IsaError, webAssembly } from "@greenthre
 import type { Backend, BackendKind } from "./backend.js";
 import { EmulatedBackend } from "./emulated/emulated-backend.js";
 import { SwitchError } from "./errors.js";
+import { prebuildExists } from "./native/addon.js";
 import { NativeBackend } from "./native/native-backend.js";
 import { selfTest } from "./self-test.js";
 import { WasmBackend } from "./wasm/wasm-backend.js";
@@ -40,6 +47,52 @@ export interface LoadBackendOptions {
   readonly prefer?: BackendKind;
   /** The ABI to run; default the host's (or x86-64 System V where the host has none the isa knows). */
   readonly abi?: AbiName;
+}
+
+/**
+ * The code of the warning emitted when the native backend cannot run where a
+ * prebuild exists for the platform, to filter it in a `process.on("warning")`
+ * listener or to look it up.
+ *
+ * @example
+ * ```ts
+ * import { NATIVE_FALLBACK_WARNING } from "@greenthreads/switch";
+ * process.on("warning", (w) => {
+ *   if ((w as { code?: string }).code === NATIVE_FALLBACK_WARNING) console.log("running emulated");
+ * });
+ * ```
+ */
+export const NATIVE_FALLBACK_WARNING = "GREENTHREADS_NATIVE_FALLBACK";
+
+/** The host's `process`, if there is one (there is none in a browser). */
+interface HostProcess {
+  readonly env?: Record<string, string | undefined>;
+  readonly platform?: string;
+  readonly arch?: string;
+  emitWarning?(message: string, options: { type: string; code: string; detail: string }): void;
+}
+const hostProcess = (): HostProcess | undefined =>
+  (globalThis as { process?: HostProcess }).process;
+
+/** Set on `globalThis` so that the ESM and CommonJS builds in one process warn once between them. */
+const WARNED = Symbol.for("@greenthreads/switch: native fallback warned");
+
+/** Warns once per process that the native backend was expected and is not running. */
+function warnFallback(failure: string): void {
+  const flags = globalThis as { [WARNED]?: boolean };
+  if (flags[WARNED]) return;
+  flags[WARNED] = true;
+  const proc = hostProcess();
+  if (typeof proc?.emitWarning !== "function" || !prebuildExists()) return;
+  proc.emitWarning(
+    `the native backend cannot run here, so machine threads run emulated: ${failure}`,
+    {
+      type: "GreenthreadsWarning",
+      code: NATIVE_FALLBACK_WARNING,
+      detail:
+        'The package ships a prebuilt addon for this platform, so this is unexpected; the emulated backend is hundreds of times slower. Set GREENTHREADS_BACKEND=emulated (or prefer: "emulated") to choose it knowingly.',
+    },
+  );
 }
 
 let nativeVerdict: { backend: NativeBackend } | { error: string } | undefined;
@@ -84,7 +137,8 @@ function withReason<B extends Backend>(backend: B, reason: string): B {
  * ```
  */
 export function loadBackend(options: LoadBackendOptions = {}): Backend {
-  const env = process.env.GREENTHREADS_BACKEND;
+  const proc = hostProcess();
+  const env = proc?.env?.GREENTHREADS_BACKEND;
   if (env !== undefined && env !== "" && !KINDS.includes(env as BackendKind)) {
     throw new SwitchError(
       "BAD_OPTIONS",
@@ -102,7 +156,7 @@ export function loadBackend(options: LoadBackendOptions = {}): Backend {
   const want = forced ?? prefer;
   let abiName: AbiName;
   try {
-    abiName = options.abi ?? hostAbi(process.platform, process.arch)?.name ?? "x86_64-sysv";
+    abiName = options.abi ?? hostAbi(proc?.platform ?? "", proc?.arch ?? "")?.name ?? "x86_64-sysv";
     getAbi(abiName);
   } catch (cause) {
     if (cause instanceof IsaError) {
@@ -144,27 +198,27 @@ export function loadBackend(options: LoadBackendOptions = {}): Backend {
   if (forced) {
     throw new SwitchError(
       "NATIVE_UNAVAILABLE",
-      `loadBackend: GREENTHREADS_BACKEND=native, but the native backend cannot run here: ${failure}; unset it to fall back to the emulated backend`,
+      `loadBackend: GREENTHREADS_BACKEND=native, but the native backend cannot run here: ${failure}; unset it to fall back to the wasm or emulated backend`,
     );
   }
   if (options.abi !== undefined && options.abi !== hostAbiName()) {
     // WebAssembly runs no machine ABI: a foreign one can only be emulated.
     return withReason(new EmulatedBackend(getAbi(abiName)), `emulated ${abiName}: ${failure}`);
   }
-  return (
-    wasmBackend(abiName, `instead of native: ${failure}`) ??
-    withReason(
-      new EmulatedBackend(getAbi(abiName)),
-      `emulated ${abiName}: ${failure}; and this engine has no WebAssembly`,
-    )
+  const wasm = wasmBackend(abiName, `instead of native: ${failure}`);
+  if (wasm) return wasm;
+  if ("error" in verdict) warnFallback(failure);
+  return withReason(
+    new EmulatedBackend(getAbi(abiName)),
+    `emulated ${abiName}: ${failure}; and this engine has no WebAssembly`,
   );
 }
 
 const KINDS: readonly BackendKind[] = ["native", "wasm", "emulated"];
 
 function hostAbiName(): AbiName | undefined {
-  const host = (globalThis as { process?: { platform?: string; arch?: string } }).process;
-  return hostAbi(host?.platform ?? "", host?.arch ?? "")?.name;
+  const proc = hostProcess();
+  return hostAbi(proc?.platform ?? "", proc?.arch ?? "")?.name;
 }
 
 /** A WebAssembly backend with its reason, or undefined where the engine has no WebAssembly. */

@@ -137,3 +137,18 @@ export function loadAddon(): { addon: NativeAddon } | { error: string } {
   }
   return cached;
 }
+
+/**
+ * Whether the package ships a prebuilt addon for this platform and
+ * architecture (a fallback to the emulated backend there is a surprise worth
+ * a warning; elsewhere it is expected).
+ */
+export function prebuildExists(): boolean {
+  try {
+    const require = createRequire(join(packageRoot(), "package.json"));
+    const fs = require("node:fs") as { existsSync(path: string): boolean };
+    return fs.existsSync(join(packageRoot(), "prebuilds", `${process.platform}-${process.arch}`));
+  } catch {
+    return false;
+  }
+}

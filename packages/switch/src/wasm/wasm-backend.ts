@@ -38,8 +38,10 @@ import {
   hostAbi,
   lowerProgramToWasm,
   type Program,
+  resumeSlots,
   stackCapacityWords,
   TCB,
+  ThreadControl,
   type Trap,
   WASM_INTERFACE,
   WASM_THREAD_BLOCK,
@@ -48,35 +50,30 @@ import {
   webAssembly,
 } from "@greenthreads/isa";
 import type { Stack } from "@greenthreads/stack";
+import type { LoadedProgram } from "../backend.js";
 import { BackendBase, type ProgramRecord, ThreadRecord } from "../backend-base.js";
 import { SwitchError } from "../errors.js";
 import { LinearMemoryFull, WasmLinearMemory } from "./wasm-linear-memory.js";
 import { WasmStackAllocator } from "./wasm-stack-allocator.js";
-import { resumeSlots, WasmThreadControl } from "./wasm-thread-control.js";
 
 interface WasmProgram extends ProgramRecord {
   /** The instance's `resume(block) -> trap kind`. */
   readonly resume: (block: number) => number;
-  readonly slots: Int32Array;
 }
 
 class WasmThread extends ThreadRecord {
-  declare readonly program: WasmProgram;
+  declare readonly code: WasmProgram;
 
   constructor(
     owner: object,
-    program: WasmProgram,
+    program: LoadedProgram,
+    code: WasmProgram,
     stack: Stack,
     capacityWords: number,
-    budget: bigint | undefined,
+    control: ThreadControl,
     readonly block: number,
-    readonly control: WasmThreadControl,
   ) {
-    super(owner, program, stack, capacityWords, budget);
-  }
-
-  override get lastTrap(): Trap | undefined {
-    return this.control.lastTrap;
+    super(owner, program, code, stack, capacityWords, control);
   }
 }
 
@@ -161,18 +158,21 @@ export class WasmBackend extends BackendBase<WasmProgram, WasmThread> {
         { cause },
       );
     }
-    return Object.freeze({
-      owner: this,
-      backend: "wasm" as const,
+    return {
       program,
       fuel,
+      slots: resumeSlots(program),
       codeSize: bytes.length,
       resume: instance.exports[WASM_INTERFACE.resume] as (block: number) => number,
-      slots: resumeSlots(program),
-    });
+    };
   }
 
-  protected create(program: WasmProgram, stack: Stack, budget: bigint | undefined): WasmThread {
+  protected create(
+    program: LoadedProgram,
+    code: WasmProgram,
+    stack: Stack,
+    budget: bigint | undefined,
+  ): WasmThread {
     const memory = this.#memory;
     const capacityWords = stackCapacityWords(stack.size);
     let block: number;
@@ -185,26 +185,30 @@ export class WasmBackend extends BackendBase<WasmProgram, WasmThread> {
     // The program's empty stack starts at the top: no machine frame lives below it.
     const high = Number(stack.high);
     const limit = high - 8 * capacityWords;
-    const control = new WasmThreadControl(
-      program.program,
-      program.slots,
+    // No switch: the host and thread contexts and the switch routine stay 0.
+    const control = new ThreadControl(
+      code.program,
+      code.slots,
       memory.memory.buffer,
       block,
       budget,
-      BigInt(limit),
+      {
+        stackLimit: BigInt(limit),
+        hostContext: 0n,
+        threadContext: 0n,
+        switchRoutine: 0n,
+      },
     );
     control.words[TCB.stackHigh >> 3] = BigInt(high);
     memory.view.setUint32(block + WASM_THREAD_BLOCK.stackPointer, high, true);
-    const thread = new WasmThread(this, program, stack, capacityWords, budget, block, control);
+    const thread = new WasmThread(this, program, code, stack, capacityWords, control, block);
     this.#live.add(thread);
     return thread;
   }
 
-  protected run(thread: WasmThread, value: bigint): Trap {
-    const control = thread.control;
-    control.enter(value);
+  protected runUntilTrap(thread: WasmThread): Trap | undefined {
     try {
-      thread.program.resume(thread.block);
+      thread.code.resume(thread.block);
     } catch (cause) {
       // The lowered code checks every access itself; an engine trap means the block was overwritten.
       throw new SwitchError(
@@ -213,15 +217,11 @@ export class WasmBackend extends BackendBase<WasmProgram, WasmThread> {
         { cause },
       );
     }
-    try {
-      return control.leave();
-    } catch (cause) {
-      throw new SwitchError(
-        "CORRUPT_THREAD",
-        `wasm backend: resume: ${cause instanceof Error ? cause.message : String(cause)}`,
-        { cause },
-      );
-    }
+    return undefined;
+  }
+
+  protected freeCode(_program: WasmProgram): void {
+    // The instance and its compiled code go with the last reference to the record.
   }
 
   protected contextStackPointer(thread: WasmThread): bigint {

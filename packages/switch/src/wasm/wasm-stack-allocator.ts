@@ -20,6 +20,7 @@ import {
   StackError,
   validateStackSize,
 } from "@greenthreads/stack";
+import { MAX_STACK_SIZE } from "../backend.js";
 import { LinearMemoryFull, type WasmLinearMemory } from "./wasm-linear-memory.js";
 
 const PAGE = 4096;
@@ -78,7 +79,7 @@ class WasmStack implements Stack {
 export class WasmStackAllocator implements StackAllocator {
   readonly pageSize = PAGE;
   readonly minimumSize = PAGE;
-  readonly maximumSize = 64 * 1024 * 1024;
+  readonly maximumSize = MAX_STACK_SIZE;
   readonly guardSize = 0;
   readonly #memory: WasmLinearMemory;
   readonly #counters = new AllocatorCounters();
