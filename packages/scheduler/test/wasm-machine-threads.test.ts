@@ -1,12 +1,13 @@
 /**
  * Machine threads of the runtime on the WebAssembly backend: the same
- * spawnMachine, with the backend passed in, prints the book's transcript,
+ * spawnMachine (of @greenthreads/scheduler/machine), with the backend passed in, prints the book's transcript,
  * is preempted by its budget and ends alone when it faults.
  */
 import { FIBER_HOSTCALLS, fiberProgramSource } from "@greenthreads/isa";
 import { WasmBackend } from "@greenthreads/switch";
 import { expect, test } from "vitest";
-import { MachineFaultError, RoundRobin, RunFailedError, Runtime } from "../src/index.js";
+import { RoundRobin, RunFailedError, Runtime } from "../src/index.js";
+import { MachineFaultError, spawnMachine } from "../src/machine/index.js";
 
 test("the book's fibers on the wasm backend print the book's transcript", () => {
   const backend = new WasmBackend();
@@ -18,8 +19,8 @@ test("the book's fibers on the wasm backend print the book's transcript", () => 
   };
   expect(Object.keys(hostcalls)).toEqual([...FIBER_HOSTCALLS]);
   const rt = new Runtime({ scheduler: new RoundRobin() });
-  const t1 = rt.spawnMachine(fiberProgramSource(1, 3), { backend, hostcalls });
-  const t2 = rt.spawnMachine(fiberProgramSource(2, 4), { backend, hostcalls });
+  const t1 = spawnMachine(rt, fiberProgramSource(1, 3), { backend, hostcalls });
+  const t2 = spawnMachine(rt, fiberProgramSource(2, 4), { backend, hostcalls });
   rt.run();
   expect(lines).toEqual([
     "THREAD 1 STARTING",
@@ -42,14 +43,16 @@ test("a budget preempts a wasm machine thread; a fault ends it alone", () => {
   const backend = new WasmBackend();
   const rt = new Runtime({ scheduler: new RoundRobin() });
   const order: string[] = [];
-  const busy = rt.spawnMachine(
+  const busy = spawnMachine(
+    rt,
+
     "mov r0, 0\nspin:\n  add r0, r0, 1\n  blt r0, 300, spin\n  exit r0",
     {
       backend,
       budget: 100,
     },
   );
-  const bad = rt.spawnMachine("loop:\n  push r0\n  jmp loop", { backend, stackSize: 4096 });
+  const bad = spawnMachine(rt, "loop:\n  push r0\n  jmp loop", { backend, stackSize: 4096 });
   rt.spawn(function* () {
     for (let i = 0; i < 3; i++) {
       order.push(`js ${i}`);
