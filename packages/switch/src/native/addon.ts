@@ -23,7 +23,7 @@ export interface AddonInfo {
   readonly machineFaultKind: number;
   /** Thread slots per chunk of control blocks (ids `c * threadsPerChunk + slot`). */
   readonly threadsPerChunk: number;
-  /** Bytes of signal headroom between each stack's guard and its usable part (native/addon/signals.c). */
+  /** Bytes of signal headroom between each stack's guard and its usable part (native/addon/signals_posix.c). */
   readonly signalHeadroom: number;
   readonly switchRoutine: bigint;
   readonly startRoutine: bigint;
