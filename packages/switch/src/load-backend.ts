@@ -77,20 +77,27 @@ const hostProcess = (): HostProcess | undefined =>
 /** Set on `globalThis` so that the ESM and CommonJS builds in one process warn once between them. */
 const WARNED = Symbol.for("@greenthreads/switch: native fallback warned");
 
-/** Warns once per process that the native backend was expected and is not running. */
-function warnFallback(failure: string): void {
+/**
+ * Warns once per process that the native backend was expected and is not
+ * running: the package ships a prebuild for this platform, so a failure to
+ * load it means a broken install, whichever backend runs instead.
+ */
+function warnFallback(failure: string, instead: "wasm" | "emulated"): void {
   const flags = globalThis as { [WARNED]?: boolean };
   if (flags[WARNED]) return;
   flags[WARNED] = true;
   const proc = hostProcess();
   if (typeof proc?.emitWarning !== "function" || !prebuildExists()) return;
+  const cost =
+    instead === "emulated"
+      ? "the emulated backend is hundreds of times slower"
+      : "the wasm backend runs programs at close to native speed, but without the native stacks and guard pages";
   proc.emitWarning(
-    `the native backend cannot run here, so machine threads run emulated: ${failure}`,
+    `the native backend cannot run here, so machine threads run on the ${instead} backend: ${failure}`,
     {
       type: "GreenthreadsWarning",
       code: NATIVE_FALLBACK_WARNING,
-      detail:
-        'The package ships a prebuilt addon for this platform, so this is unexpected; the emulated backend is hundreds of times slower. Set GREENTHREADS_BACKEND=emulated (or prefer: "emulated") to choose it knowingly.',
+      detail: `The package ships a prebuilt addon for this platform, so this is unexpected (check the install); ${cost}. Set GREENTHREADS_BACKEND=${instead} (or prefer: "${instead}") to choose it knowingly.`,
     },
   );
 }
@@ -206,8 +213,11 @@ export function loadBackend(options: LoadBackendOptions = {}): Backend {
     return withReason(new EmulatedBackend(getAbi(abiName)), `emulated ${abiName}: ${failure}`);
   }
   const wasm = wasmBackend(abiName, `instead of native: ${failure}`);
-  if (wasm) return wasm;
-  if ("error" in verdict) warnFallback(failure);
+  if (wasm) {
+    if ("error" in verdict) warnFallback(failure, "wasm");
+    return wasm;
+  }
+  if ("error" in verdict) warnFallback(failure, "emulated");
   return withReason(
     new EmulatedBackend(getAbi(abiName)),
     `emulated ${abiName}: ${failure}; and this engine has no WebAssembly`,

@@ -48,7 +48,9 @@ test("with a prebuild for this platform, the fallback warns exactly once, with t
     string,
     { code: string; type: string },
   ];
-  expect(message).toMatch(/native backend cannot run here.*no such file \(simulated\)/);
+  expect(message).toMatch(
+    /native backend cannot run here.*emulated backend.*no such file \(simulated\)/,
+  );
   expect(options.code).toBe(NATIVE_FALLBACK_WARNING);
   expect(options.code).toBe("GREENTHREADS_NATIVE_FALLBACK");
   expect(options.type).toBe("GreenthreadsWarning");

@@ -1,7 +1,8 @@
 /**
  * Where the native backend cannot load, loadBackend falls back to the
- * WebAssembly backend for the host's ABI, says why, and does not warn (the
- * native-fallback warning is about the emulated backend's slowness).
+ * WebAssembly backend for the host's ABI, says why, and warns once, as any
+ * fallback where the package ships a prebuild for the platform does (that
+ * prebuild failing to load means a broken install).
  */
 import { parseProgram } from "@greenthreads/isa";
 import { expect, test, vi } from "vitest";
@@ -18,7 +19,7 @@ vi.mock("../src/native/addon.js", async (original) => ({
   prebuildExists: () => true,
 }));
 
-test("native failing gives wasm, with the native failure in the reason and no warning", async () => {
+test("native failing gives wasm, with the native failure in the reason and one warning", async () => {
   const saved = process.env.GREENTHREADS_BACKEND;
   delete process.env.GREENTHREADS_BACKEND;
   const emit = vi.spyOn(process, "emitWarning").mockImplementation(() => {});
@@ -33,7 +34,10 @@ test("native failing gives wasm, with the native failure in the reason and no wa
     expect(backend.resume(thread)).toEqual({ kind: "yield", value: 5n });
     // A foreign ABI is still emulated: WebAssembly runs none.
     expect(loadBackend({ abi: "x86_64-win64" }).kind).toBe("emulated");
-    expect(emit).not.toHaveBeenCalled();
+    expect(emit).toHaveBeenCalledTimes(1);
+    expect(String(emit.mock.calls[0]![0])).toMatch(
+      /run on the wasm backend: .*no such file \(simulated\)/,
+    );
   } finally {
     emit.mockRestore();
     if (saved !== undefined) process.env.GREENTHREADS_BACKEND = saved;
