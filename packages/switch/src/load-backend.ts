@@ -58,7 +58,7 @@ export interface LoadBackendOptions {
  * ```ts
  * import { NATIVE_FALLBACK_WARNING } from "@greenthreads/switch";
  * process.on("warning", (w) => {
- *   if ((w as { code?: string }).code === NATIVE_FALLBACK_WARNING) console.log("running emulated");
+ *   if ((w as { code?: string }).code === NATIVE_FALLBACK_WARNING) console.log("native backend not running");
  * });
  * ```
  */
