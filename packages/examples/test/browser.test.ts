@@ -14,9 +14,10 @@ const installed = chromiumInstalled;
 
 interface PageResult {
   error?: string;
-  backend: { kind: string; abi: string; reason: string };
+  picked: { kind: string; reason: string };
+  kinds: string[];
   fibers: string[];
-  machineFibers: string[];
+  machineFibers: Record<string, string[]>;
   traps: Record<string, string[]>;
 }
 
@@ -83,7 +84,7 @@ function referenceTraps(): string[] {
 
 test.skipIf(!installed)(
   installed
-    ? "in headless Chromium the book's fibers print their transcript, and machine threads run on the emulated backend"
+    ? "in headless Chromium the book's fibers print their transcript, and machine threads run on the emulated and wasm backends"
     : "in headless Chromium the book's fibers run (skipped: chromium not installed)",
   async () => {
     const result = await runInChromium(await bundle());
@@ -101,19 +102,20 @@ test.skipIf(!installed)(
     ]);
     expect(result.fibers.at(-1)).toBe("THREAD 2 FINISHED");
 
-    // No addon loads in a page: loadBackend() falls back to the emulated backend and says why.
-    expect(result.backend.kind).toBe("emulated");
-    expect(result.backend.reason).toMatch(/not running in Node/);
+    // No addon loads in a page: loadBackend() falls back and says why.
+    expect(result.picked.kind).not.toBe("native");
+    expect(result.picked.reason).toMatch(/not running in Node/);
+    expect(result.kinds).toEqual(["emulated", "wasm"]);
 
-    // Machine threads through the runtime print the same fibers.
-    expect(result.machineFibers).toEqual(book);
+    // Machine threads through the runtime print the same fibers, on both backends.
+    expect(result.machineFibers).toEqual({ emulated: book, wasm: book });
 
-    // A machine thread stops at the reference machine's traps, on two ABIs.
+    // A machine thread stops at the reference machine's traps, on each backend.
     const expected = referenceTraps();
     expect(expected.at(-1)).toMatch(/^exit \d+$/);
-    expect(Object.keys(result.traps).sort()).toEqual([result.backend.abi, "riscv64-lp64d"].sort());
-    for (const [abi, traps] of Object.entries(result.traps)) {
-      expect({ abi, traps }).toEqual({ abi, traps: expected });
+    expect(Object.keys(result.traps)).toHaveLength(3);
+    for (const [backend, traps] of Object.entries(result.traps)) {
+      expect({ backend, traps }).toEqual({ backend, traps: expected });
     }
   },
   120_000,
