@@ -79,6 +79,7 @@ interface Job {
   batchMs: number;
   warmups: number;
   warmupMs: number;
+  spawnMs: number;
   batches: number;
 }
 
@@ -129,7 +130,7 @@ async function childJob(job: Job): Promise<Sample> {
   // again (now that the code that builds them is warm), the fastest counts.
   const spawnTasks = Math.min(n, SPAWN_TASKS);
   let spawnNs = Number.POSITIVE_INFINITY;
-  const spawnUntil = cpuNs() + job.warmupMs * 1e6;
+  const spawnUntil = cpuNs() + job.spawnMs * 1e6;
   for (let k = 0; k < 3 || (k < 30 && cpuNs() < spawnUntil); k++) {
     const t0 = cpuNs();
     await peer.create(spawnTasks);
@@ -191,8 +192,8 @@ async function main(): Promise<void> {
   const quick = quickMode();
   const repeats = quick ? 1 : 3;
   const settings = quick
-    ? { batchMs: 15, warmups: 2, warmupMs: 100, batches: 5 }
-    : { batchMs: 40, warmups: 3, warmupMs: 400, batches: 7 };
+    ? { batchMs: 15, warmups: 2, warmupMs: 100, spawnMs: 50, batches: 5 }
+    : { batchMs: 30, warmups: 3, warmupMs: 300, spawnMs: 150, batches: 7 };
   const plan: [Peer, number[]][] = PLAN.map(([p, counts]) => [p, quick ? QUICK_COUNTS : counts]);
   console.log(
     `JavaScript threads against peers, ${quick ? "quick" : "full"} mode: ${repeats} fresh process(es) per library and task count, node ${process.version}`,

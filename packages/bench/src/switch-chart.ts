@@ -10,7 +10,7 @@
 import type { BenchRow, Results } from "./results.js";
 import { SERIES, SERIES_LABELS } from "./series.js";
 
-const WIDTH = 920;
+const WIDTH = 960;
 const HEIGHT = 540;
 const PLOT = { left: 70, top: 50, right: 600, bottom: 480 };
 /** Distinct colours for up to eleven series; ours first and drawn thicker. */
@@ -38,9 +38,16 @@ function escapeXml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
+/** Powers of ten that cover lo..hi, at least two of them (one value gets a decade either side). */
 function decades(lo: number, hi: number): number[] {
+  let first = Math.floor(Math.log10(lo));
+  let last = Math.ceil(Math.log10(hi));
+  if (first === last) {
+    first--;
+    last++;
+  }
   const out: number[] = [];
-  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) out.push(10 ** e);
+  for (let e = first; e <= last; e++) out.push(10 ** e);
   return out;
 }
 

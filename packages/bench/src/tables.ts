@@ -36,16 +36,20 @@ function table(header: string[], align: ("l" | "r")[], body: string[][]): string
 }
 
 /**
- * One line per row: the median, the spread, the peer and the ratio to it.
+ * One line per row: its figure (the median, unless the benchmark says it
+ * takes the fastest batch), the spread, the peer and the ratio to it.
  * The peer's own figure is looked up among `all` by name.
  */
 export function rowsTable(rows: readonly BenchRow[], all: readonly BenchRow[] = rows): string {
-  const byName = new Map(all.map((r) => [r.name, r]));
+  // A name may repeat across groups (a task count's switch and memory rows): same group first.
+  const byName = new Map(all.map((r) => [`${r.group}\0${r.name}`, r]));
+  const anyGroup = new Map(all.map((r) => [r.name, r]));
   return table(
-    ["what", "median", "min – max", "compared with (same run)", "ratio"],
+    ["what", "figure", "min – max", "compared with (same run)", "ratio"],
     ["l", "r", "r", "l", "r"],
     rows.map((r) => {
-      const peer = r.peer === null ? undefined : byName.get(r.peer);
+      const peer =
+        r.peer === null ? undefined : (byName.get(`${r.group}\0${r.peer}`) ?? anyGroup.get(r.peer));
       return [
         r.name,
         formatValue(r.value, r.unit),
