@@ -1,6 +1,12 @@
+export { stackSwap, swapAsMachineThread, swapByHand, WAKE_UP } from "./a-stack-swap.js";
+export { handMadeStackViews, machineThreadStackView, showStacks } from "./b-show-stack.js";
 export { bugHunting } from "./bug-hunting.js";
+export { cFibers } from "./c-fibers.js";
+export { closureFibers, fibersClosure, machineClosureFibers } from "./d-fibers-closure.js";
+export { fibersWindows, win64Backend, win64Switch } from "./e-fibers-windows.js";
 export { everyAbi } from "./every-abi.js";
 export { fibers } from "./fibers.js";
 export { type PipelineResult, pipeline } from "./pipeline.js";
 export { preemption } from "./preemption.js";
 export { runWith, swapDemo } from "./swap.js";
+export { SwitchLab } from "./switch-lab.js";

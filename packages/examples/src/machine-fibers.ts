@@ -10,7 +10,7 @@
  */
 import { FIBER_PROGRAM_1, FIBER_PROGRAM_2, parseProgram } from "@greenthreads/isa";
 import { type RunSummary, Runtime } from "@greenthreads/scheduler";
-import { dumpStack, formatStackDump } from "@greenthreads/stack";
+import { dumpStack, formatStackDump, type StackDumpRow } from "@greenthreads/stack";
 import { type Backend, loadBackend } from "@greenthreads/switch";
 
 /** Runs both fibers on `backend`, handing each line to `print`. */
@@ -43,9 +43,12 @@ const STACKFUL_COUNTER = parseProgram(`
 
 /**
  * Runs a counting thread on `backend` up to its third yield and returns the
- * dump of its stack, from its saved stack pointer to the top.
+ * rows of its stack dump, from its saved stack pointer to the top.
  */
-export function showStack(backend: Backend = loadBackend()): string[] {
+export function stackfulCounterStack(backend: Backend = loadBackend()): {
+  rows: StackDumpRow[];
+  guardSize: number;
+} {
   const thread = backend.spawn(backend.load(STACKFUL_COUNTER));
   try {
     for (let yields = 0; yields < 3; ) {
@@ -55,10 +58,17 @@ export function showStack(backend: Backend = loadBackend()): string[] {
     }
     const sp = backend.savedStackPointer(thread);
     const symbols = backend.routineSymbols;
-    return formatStackDump(
-      dumpStack(thread.stack, { sp, from: sp, to: thread.stack.high, symbols }),
-    );
+    const rows = dumpStack(thread.stack, { sp, from: sp, to: thread.stack.high, symbols });
+    return { rows, guardSize: thread.stack.guardSize };
   } finally {
     backend.release(thread);
   }
+}
+
+/**
+ * Runs a counting thread on `backend` up to its third yield and returns the
+ * dump of its stack, from its saved stack pointer to the top.
+ */
+export function showStack(backend: Backend = loadBackend()): string[] {
+  return formatStackDump(stackfulCounterStack(backend).rows);
 }

@@ -8,5 +8,6 @@ export * from "./paint.js";
 export * from "./pooling-allocator.js";
 export * from "./stack.js";
 export * from "./stack-allocator.js";
+export * from "./stack-picture.js";
 export * from "./validate-stack-size.js";
 export * from "./write-initial-frame.js";

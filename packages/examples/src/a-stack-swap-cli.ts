@@ -1,0 +1,3 @@
+import { stackSwap } from "./a-stack-swap.js";
+
+stackSwap((line) => console.log(line));

@@ -1,0 +1,3 @@
+import { cFibers } from "./c-fibers.js";
+
+cFibers((line) => console.log(line));

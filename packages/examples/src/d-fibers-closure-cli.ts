@@ -1,0 +1,3 @@
+import { fibersClosure } from "./d-fibers-closure.js";
+
+fibersClosure((line) => console.log(line));

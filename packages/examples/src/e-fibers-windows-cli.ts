@@ -1,0 +1,3 @@
+import { fibersWindows } from "./e-fibers-windows.js";
+
+fibersWindows((line) => console.log(line));
