@@ -85,7 +85,8 @@ export function renderSwitchChart(results: Results): string {
   const f = (v: number) => v.toFixed(1);
 
   const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="Helvetica, Arial, sans-serif" font-size="13">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="Helvetica, Arial, sans-serif" font-size="13" role="img" aria-labelledby="title">`,
+    `<title id="title">ns per switch against the number of tasks taking turns, for greenthreads and the libraries it is compared with</title>`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`,
     `<text x="${PLOT.left}" y="24" font-size="16" font-weight="bold">ns per switch against task count (log scales; lower is better)</text>`,
     `<text x="${PLOT.left}" y="40" fill="#555">Node ${escapeXml(results.run.node.replace(/^v/, ""))}, ${escapeXml(results.run.cpu)}, ${results.run.date.slice(0, 10)}, median of ${results.run.mode === "full" ? "repeats" : "batches"}</text>`,

@@ -38,25 +38,32 @@ function table(header: string[], align: ("l" | "r")[], body: string[][]): string
 /**
  * One line per row: its figure (the median, unless the benchmark says it
  * takes the fastest batch), the spread, the peer and the ratio to it.
- * The peer's own figure is looked up among `all` by name.
+ * The peer's own figure is looked up among `all` by name. Without
+ * `spread`, the min – max column is left out (the READMEs' compact tables).
  */
-export function rowsTable(rows: readonly BenchRow[], all: readonly BenchRow[] = rows): string {
+export function rowsTable(
+  rows: readonly BenchRow[],
+  all: readonly BenchRow[] = rows,
+  { spread = true }: { spread?: boolean } = {},
+): string {
   // A name may repeat across groups (a task count's switch and memory rows): same group first.
   const byName = new Map(all.map((r) => [`${r.group}\0${r.name}`, r]));
   const anyGroup = new Map(all.map((r) => [r.name, r]));
+  const columns = spread ? [0, 1, 2, 3, 4] : [0, 1, 3, 4];
+  const pick = <T>(cells: T[]) => columns.map((i) => cells[i]!);
   return table(
-    ["what", "figure", "min – max", "compared with (same run)", "ratio"],
-    ["l", "r", "r", "l", "r"],
+    pick(["what", "figure", "min – max", "compared with (same run)", "ratio"]),
+    pick<"l" | "r">(["l", "r", "r", "l", "r"]),
     rows.map((r) => {
       const peer =
         r.peer === null ? undefined : (byName.get(`${r.group}\0${r.peer}`) ?? anyGroup.get(r.peer));
-      return [
+      return pick([
         r.name,
         formatValue(r.value, r.unit),
         `${formatNumber(r.spread.min)} – ${formatNumber(r.spread.max)}`,
         r.peer === null ? "" : peer ? `${r.peer}: ${formatValue(peer.value, peer.unit)}` : r.peer,
         formatRatio(r.ratio),
-      ];
+      ]);
     }),
   );
 }
