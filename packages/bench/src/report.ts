@@ -24,6 +24,7 @@ export const GROUP_TITLES: [group: string, title: string][] = [
   ["stack", "Stack allocation"],
   ["program-size", "Program size"],
   ["toolkit", "Toolkit"],
+  ["wasm", "WebAssembly backend"],
 ];
 
 /** One line about where and how the figures were measured. */

@@ -28,23 +28,52 @@ export interface Results {
   rows: BenchRow[];
 }
 
-/** Parses the JSON lines the benchmarks appended; a malformed line is an error that names it. */
-export function parseRows(text: string, file = "rows"): BenchRow[] {
+/** The group of rows that name none. */
+export const UNGROUPED = "other figures";
+
+/**
+ * Parses the JSON lines the benchmarks appended. A line that is not JSON, or
+ * lacks a name, unit or numeric value, is an error that names it. A row that
+ * leaves out the rest of the format is completed, with a warning through
+ * `warn`: no group puts it under UNGROUPED, no spread makes its value the
+ * whole spread, a peer given as a number becomes text naming that figure.
+ */
+export function parseRows(
+  text: string,
+  file = "rows",
+  warn: (message: string) => void = () => {},
+): BenchRow[] {
   const rows: BenchRow[] = [];
   text.split("\n").forEach((line, i) => {
     if (line.trim() === "") return;
-    let row: BenchRow;
+    const where = `${file}:${i + 1}`;
+    let raw: Record<string, unknown>;
     try {
-      row = JSON.parse(line) as BenchRow;
+      raw = JSON.parse(line) as Record<string, unknown>;
     } catch (e) {
-      throw new Error(`${file}:${i + 1}: not JSON (${(e as Error).message})`);
+      throw new Error(`${where}: not JSON (${(e as Error).message})`);
     }
-    for (const key of ["name", "unit", "group"] as const) {
-      if (typeof row[key] !== "string")
-        throw new Error(`${file}:${i + 1}: "${key}" must be a string`);
+    for (const key of ["name", "unit"] as const) {
+      if (typeof raw[key] !== "string") throw new Error(`${where}: "${key}" must be a string`);
     }
-    if (typeof row.value !== "number")
-      throw new Error(`${file}:${i + 1}: "value" must be a number`);
+    if (typeof raw.value !== "number") throw new Error(`${where}: "value" must be a number`);
+    const row = raw as unknown as BenchRow;
+    const missing: string[] = [];
+    if (typeof row.group !== "string") {
+      missing.push("group");
+      row.group = UNGROUPED;
+    }
+    if (typeof row.spread !== "object" || row.spread === null) {
+      missing.push("spread");
+      row.spread = { min: row.value, median: row.value, max: row.value };
+    }
+    if (typeof raw.peer === "number") {
+      missing.push("peer as a name");
+      row.peer = `${raw.peer.toPrecision(4)} ${row.unit}`;
+    }
+    row.peer ??= null;
+    row.ratio ??= null;
+    if (missing.length > 0) warn(`${where} (${row.name}): no ${missing.join(", ")}; completed`);
     rows.push(row);
   });
   return rows;

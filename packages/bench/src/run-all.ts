@@ -69,7 +69,9 @@ function main(): void {
   }
   const results: Results = {
     run: runInfo(quick ? "quick" : "full", startLoad, (Date.now() - started) / 1000),
-    rows: parseRows(readFileSync(rowsFile, "utf8"), relative(ROOT, rowsFile)),
+    rows: parseRows(readFileSync(rowsFile, "utf8"), relative(ROOT, rowsFile), (m) =>
+      console.warn(`warning: ${m}`),
+    ),
   };
   writeFileSync(join(out, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(out, "report.md"), renderReport(results, relative(out, CHART)));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { compareWith, rowFromSamples, spreadOf } from "../../isa/bench/bench-json.js";
-import { parseRows } from "../src/results.js";
+import { parseRows, UNGROUPED } from "../src/results.js";
 
 describe("rows", () => {
   it("spreadOf gives min, median (mean of the middle two for an even count) and max", () => {
@@ -27,5 +27,24 @@ describe("rows", () => {
     expect(() => parseRows('{"name":"a","unit":"ns","group":"g","value":"1"}', "r")).toThrow(
       /r:1: "value" must be a number/,
     );
+  });
+
+  it("parseRows completes a row that leaves out group, spread or a peer's name, and says so", () => {
+    const warnings: string[] = [];
+    const [row] = parseRows(
+      '{"name":"select","unit":"ns","value":120,"peer":60,"ratio":2}',
+      "r",
+      (m) => warnings.push(m),
+    );
+    expect(row).toEqual({
+      name: "select",
+      unit: "ns",
+      value: 120,
+      group: UNGROUPED,
+      spread: { min: 120, median: 120, max: 120 },
+      peer: "60.00 ns",
+      ratio: 2,
+    });
+    expect(warnings).toEqual(["r:1 (select): no group, spread, peer as a name; completed"]);
   });
 });
