@@ -15,6 +15,10 @@
  * fastest batch of each counts, which keeps other load on the machine out of
  * the figures as far as possible. The ratio is runtime / raw.
  *
+ * Every thread here comes from one shared `function*`; the closure-per-thread
+ * shape, at 2 to 100,000 threads against both raw-generator drivers and
+ * against other libraries, is in packages/bench (bench/peers.bench.ts).
+ *
  * With GREENTHREADS_BENCH_JSON set (the root's `pnpm bench` sets it), every
  * figure is also appended as a JSON line for the report: the fastest batch as
  * the value, the batches' fastest, median and slowest as its spread.
