@@ -30,8 +30,9 @@ const headline = [
 ];
 const peers = ["async-await", "co", "effection", "js-csp", "redux-saga"];
 
+/** The rows of some groups, group by group in the order asked. */
 function of(results: Results, ...groups: string[]): BenchRow[] {
-  return results.rows.filter((r) => groups.includes(r.group));
+  return groups.flatMap((g) => results.rows.filter((r) => r.group === g));
 }
 
 function orNone(rows: BenchRow[], render: (rows: BenchRow[]) => string): string {
@@ -83,15 +84,19 @@ export const FIGURES_SECTIONS: FiguresSection[] = [
         "",
         "Machine threads, spawning and stacks:",
         "",
-        orNone(of(results, "machine-switch", "scheduler-machine", "spawn", "stack"), (rows) =>
-          rowsTable(
-            rows.filter(
-              (r) =>
-                r.group !== "spawn" || r.series === undefined || r.series === "greenthreads-shared",
+        orNone(
+          of(results, "machine-switch", "wasm", "scheduler-machine", "spawn", "stack"),
+          (rows) =>
+            rowsTable(
+              rows.filter(
+                (r) =>
+                  r.group !== "spawn" ||
+                  r.series === undefined ||
+                  r.series === "greenthreads-shared",
+              ),
+              results.rows,
+              COMPACT,
             ),
-            results.rows,
-            COMPACT,
-          ),
         ),
       ].join("\n"),
   },

@@ -39,7 +39,8 @@ function table(header: string[], align: ("l" | "r")[], body: string[][]): string
  * One line per row: its figure (the median, unless the benchmark says it
  * takes the fastest batch), the spread, the peer and the ratio to it.
  * The peer's own figure is looked up among `all` by name. Without
- * `spread`, the min – max column is left out (the READMEs' compact tables).
+ * `spread`, the min – max column is left out, and so is a row that is only
+ * some other row's peer (the READMEs' compact tables).
  */
 export function rowsTable(
   rows: readonly BenchRow[],
@@ -50,11 +51,17 @@ export function rowsTable(
   const byName = new Map(all.map((r) => [`${r.group}\0${r.name}`, r]));
   const anyGroup = new Map(all.map((r) => [r.name, r]));
   const columns = spread ? [0, 1, 2, 3, 4] : [0, 1, 3, 4];
+  // Compact tables leave out a row that only serves as others' peer: its figure is in their line.
+  const shown = spread
+    ? rows
+    : rows.filter(
+        (r) => r.peer !== null || !rows.some((o) => o.peer === r.name && o.group === r.group),
+      );
   const pick = <T>(cells: T[]) => columns.map((i) => cells[i]!);
   return table(
     pick(["what", "figure", "min – max", "compared with (same run)", "ratio"]),
     pick<"l" | "r">(["l", "r", "r", "l", "r"]),
-    rows.map((r) => {
+    shown.map((r) => {
       const peer =
         r.peer === null ? undefined : (byName.get(`${r.group}\0${r.peer}`) ?? anyGroup.get(r.peer));
       return pick([
