@@ -35,6 +35,7 @@ import {
   rowFromSamples,
   writeBenchRows,
 } from "../../isa/bench/bench-json.js";
+import { cpuNs, heapAfterGc } from "../../isa/bench/bench-measure.js";
 import { asyncAwait } from "./peers/async-await.js";
 import { coPeer } from "./peers/co.js";
 import { effectionPeer } from "./peers/effection.js";
@@ -93,19 +94,6 @@ function peerById(id: string): Peer {
   const found = PLAN.find(([p]) => p.id === id);
   if (!found) throw new Error(`unknown peer ${id}`);
   return found[0];
-}
-
-function cpuNs(): number {
-  const c = process.cpuUsage();
-  return (c.user + c.system) * 1000;
-}
-
-function heapAfterGc(): number {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error("run with node --expose-gc");
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
 }
 
 async function childJob(job: Job): Promise<Sample> {

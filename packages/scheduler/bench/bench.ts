@@ -44,6 +44,7 @@ import {
   rowFromSamples,
   writeBenchRows,
 } from "../../isa/bench/bench-json.js";
+import { cpuNs, heapAfterGc } from "../../isa/bench/bench-measure.js";
 
 type Job =
   | { kind: "switch"; policy: string; threads: number; batch: number; batches: number }
@@ -66,12 +67,6 @@ const POLICIES: Record<string, () => Scheduler> = {
 
 function* idle(): Generator<undefined, void, unknown> {
   for (;;) yield;
-}
-
-/** CPU time of this process in ns: unlike wall time, it leaves out the time other load kept us off the CPU. */
-function cpuNs(): number {
-  const c = process.cpuUsage();
-  return (c.user + c.system) * 1000;
 }
 
 function time(f: () => void): number {
@@ -127,14 +122,6 @@ function switchJob(job: Extract<Job, { kind: "switch" }>): SwitchResult {
     rtNs.push(time(() => rt.run({ maxSwitches: batch })) / batch);
   }
   return { rawNs, rtNs };
-}
-
-function heapAfterGc(): number {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error("run with node --expose-gc");
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
 }
 
 function memoryJob(job: Extract<Job, { kind: "memory" }>): number {
