@@ -6,6 +6,8 @@
         "native/addon/addon.c",
         "native/addon/fault.c",
         "native/addon/region.c",
+        "native/addon/signals.c",
+        "native/addon/stack.c",
         "native/addon/thread.c"
       ],
       "defines": ["NAPI_VERSION=8"],

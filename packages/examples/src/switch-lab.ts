@@ -33,6 +33,7 @@
 import {
   type Abi,
   type AbiName,
+  type Arch,
   type AssembledCode,
   assemble,
   type Cpu,
@@ -56,6 +57,14 @@ const MAIN_STACK_TOP = 0x41_0000n;
 const TIB = 0x50_0000n;
 /** The address main "returns" to after its switch: the interpreter stops there. */
 const BACK_IN_MAIN = 0xdead_0000n;
+
+/** Main's float control registers: the values a process starts with. */
+const MAIN_FLOAT_CONTROL: Record<string, bigint> = {
+  mxcsr: 0x1f80n,
+  x87cw: 0x037fn,
+  fpcr: 0n,
+  fcsr: 0n,
+};
 
 /** Offsets in the data block. */
 const D = {
@@ -82,11 +91,26 @@ export interface LabRow {
   readonly green: bigint;
 }
 
+/** One change made by an instruction: a register or a memory word, before and after. */
+export interface LabChange {
+  readonly name: string;
+  readonly before: bigint;
+  readonly after: bigint;
+}
+
+/** What {@link SwitchLab.step} did: the instruction it executed and what changed. */
+export interface LabStep {
+  readonly executed: { readonly address: bigint; readonly text: string; readonly where: string };
+  readonly registers: readonly LabChange[];
+  readonly words: readonly LabChange[];
+}
+
 /** The switch of one ABI between a main thread and one green thread, in the interpreter. */
 export class SwitchLab {
   readonly abi: Abi;
   readonly memory = new Memory();
   readonly cpu: Cpu;
+  readonly arch: Arch;
   readonly code: AssembledCode;
   readonly stack: Stack;
   /** Switches made so far (main → green and back counts two). */
@@ -95,6 +119,7 @@ export class SwitchLab {
   constructor(abi: AbiName) {
     this.abi = getAbi(abi);
     const arch = getArch(this.abi);
+    this.arch = arch;
     const scratch = scratchRegisters(this.abi, arch)[0]!;
     this.code = assemble(
       arch,
@@ -143,6 +168,9 @@ export class SwitchLab {
     // describes main's stack, as Windows keeps it for the running fiber.
     for (const [i, { reg }] of this.abi.calleeSavedFloat.entries())
       this.cpu.set(reg, labFloat("main", i));
+    // Float control registers as a process starts with them (round to nearest, exceptions masked).
+    for (const control of this.abi.floatControl)
+      this.cpu.set(control, MAIN_FLOAT_CONTROL[control] ?? 0n);
     if (this.abi.threadInformation.length > 0) {
       this.cpu.set("gs_base", TIB);
       const main: Record<string, bigint> = {
@@ -168,9 +196,23 @@ export class SwitchLab {
    * it switches back. Returns the number of instructions that took.
    */
   switchToGreenAndBack(): number {
+    const before = this.cpu.steps;
+    this.beginRoundTrip();
+    const stop = this.cpu.run({ stopAt: [BACK_IN_MAIN], maxSteps: 100_000 });
+    if (stop.kind !== "stopped")
+      throw new Error(`the switch did not come back: ${JSON.stringify(stop)}`);
+    this.switches += 2;
+    return this.cpu.steps - before;
+  }
+
+  /**
+   * Sets main up to call `switch(main ctx, green ctx, 0)`, with the return
+   * address pointing back into main, without running anything: the next
+   * {@link SwitchLab.step} executes the switch routine's first instruction.
+   */
+  beginRoundTrip(): void {
     const [a0, a1, a2] = this.abi.argumentRegisters as [string, string, string];
     const cpu = this.cpu;
-    const before = cpu.steps;
     cpu.set(a0, MAIN_CTX);
     cpu.set(a1, GREEN_CTX);
     cpu.set(a2, 0n);
@@ -183,11 +225,116 @@ export class SwitchLab {
     }
     cpu.set(this.abi.stackPointer, sp);
     cpu.pc = this.label(routineSymbol("switch", this.abi.name));
-    const stop = cpu.run({ stopAt: [BACK_IN_MAIN], maxSteps: 100_000 });
-    if (stop.kind !== "stopped")
-      throw new Error(`the switch did not come back: ${JSON.stringify(stop)}`);
-    this.switches += 2;
-    return cpu.steps - before;
+  }
+
+  /** Whether the round trip begun by {@link SwitchLab.beginRoundTrip} is back in main. */
+  get backInMain(): boolean {
+    return this.cpu.pc === BACK_IN_MAIN;
+  }
+
+  /** The instruction at the program counter, as assembler text, and where it is. */
+  current(): { readonly address: bigint; readonly text: string; readonly where: string } {
+    const pc = this.cpu.pc;
+    if (pc === BACK_IN_MAIN) return { address: pc, text: "(back in main)", where: "main" };
+    const placed = this.code.instructions.find((i) => i.address === pc);
+    const text = placed ? this.arch.format([placed.instruction]).trim() : "(no instruction)";
+    return { address: pc, text, where: this.routineAt(pc) };
+  }
+
+  /** Which routine of the lab's code holds `address`: the nearest label at or below it. */
+  routineAt(address: bigint): string {
+    let best = "";
+    let at = -1n;
+    for (const [name, a] of this.code.labels) {
+      // Local labels (.L…) mark places inside a routine, not routines.
+      if (!name.startsWith(".L") && a <= address && a > at) {
+        best = name;
+        at = a;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Executes one instruction and returns what it changed: registers (by
+   * name, old and new value) and 8-byte words of memory in the stacks,
+   * contexts and TIB.
+   */
+  step(): LabStep {
+    const before = this.observe();
+    const current = this.current();
+    const stop = this.cpu.run({ stopAt: [BACK_IN_MAIN], maxSteps: 1 });
+    if (stop.kind === "fault" || stop.kind === "illegal") {
+      throw new Error(
+        `the lab's machine stopped: ${JSON.stringify(stop, (_, v) => (typeof v === "bigint" ? `0x${v.toString(16)}` : v))}`,
+      );
+    }
+    const after = this.observe();
+    const registers: LabChange[] = [];
+    for (const [name, value] of after.registers) {
+      const old = before.registers.get(name)!;
+      if (old !== value) registers.push({ name, before: old, after: value });
+    }
+    const words: LabChange[] = [];
+    for (const [address, value] of after.words) {
+      const old = before.words.get(address)!;
+      if (old !== value)
+        words.push({ name: `0x${address.toString(16)}`, before: old, after: value });
+    }
+    if (this.backInMain) this.switches += 2;
+    return { executed: current, registers, words };
+  }
+
+  /** Every register the lab shows: integer, callee-saved float, float control, pc. */
+  registers(): Map<string, bigint> {
+    const out = new Map<string, bigint>();
+    for (const r of this.arch.integerRegisters) out.set(r, this.cpu.get(r));
+    for (const { reg, width } of this.abi.calleeSavedFloat) {
+      out.set(reg, this.cpu.get(reg) & ((1n << BigInt(8 * width)) - 1n));
+    }
+    for (const c of this.abi.floatControl) out.set(c, this.cpu.get(c));
+    out.set("pc", this.cpu.pc);
+    return out;
+  }
+
+  /** Where the context of `which` thread lives. */
+  contextAddress(which: "main" | "green"): bigint {
+    return which === "main" ? MAIN_CTX : GREEN_CTX;
+  }
+
+  /** The context of `which` thread, slot by slot, as the switch laid it out. */
+  context(which: "main" | "green"): { name: string; offset: number; value: bigint }[] {
+    const ctx = which === "main" ? MAIN_CTX : GREEN_CTX;
+    return this.abi.context.slots.map((slot) => ({
+      name: slot.name,
+      offset: slot.offset,
+      value: this.readSlot(ctx, slot.name),
+    }));
+  }
+
+  /** The top `words` words of a stack, highest address first. */
+  stackTop(which: "main" | "green", words = 12): { address: bigint; value: bigint }[] {
+    const high = which === "main" ? MAIN_STACK_TOP : this.stack.high;
+    return Array.from({ length: words }, (_, i) => {
+      const address = high - 8n * BigInt(i + 1);
+      return { address, value: this.memory.read64(address) };
+    });
+  }
+
+  /** The words the lab watches for changes: both stacks' tops, both contexts, the TIB words. */
+  private observe(): { registers: Map<string, bigint>; words: Map<bigint, bigint> } {
+    const words = new Map<bigint, bigint>();
+    for (const which of ["main", "green"] as const) {
+      for (const w of this.stackTop(which, 32)) words.set(w.address, w.value);
+      const ctx = which === "main" ? MAIN_CTX : GREEN_CTX;
+      for (let o = 0; o < this.abi.context.size; o += 8) {
+        words.set(ctx + BigInt(o), this.memory.read64(ctx + BigInt(o)));
+      }
+    }
+    for (const info of this.abi.threadInformation) {
+      words.set(TIB + BigInt(info.offset), this.memory.read64(TIB + BigInt(info.offset)));
+    }
+    return { registers: this.registers(), words };
   }
 
   /**

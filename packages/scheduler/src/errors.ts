@@ -58,7 +58,10 @@ export type SchedulerErrorCode =
   | "THREAD_CANCELLED"
   | "REPLAY_DIVERGED"
   | "EXPLORE_FAILED"
-  | "MACHINE_FAULT";
+  | "MACHINE_FAULT"
+  | "TIMEOUT"
+  | "SCOPE_ENDED"
+  | "WAIT_GROUP_NEGATIVE";
 
 /**
  * Base class of every error this package throws on purpose. `code` is stable;
@@ -320,4 +323,30 @@ export class ChannelClosedError extends SchedulerError {
  */
 export class ReplayDivergenceError extends SchedulerError {
   static readonly defaultCode: SchedulerErrorCode = "REPLAY_DIVERGED";
+}
+
+/**
+ * A blocking operation run under `withTimeout()` or `withDeadline()` was
+ * still waiting when its time ran out. The operation was cancelled first, so
+ * it left no trace: a timed-out `recv` took nothing, a timed-out `send` sent
+ * nothing, a timed-out `lock` does not hold the lock.
+ *
+ * @example
+ * ```ts
+ * import { Channel, Runtime, TimeoutError, withTimeout } from "@greenthreads/scheduler";
+ * const rt = new Runtime();
+ * const replies = new Channel<string>(0, { name: "replies" });
+ * const t = rt.spawn(function* () {
+ *   try {
+ *     return yield* withTimeout(10, replies.recv());
+ *   } catch (e) {
+ *     return e instanceof TimeoutError ? e.code : "other";
+ *   }
+ * });
+ * await rt.runAsync();
+ * console.log(t.result); // "TIMEOUT"
+ * ```
+ */
+export class TimeoutError extends SchedulerError {
+  static readonly defaultCode: SchedulerErrorCode = "TIMEOUT";
 }

@@ -9,7 +9,8 @@
  *   - "random": Random policy, run i seeded with seed + i;
  *   - "pct":    PCT policy (bug depth `depth`), run i seeded with seed + i;
  *   - "dfs":    every schedule, depth first, over the decisions of the run
- *               (a decision is a pick among two or more ready threads), up to
+ *               (a decision is a pick among two or more ready threads, or a
+ *               choice a thread asked for with Runtime.choose(n)), up to
  *               `runs` schedules; decisions after the first `maxDecisions` of a
  *               run always take the first ready thread.
  * The failure carries the schedule string: `new Replay(schedule)` runs the
@@ -213,17 +214,27 @@ class DfsScheduler extends IdOrderedPolicy {
     const n = this.ready.size;
     if (n === 0) return undefined;
     if (n === 1) return this.ready.removeAt(0);
+    return this.ready.removeAt(this.branch(n, "ready threads"));
+  }
+
+  /** A choice branches like a pick. */
+  choose(n: number): number {
+    return this.branch(n, "options");
+  }
+
+  /** The next decision: from the prefix, then the first of the `n`. */
+  private branch(n: number, what: string): number {
     const d = this.choices.length;
     const c = d < this.prefix.length ? this.prefix[d]! : 0;
     if (c >= n) {
       throw new SchedulerError(
-        `explore (dfs): decision ${d + 1} had ${n} ready threads this time but more before; the body must spawn and behave the same way on every run`,
+        `explore (dfs): decision ${d + 1} had ${n} ${what} this time but more before; the body must spawn and behave the same way on every run`,
         { code: "NONDETERMINISTIC_BODY" },
       );
     }
     this.choices.push(c);
     this.counts.push(n);
-    return this.ready.removeAt(c);
+    return c;
   }
 }
 

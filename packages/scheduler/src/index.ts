@@ -9,6 +9,7 @@ export {
   type SchedulerErrorCode,
   ThreadCancelledError,
   type ThreadFailure,
+  TimeoutError,
 } from "./errors.js";
 export {
   type ExploreBody,
@@ -18,11 +19,32 @@ export {
   type ExploreStrategy,
   explore,
 } from "./explore.js";
+export { all } from "./helpers/all.js";
 export { Channel, type ChannelOptions } from "./helpers/channel.js";
+export { Condition, type ConditionOptions } from "./helpers/condition.js";
 export { join } from "./helpers/join.js";
 export { Mutex, type MutexOptions } from "./helpers/mutex.js";
+export { race } from "./helpers/race.js";
+export { Scope, scope } from "./helpers/scope.js";
+export {
+  type DefaultCase,
+  defaultCase,
+  type RecvCase,
+  recvCase,
+  type SelectCase,
+  type SelectCaseResult,
+  type SelectResult,
+  type SendCase,
+  select,
+  sendCase,
+  type TimeoutCase,
+  timeoutCase,
+} from "./helpers/select.js";
+export { Semaphore, type SemaphoreOptions } from "./helpers/semaphore.js";
 export { sleep } from "./helpers/sleep.js";
+export { withDeadline, withTimeout } from "./helpers/timeout.js";
 export { wait } from "./helpers/wait.js";
+export { WaitGroup, type WaitGroupOptions } from "./helpers/wait-group.js";
 export {
   type HostCall,
   type HostCallResult,

@@ -15,6 +15,10 @@
  *   hostcall   calls the JavaScript function; a value     (resumes at once)
  *              resumes the thread at once, a promise
  *              parks it until it settles (runAsync only)  blocked
+ *              and a generator (a green operation such
+ *              as `ch.recv()`) runs as the thread: it     blocked/yielded
+ *              may block on any Blocker, and what it
+ *              returns resumes the program
  *   exit       releases the stack; the exit code is the   returned
  *              thread's value
  *   fault      releases the stack; a MachineFaultError    threw
@@ -43,6 +47,7 @@ import type { SpawnOptions } from "./scheduler.js";
 import {
   type Blocker,
   NOT_RUNNABLE,
+  PARK,
   RESUME_MASK,
   RESUME_RETURN,
   RESUME_THROW,
@@ -71,6 +76,10 @@ export type HostCallResult = bigint | number | undefined | void;
 
 /**
  * A host call: a plain JavaScript function of the program's register values.
+ * It answers with a value, a promise of one, or a green operation (a
+ * generator, e.g. `ch.recv()`, `m.lock()`, `withTimeout(ms, op)`), which runs
+ * in the machine thread and may block it like a JavaScript thread; what it
+ * returns goes to the program's destination register.
  *
  * @example
  * ```ts
@@ -78,7 +87,9 @@ export type HostCallResult = bigint | number | undefined | void;
  * const add: HostCall = (a, b) => a + b;
  * ```
  */
-export type HostCall = (...args: bigint[]) => HostCallResult | PromiseLike<HostCallResult>;
+export type HostCall = (
+  ...args: bigint[]
+) => HostCallResult | PromiseLike<HostCallResult> | Generator<unknown, HostCallResult, unknown>;
 
 /**
  * Options of {@link Runtime.spawnMachine}.
@@ -151,7 +162,14 @@ interface MachineBody {
   /** The value the next resume passes (a host call's or onYield's answer). */
   next: bigint;
   released: boolean;
+  /** A host call's green operation still running, or null. */
+  op: Generator<unknown, unknown, unknown> | null;
+  /** The thread was cancelled while `op` ran: it ends once `op` has. */
+  cancelled: boolean;
 }
+
+/** What driveOp() says when the operation is done and the program goes on. */
+const OP_DONE = -1;
 
 /** A host call's promise, as a blocker the runtime can describe and cancel. */
 class HostCallWait implements Blocker {
@@ -168,6 +186,8 @@ class HostCallWait implements Blocker {
     this.runtime._pending--;
   }
 }
+
+const toStringTag = Object.prototype.toString;
 
 const isThenable = (v: unknown): v is PromiseLike<unknown> =>
   (typeof v === "object" || typeof v === "function") &&
@@ -209,7 +229,12 @@ export class MachineDriver implements ThreadDriver {
     const body = t._body as MachineBody;
     const special = t._flags & RESUME_MASK;
     if (special >= NOT_RUNNABLE) this.runtime._badPick(t);
-    if (special !== 0) {
+    if (body.op !== null) {
+      const value = t._value;
+      t._value = undefined;
+      const r = this.#driveOp(t, body, special === 0 ? 0 : takeResumeMode(t), value);
+      if (r !== OP_DONE) return r;
+    } else if (special !== 0) {
       const value = t._value;
       t._value = undefined;
       const mode = takeResumeMode(t);
@@ -254,6 +279,12 @@ export class MachineDriver implements ThreadDriver {
           let result: unknown;
           try {
             result = body.hostcalls[trap.name]!(...trap.args);
+            if (toStringTag.call(result) === "[object Generator]") {
+              body.op = result as Generator<unknown, unknown, unknown>;
+              const r = this.#driveOp(t, body, 0, undefined);
+              if (r !== OP_DONE) return r;
+              continue;
+            }
             if (!isThenable(result)) {
               body.next = registerValue(result, `host call ${trap.name}()`, t);
               continue;
@@ -269,6 +300,46 @@ export class MachineDriver implements ThreadDriver {
 
   dispose(t: Thread): void {
     this.#release(t._body as MachineBody);
+  }
+
+  /**
+   * Step a host call's green operation once with the resume mode and value:
+   * it yields (STEP_YIELD), parks (STEP_BLOCK), fails the thread, or is done
+   * (OP_DONE, its value in body.next; or STEP_RETURN if it was cancelled).
+   */
+  #driveOp(
+    t: Thread,
+    body: MachineBody,
+    mode: number,
+    value: unknown,
+  ): StepResult | typeof OP_DONE {
+    const op = body.op!;
+    let r: IteratorResult<unknown, unknown>;
+    try {
+      if (mode & RESUME_RETURN) {
+        body.cancelled = true;
+        r = op.return(undefined);
+      } else if (mode & RESUME_THROW) {
+        r = op.throw(value);
+      } else {
+        r = op.next(value);
+      }
+    } catch (e) {
+      body.op = null;
+      return this.#fail(t, body, e);
+    }
+    if (r.done !== true) return r.value === PARK ? STEP_BLOCK : STEP_YIELD;
+    body.op = null;
+    if (body.cancelled) {
+      this.#release(body);
+      return STEP_RETURN;
+    }
+    try {
+      body.next = registerValue(r.value, "the host call's operation", t);
+    } catch (e) {
+      return this.#fail(t, body, e);
+    }
+    return OP_DONE;
   }
 
   /** A host call returned a promise: the thread blocks until it settles. */
@@ -430,6 +501,8 @@ export function spawnMachine(
     onYield: options.onYield,
     next: 0n,
     released: false,
+    op: null,
+    cancelled: false,
   };
   try {
     return rt.spawnWith<bigint>(driver, body, options);

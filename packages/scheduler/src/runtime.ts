@@ -505,6 +505,8 @@ export class Runtime {
   private idleResolve: (() => void) | null = null;
   private checkEvery = 1;
   private lastCheck = 0;
+  /** Next answer of choose() for policies without a choose() of their own. */
+  private rotation = 0;
   // per-run counters
   private runReturned = 0;
   private runFailed = 0;
@@ -568,6 +570,50 @@ export class Runtime {
     return [...this._blocked]
       .sort((a, b) => a.id - b.id)
       .map((t) => ({ thread: t, waitingFor: t._waitingOn?.describeWait(t) ?? "(unknown)" }));
+  }
+
+  /**
+   * Ask the policy to choose one of `n` options that are all possible now
+   * (see {@link Scheduler.choose}): an integer in [0, n). `select()` uses it
+   * when several of its cases are ready, so the choice is the policy's: random
+   * under Random, a decision of the schedule under recording, Replay and
+   * `explore()`. With one option there is nothing to decide and nothing is
+   * recorded.
+   *
+   * @example
+   * ```ts
+   * import { Random, Replay, Runtime } from "@greenthreads/scheduler";
+   * const rt = new Runtime({ scheduler: new Random({ seed: 5 }), record: true });
+   * const picks: number[] = [];
+   * rt.spawn(function* () {
+   *   for (let i = 0; i < 4; i++) picks.push(rt.choose(3));
+   * });
+   * const schedule = rt.run().schedule!;
+   * const again = new Runtime({ scheduler: new Replay(schedule) });
+   * const replayed: number[] = [];
+   * again.spawn(function* () {
+   *   for (let i = 0; i < 4; i++) replayed.push(again.choose(3));
+   * });
+   * again.run();
+   * console.log(replayed.join() === picks.join()); // true
+   * ```
+   */
+  choose(n: number): number {
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 1) {
+      throw new SchedulerError(`choose(n): n must be an integer >= 1, got ${String(n)}`, {
+        code: "BAD_ARGUMENT",
+      });
+    }
+    if (n === 1) return 0;
+    const s = this._sched;
+    const c = s.choose !== undefined ? s.choose(n) : this.rotation++ % n;
+    if (!Number.isInteger(c) || c < 0 || c >= n) {
+      throw new SchedulerError(
+        `scheduler ${JSON.stringify(this.scheduler.name)} chose ${String(c)} of ${n} options; choose(n) must return an integer in [0, n)`,
+        { code: "BAD_SCHEDULER" },
+      );
+    }
+    return c;
   }
 
   /**

@@ -3,7 +3,9 @@
  *
  * A schedule is the sequence of decisions a run made. A decision is only
  * recorded when there was a choice (two or more threads ready); it is the index
- * of the picked thread in the ready set ordered by thread id. Ids are given in
+ * of the picked thread in the ready set ordered by thread id. A choice among
+ * n >= 2 options that a thread asked for (`Runtime.choose(n)`, e.g. which
+ * ready case a `select()` takes) is a decision too: the option's index. Ids are given in
  * spawn order and a run is deterministic given its decisions, so the same
  * indices pick the same threads again whatever policy made the original run.
  *
@@ -179,6 +181,7 @@ export class Recorder implements Scheduler {
   private decisions: number[] = [];
   private switches = 0;
   private hash = HASH_SEED;
+  private rotation = 0;
 
   constructor(inner: Scheduler) {
     this.inner = inner;
@@ -234,6 +237,13 @@ export class Recorder implements Scheduler {
     this.switches++;
     this.hash = hashPick(this.hash, t.id);
     return t;
+  }
+
+  /** The inner policy's choice (or a rotation), recorded as one more decision. */
+  choose(n: number): number {
+    const c = this.inner.choose !== undefined ? this.inner.choose(n) : this.rotation++ % n;
+    this.decisions.push(c);
+    return c;
   }
 
   onRunEnd(): void {

@@ -79,6 +79,15 @@ export interface Scheduler {
   pick(): Thread | undefined;
   /** Called when a run ends because nothing can run (not when it is stopped early). */
   onRunEnd?(): void;
+  /**
+   * Choose one of `n` (>= 2) options that are all possible now, e.g. which of
+   * several ready cases a `select()` takes: return an integer in [0, n).
+   * Optional: a policy without it gets the runtime's rotation (0, 1, 2, ...
+   * modulo n), which is fair and deterministic. Policies that make their picks
+   * at random choose at random too; Replay and the explorer treat a choice as
+   * one more decision of the schedule, so recorded runs replay it exactly.
+   */
+  choose?(n: number): number;
 }
 
 /** Checks that `s` looks like a Scheduler; used by the Runtime constructor. */

@@ -1,6 +1,12 @@
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseProgram } from "@greenthreads/isa";
-import { expect, test } from "vitest";
+import { expect } from "vitest";
 import { RawCodeBackend } from "../src/native/raw-code.js";
+import { testWhen } from "./native-test.js";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 const backend = (() => {
   try {
@@ -9,6 +15,7 @@ const backend = (() => {
     return undefined;
   }
 })();
+const withAddon = testWhen(backend !== undefined, "native addon not built");
 
 /** Pushes forever: falls off the stack into the guard page. */
 const PUSH_FOREVER: Record<string, Uint8Array> = {
@@ -25,15 +32,12 @@ const READ_NULL: Record<string, Uint8Array> = {
   "aarch64-aapcs64": Uint8Array.of(0x01, 0x01, 0x80, 0xd2, 0x20, 0x00, 0x40, 0xf9),
 };
 
-test.skipIf(!backend)(
-  "the addon installed its SIGSEGV/SIGBUS handler (skipped: native addon not built)",
-  () => {
-    expect(backend!.addon.faultHandlerInstalled()).toBe(true);
-  },
-);
+withAddon("the addon installed its SIGSEGV/SIGBUS handler", () => {
+  expect(backend!.addon.faultHandlerInstalled()).toBe(true);
+});
 
-test.skipIf(!backend)(
-  "raw code that runs into the guard page becomes a stack-overflow fault trap, and the process goes on (skipped: native addon not built)",
+withAddon(
+  "raw code that runs into the guard page becomes a stack-overflow fault trap, and the process goes on",
   () => {
     const b = backend!;
     const thread = b.spawn(b.loadRaw(PUSH_FOREVER[b.abi.name]!), { stackSize: 8192 });
@@ -60,22 +64,15 @@ test.skipIf(!backend)(
   },
 );
 
-test.skipIf(!backend)(
-  "a fault outside a green thread is not swallowed (skipped: native addon not built)",
-  async () => {
-    const { spawnSync } = await import("node:child_process");
-    const { dirname, join } = await import("node:path");
-    const { fileURLToPath } = await import("node:url");
-    const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-    // Load the addon, then crash on purpose outside any green thread: the process must die of SIGSEGV.
-    const script = `const a = require("node-gyp-build")(${JSON.stringify(root)}); a.empty(); process.kill(process.pid, "SIGSEGV");`;
-    const result = spawnSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" });
-    expect(result.signal).toBe("SIGSEGV");
-  },
-);
+withAddon("a fault outside a green thread is not swallowed", async () => {
+  // Load the addon, then crash on purpose outside any green thread: the process must die of SIGSEGV.
+  const script = `const a = require("node-gyp-build")(${JSON.stringify(root)}); a.empty(); process.kill(process.pid, "SIGSEGV");`;
+  const result = spawnSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" });
+  expect(result.signal).toBe("SIGSEGV");
+});
 
-test.skipIf(!backend)(
-  "the addon's resume() checks the selected id: a released, unknown or faulted thread throws BAD_THREAD (skipped: native addon not built)",
+withAddon(
+  "the addon's resume() checks the selected id: a released, unknown or faulted thread throws BAD_THREAD",
   () => {
     const b = backend!;
     const { addon } = b;
@@ -106,4 +103,40 @@ test.skipIf(!backend)(
     expect(refused(idOf(live))).toBe("ran");
     b.release(live);
   },
+);
+
+withAddon(
+  'a process.on("SIGSEGV") listener replaces the fault handler: faultHandlerInstalled() says so, the addon puts it back, and a guard-page hit is still a fault trap',
+  () => {
+    const result = spawnSync(
+      process.execPath,
+      [
+        "--conditions=@greenthreads/source",
+        "--import",
+        "tsx",
+        "test/fixtures/fault-replaced-child.ts",
+      ],
+      { cwd: root, encoding: "utf8", timeout: 60_000 },
+    );
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    const overflow = {
+      kind: "fault",
+      fault: "stack-overflow",
+      details: { instruction: -1, line: 0 },
+    };
+    expect(JSON.parse(result.stdout)).toEqual({
+      loaded: true,
+      afterListener: false,
+      firstTrap: overflow,
+      afterSpawn: true,
+      afterSecondListener: true,
+      secondTrap: overflow,
+      afterRemoval: true,
+      thirdTrap: overflow,
+      // Replaced at the first listener, reset at its removal, replaced at the next, reset at the end.
+      reinstalls: 4,
+    });
+  },
+  60_000,
 );

@@ -16,12 +16,19 @@
  *
  * A sender has no such gap: its value is taken (by a receiver, or into the
  * buffer) at the same moment it is woken, so from then on the value is sent.
+ *
+ * select() (select.ts) parks one thread on several channels at once. Its
+ * cases sit in the waiting queues in place of the thread, as a ChannelArm;
+ * whoever takes an arm off a queue claims it, which removes every other arm
+ * of that select from its channel at the same moment, so exactly one case
+ * happens. From there on a claimed receive arm is a receiver like any other:
+ * its value is handed, kept in the channel and given back on cancellation.
  */
 
 import { ChannelClosedError, SchedulerError } from "../errors.js";
 import { Ring } from "../ring.js";
 import { currentThread, Runtime, requireThread, wake } from "../runtime.js";
-import { type Blocker, PARK, type Park, type Thread } from "../thread.js";
+import { type Blocker, PARK, type Park, Thread } from "../thread.js";
 
 /** Resume value telling a blocked receiver that the channel closed. */
 const CLOSED: unique symbol = Symbol("closed");
@@ -29,6 +36,26 @@ const CLOSED: unique symbol = Symbol("closed");
 const HANDED: unique symbol = Symbol("handed");
 /** What takeHanded() finds for a receiver no value was handed to. */
 const NOT_HANDED: unique symbol = Symbol("not handed");
+/** What takeNow() gives when nothing can be received now. */
+const NOTHING: unique symbol = Symbol("nothing");
+
+/**
+ * @internal A case of a parked select(), waiting in a channel's queue in place
+ * of its thread. `claim()` makes it the case that happens: it removes the
+ * select's other arms from their channels and returns the thread.
+ */
+export interface ChannelArm {
+  readonly thread: Thread;
+  claim(): Thread;
+}
+
+/** A waiting receiver or sender: a thread, or a select's arm. */
+type Waiter = Thread | ChannelArm;
+
+/** The thread behind a waiter just taken off a queue; an arm is claimed. */
+function claim(w: Waiter): Thread {
+  return w instanceof Thread ? w : w.claim();
+}
 
 /**
  * Options of `new Channel(capacity, options)`. A name makes deadlock reports
@@ -99,9 +126,9 @@ export class Channel<T> implements Blocker {
   readonly capacity: number;
   readonly name: string | undefined;
   private readonly buffer: Ring<T>;
-  private readonly senders = new Ring<Thread>(4);
+  private readonly senders = new Ring<Waiter>(4);
   private readonly sendValues = new Ring<T>(4);
-  private readonly receivers = new Ring<Thread>(4);
+  private readonly receivers = new Ring<Waiter>(4);
   /** Receivers woken with HANDED that have not taken their value yet, and their values. */
   private readonly handedTo = new Ring<Thread>(4);
   private readonly handedValues = new Ring<T>(4);
@@ -163,16 +190,7 @@ export class Channel<T> implements Blocker {
    */
   trySend(value: T): boolean {
     if (this.isClosed) throw this.closedError("trySend", currentThread());
-    const r = this.receivers.shift();
-    if (r !== undefined) {
-      this.handOff(r, value);
-      return true;
-    }
-    if (this.buffer.size < this.capacity) {
-      this.buffer.push(value);
-      return true;
-    }
-    return false;
+    return this.offer(value);
   }
 
   /**
@@ -234,10 +252,11 @@ export class Channel<T> implements Blocker {
     }
     this.isClosed = true;
     for (let r = this.receivers.shift(); r !== undefined; r = this.receivers.shift()) {
-      wake(r, CLOSED);
+      wake(claim(r), CLOSED);
     }
-    for (let s = this.senders.shift(); s !== undefined; s = this.senders.shift()) {
+    for (let w = this.senders.shift(); w !== undefined; w = this.senders.shift()) {
       this.sendValues.shift();
+      const s = claim(w);
       wake(s, this.closedError("send", s), true);
     }
     const holds = this.releaseHolds;
@@ -246,9 +265,7 @@ export class Channel<T> implements Blocker {
   }
 
   describeWait(t: Thread): string {
-    const state = `capacity ${this.capacity}, ${this.buffer.size} buffered${this.isClosed ? ", closed" : ""}`;
-    if (this.receivers.indexOf(t) >= 0) return `recv on ${this.label} (${state})`;
-    return `send on ${this.label} (${state})`;
+    return this._describeArm(this.receivers.indexOf(t) < 0);
   }
 
   cancelWait(t: Thread): void {
@@ -266,19 +283,25 @@ export class Channel<T> implements Blocker {
 
   private *sending(self: Thread, value: T): Generator<Park, void, unknown> {
     if (this.isClosed) throw this.closedError("send", self);
-    const r = this.receivers.shift();
-    if (r !== undefined) {
-      this.handOff(r, value);
-      return;
-    }
-    if (this.buffer.size < this.capacity) {
-      this.buffer.push(value);
-      return;
-    }
+    if (this.offer(value)) return;
     this.senders.push(self);
     this.sendValues.push(value);
     self._waitingOn = this;
     yield PARK;
+  }
+
+  /** Without blocking: hand `value` to a waiting receiver, or buffer it. */
+  private offer(value: T): boolean {
+    const r = this.receivers.shift();
+    if (r !== undefined) {
+      this.handOff(claim(r), value);
+      return true;
+    }
+    if (this.buffer.size < this.capacity) {
+      this.buffer.push(value);
+      return true;
+    }
+    return false;
   }
 
   /** Give `value` to `r`, a receiver taken off `receivers`; it takes it when it runs. */
@@ -305,27 +328,51 @@ export class Channel<T> implements Blocker {
     const v = this.takeHanded(self);
     if (v === NOT_HANDED) return;
     const r = this.receivers.shift();
-    if (r !== undefined) this.handOff(r, v as T);
+    if (r !== undefined) this.handOff(claim(r), v as T);
     else this.givenBack.push(v as T);
   }
 
-  private *receiving(self: Thread, asResult: boolean): Generator<Park, unknown, unknown> {
-    let v: unknown;
-    if (this.givenBack.size > 0) {
-      v = this.givenBack.shift();
-    } else if (this.buffer.size > 0) {
-      v = this.buffer.shift();
+  /** Receive without blocking: a value, CLOSED once closed and drained, or NOTHING. */
+  private takeNow(): unknown {
+    if (this.givenBack.size > 0) return this.givenBack.shift();
+    if (this.buffer.size > 0) {
+      const v = this.buffer.shift();
       const s = this.senders.shift();
       if (s !== undefined) {
         this.buffer.push(this.sendValues.shift() as T);
-        wake(s);
+        wake(claim(s));
       }
-    } else if (this.senders.size > 0) {
-      v = this.sendValues.shift();
-      wake(this.senders.shift()!);
-    } else if (this.isClosed) {
-      v = CLOSED;
-    } else {
+      return v;
+    }
+    const s = this.senders.shift();
+    if (s !== undefined) {
+      const v = this.sendValues.shift();
+      wake(claim(s));
+      return v;
+    }
+    return this.isClosed ? CLOSED : NOTHING;
+  }
+
+  /** What a receiver woken with `v` receives (HANDED: its value; CLOSED: a given-back value or the end). */
+  private afterWake(self: Thread, v: unknown): unknown {
+    if (v === HANDED) return this.takeHanded(self);
+    // Woken by close(), but a cancelled receiver has given a value back since.
+    if (v === CLOSED && this.givenBack.size > 0) return this.givenBack.shift();
+    return v;
+  }
+
+  /** A received value (or CLOSED) as recv() or next() gives it. */
+  private received(self: Thread, v: unknown, asResult: boolean): unknown {
+    if (v === CLOSED) {
+      if (asResult) return { done: true, value: undefined };
+      throw this.closedError("recv", self);
+    }
+    return asResult ? { done: false, value: v } : v;
+  }
+
+  private *receiving(self: Thread, asResult: boolean): Generator<Park, unknown, unknown> {
+    let v = this.takeNow();
+    if (v === NOTHING) {
       this.receivers.push(self);
       self._waitingOn = this;
       let resumed = false;
@@ -336,14 +383,72 @@ export class Channel<T> implements Blocker {
         // Not resumed: cancelled, perhaps after a value was handed to it.
         if (!resumed) this.giveBack(self);
       }
-      if (v === HANDED) v = this.takeHanded(self);
-      // Woken by close(), but a cancelled receiver has given a value back since.
-      else if (v === CLOSED && this.givenBack.size > 0) v = this.givenBack.shift();
+      v = this.afterWake(self, v);
     }
-    if (v === CLOSED) {
-      if (asResult) return { done: true, value: undefined };
-      throw this.closedError("recv", self);
+    return this.received(self, v, asResult);
+  }
+
+  // ---- select()'s side (select.ts) -------------------------------------------
+
+  /** @internal Could a receive complete now (a value, or the end)? */
+  _canRecv(): boolean {
+    return (
+      this.givenBack.size > 0 || this.buffer.size > 0 || this.senders.size > 0 || this.isClosed
+    );
+  }
+
+  /** @internal Could a send complete now (or throw, as the channel is closed)? */
+  _canSend(): boolean {
+    return this.isClosed || this.receivers.size > 0 || this.buffer.size < this.capacity;
+  }
+
+  /** @internal Receive now (the caller saw _canRecv()): `{ done, value }`. */
+  _recvNow(self: Thread): IteratorResult<T, undefined> {
+    return this.received(self, this.takeNow(), true) as IteratorResult<T, undefined>;
+  }
+
+  /** @internal Send now (the caller saw _canSend()); throws once closed. */
+  _sendNow(self: Thread, value: T): void {
+    if (this.isClosed) throw this.closedError("send", self);
+    this.offer(value);
+  }
+
+  /** @internal Queue a select's arm as a receiver, or as a sender of `value`. */
+  _park(arm: ChannelArm, send: boolean, value: T | undefined): void {
+    if (send) {
+      this.senders.push(arm);
+      this.sendValues.push(value as T);
+    } else {
+      this.receivers.push(arm);
     }
-    return asResult ? { done: false, value: v } : v;
+  }
+
+  /** @internal Take a select's unclaimed arm out of the queues. */
+  _unpark(arm: ChannelArm): void {
+    if (this.receivers.remove(arm)) return;
+    const i = this.senders.indexOf(arm);
+    if (i >= 0) {
+      this.senders.removeAt(i);
+      this.sendValues.removeAt(i);
+    }
+  }
+
+  /** @internal A claimed receive arm's thread resumed with `v`: what it received. */
+  _recvWoken(self: Thread, v: unknown): IteratorResult<T, undefined> {
+    return this.received(self, this.afterWake(self, v), true) as IteratorResult<T, undefined>;
+  }
+
+  /** @internal A claimed receive arm's thread was cancelled before it ran: give back its value. */
+  _giveBack(self: Thread): void {
+    this.giveBack(self);
+  }
+
+  /** @internal How a select's arm waits here, for its deadlock report. */
+  _describeArm(send: boolean): string {
+    return `${send ? "send" : "recv"} on ${this.label} (${this.describeState()})`;
+  }
+
+  private describeState(): string {
+    return `capacity ${this.capacity}, ${this.buffer.size} buffered${this.isClosed ? ", closed" : ""}`;
   }
 }

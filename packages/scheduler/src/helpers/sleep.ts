@@ -1,21 +1,18 @@
 import { SchedulerError } from "../errors.js";
-import { type Runtime, requireThread, wake } from "../runtime.js";
+import { requireThread, wake } from "../runtime.js";
 import { type Blocker, PARK, type Park, type Thread } from "../thread.js";
+import { HostTimer, requireAsync } from "./host-timer.js";
 
 class SleepWait implements Blocker {
-  timer: ReturnType<typeof setTimeout> | undefined;
-  constructor(
-    readonly runtime: Runtime,
-    readonly ms: number,
-  ) {}
+  timer: HostTimer | undefined;
+  constructor(readonly ms: number) {}
 
   describeWait(): string {
     return `sleep(${this.ms} ms)`;
   }
 
   cancelWait(): void {
-    clearTimeout(this.timer);
-    this.runtime._pending--;
+    this.timer?.disarm();
   }
 }
 
@@ -47,23 +44,13 @@ export function sleep(ms: number): Generator<Park, void, unknown> {
       thread: self,
     });
   }
-  if (!self.runtime._async) {
-    throw new SchedulerError(
-      "sleep() needs rt.runAsync(): under rt.run() the event loop never gets a turn, so no timer can fire",
-      { code: "NEEDS_RUN_ASYNC", thread: self },
-    );
-  }
+  requireAsync(self, "sleep()");
   return sleepFor(self, ms);
 }
 
 function* sleepFor(self: Thread, ms: number): Generator<Park, void, unknown> {
-  const rt = self.runtime;
-  const w = new SleepWait(rt, ms);
-  rt._pending++;
-  w.timer = setTimeout(() => {
-    rt._pending--;
-    wake(self);
-  }, ms);
+  const w = new SleepWait(ms);
+  w.timer = new HostTimer(self.runtime, ms, () => wake(self));
   self._waitingOn = w;
   yield PARK;
 }

@@ -121,6 +121,11 @@ export class PCT implements Scheduler {
 
   onExit(_t: Thread): void {}
 
+  /** Uniformly at random: PCT's guarantee is about the order of threads, not these choices. */
+  choose(n: number): number {
+    return this.rng.nextInt(n);
+  }
+
   pick(): Thread | undefined {
     const heap = this.heap;
     if (heap.size === 0) return undefined;

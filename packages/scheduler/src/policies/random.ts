@@ -68,6 +68,11 @@ export class Random implements Scheduler {
 
   onExit(_t: Thread): void {}
 
+  /** Uniformly at random, from the same stream as the picks. */
+  choose(n: number): number {
+    return this.rng.nextInt(n);
+  }
+
   pick(): Thread | undefined {
     const a = this.ready;
     const n = a.length;

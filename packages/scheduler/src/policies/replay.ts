@@ -88,6 +88,20 @@ export class Replay extends IdOrderedPolicy {
     return t;
   }
 
+  /** The next decision of the schedule, as in pick(). */
+  choose(n: number): number {
+    if (this.pos >= this.decisions.length) {
+      throw this.diverged(
+        `the schedule has no decision left, but a choice among ${n} options was asked for`,
+      );
+    }
+    const c = this.decisions[this.pos++]!;
+    if (c >= n) {
+      throw this.diverged(`decision ${this.pos} chooses option ${c}, but only ${n} were possible`);
+    }
+    return c;
+  }
+
   onRunEnd(): void {
     if (this.pos < this.decisions.length) {
       throw this.diverged(

@@ -43,24 +43,41 @@ static napi_value gt_info(napi_env env, napi_callback_info info) {
   GT_CALL(env, napi_set_named_property(env, result, "contextCapacity", v));
   GT_CALL(env, napi_create_uint32(env, GT_TRAP_MACHINE_FAULT, &v));
   GT_CALL(env, napi_set_named_property(env, result, "machineFaultKind", v));
+  GT_CALL(env, napi_create_uint32(env, GT_CHUNK_THREADS, &v));
+  GT_CALL(env, napi_set_named_property(env, result, "threadsPerChunk", v));
+  GT_CALL(env, napi_create_uint32(env, (uint32_t)gt_signal_headroom(), &v));
+  GT_CALL(env, napi_set_named_property(env, result, "signalHeadroom", v));
   if (!set_address(env, result, "switchRoutine", (const void *)&GT_SWITCH)) return NULL;
   if (!set_address(env, result, "startRoutine", (const void *)&GT_START)) return NULL;
   if (!set_address(env, result, "exitRoutine", (const void *)&GT_EXIT)) return NULL;
   return result;
 }
 
-/* configure(contextSize) → host context address: the ABI's context size, from @greenthreads/isa. */
+/*
+ * configure(contextSize, contextOffset) → host context address: the ABI's
+ * context size (from @greenthreads/isa) and where a thread's context starts
+ * in its block (after the control block). Fixed once threads exist.
+ */
 static napi_value gt_configure(napi_env env, napi_callback_info info) {
-  napi_value argv[1], v;
-  size_t argc = 1;
+  napi_value argv[2], v;
+  size_t argc = 2;
   gt_instance *instance;
-  uint32_t size;
+  uint32_t size, offset;
   GT_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, (void **)&instance));
-  if (argc < 1 || napi_get_value_uint32(env, argv[0], &size) != napi_ok || size == 0 ||
-      size > GT_CONTEXT_CAPACITY) {
-    return gt_throw(env, "BAD_ARGUMENT", "configure(contextSize): 1..contextCapacity bytes");
+  if (argc < 2 || napi_get_value_uint32(env, argv[0], &size) != napi_ok || size == 0 ||
+      size > GT_CONTEXT_CAPACITY || napi_get_value_uint32(env, argv[1], &offset) != napi_ok ||
+      offset % 64 != 0 || offset > 4096) {
+    return gt_throw(env, "BAD_ARGUMENT",
+                    "configure(contextSize, contextOffset): 1..contextCapacity bytes, offset a multiple of 64");
+  }
+  size_t stride = ((size_t)offset + size + 63) / 64 * 64;
+  if (instance->chunk_count > 0 &&
+      (stride != instance->block_stride || offset != instance->context_offset)) {
+    return gt_throw(env, "BAD_ARGUMENT", "configure: the block layout cannot change once threads exist");
   }
   instance->context_size = size;
+  instance->context_offset = offset;
+  instance->block_stride = stride;
   GT_CALL(env, napi_create_bigint_uint64(env, (uint64_t)(uintptr_t)instance->host_context, &v));
   return v;
 }
@@ -70,7 +87,8 @@ static void finalize_instance(napi_env env, void *data, void *hint) {
   (void)hint;
   gt_instance *instance = (gt_instance *)data;
   gt_instance_free_threads(instance);
-  gt_fault_uninstall(instance);
+  gt_instance_free_stacks(instance);
+  gt_alt_stack_uninstall(instance);
   free(instance);
 }
 
@@ -87,26 +105,36 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
     return gt_throw(env, "OUT_OF_MEMORY", "no memory for the addon instance");
   }
   memset(instance, 0, sizeof *instance);
+  instance->free_thread = GT_NO_ID;
+  instance->free_stack = GT_NO_ID;
   if (napi_set_instance_data(env, instance, finalize_instance, NULL) != napi_ok) {
     free(instance);
     return gt_throw(env, "NATIVE_CALL_FAILED", "napi_set_instance_data failed");
   }
-  gt_fault_install(instance);
+  gt_signals_measure();
+  gt_alt_stack_install(instance);
+  gt_signals_cover();
   const napi_property_descriptor functions[] = {
       {"empty", NULL, gt_empty, NULL, NULL, NULL, napi_default, instance},
       {"info", NULL, gt_info, NULL, NULL, NULL, napi_default, instance},
       {"configure", NULL, gt_configure, NULL, NULL, NULL, napi_default, instance},
       {"stackMap", NULL, gt_stack_map, NULL, NULL, NULL, napi_default, instance},
+      {"stackUnmap", NULL, gt_stack_unmap, NULL, NULL, NULL, napi_default, instance},
+      {"stackPeek", NULL, gt_stack_peek, NULL, NULL, NULL, napi_default, instance},
+      {"stackPoke", NULL, gt_stack_poke, NULL, NULL, NULL, napi_default, instance},
+      {"mappings", NULL, gt_mappings, NULL, NULL, NULL, napi_default, instance},
       {"codeMap", NULL, gt_code_map, NULL, NULL, NULL, napi_default, instance},
-      {"blockAlloc", NULL, gt_block_alloc, NULL, NULL, NULL, napi_default, instance},
       {"regionRelease", NULL, gt_region_release, NULL, NULL, NULL, napi_default, instance},
       {"threadCreate", NULL, gt_thread_create, NULL, NULL, NULL, napi_default, instance},
+      {"threadBlocks", NULL, gt_thread_blocks, NULL, NULL, NULL, napi_default, instance},
       {"resume", NULL, gt_thread_resume, NULL, NULL, NULL, napi_default, instance},
       {"resumeMany", NULL, gt_thread_resume_many, NULL, NULL, NULL, napi_default, instance},
       {"threadRelease", NULL, gt_thread_release, NULL, NULL, NULL, napi_default, instance},
       {"threadFault", NULL, gt_thread_fault, NULL, NULL, NULL, napi_default, instance},
       {"faultHandlerInstalled", NULL, gt_fault_handler_installed, NULL, NULL, NULL, napi_default,
        instance},
+      {"signalsCover", NULL, gt_signals_cover_napi, NULL, NULL, NULL, napi_default, instance},
+      {"signalInfo", NULL, gt_signal_info, NULL, NULL, NULL, napi_default, instance},
   };
   if (napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions) !=
       napi_ok) {

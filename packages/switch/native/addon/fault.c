@@ -21,19 +21,31 @@
  *
  * What is guaranteed: a SIGSEGV/SIGBUS raised by an instruction of a green
  * thread (its program code, the switch routine, the start and exit
- * routines) on a thread whose stack and block are still mapped returns to
- * JavaScript as a fault, with the process intact, provided the signal can
- * be delivered: the handler runs on an alternate signal stack that the addon
- * installs for each OS thread that loads it (if none is installed yet).
+ * routines) on a thread whose stack is still mapped returns to JavaScript as
+ * a fault, with the process intact, provided the signal can be delivered:
+ * the handler runs on an alternate signal stack that the addon installs for
+ * each OS thread that loads it (signals.c). A fault raised by another
+ * signal handler that runs on that alternate stack while a green thread is
+ * interrupted (a profiler's sampler, say) is not the thread's: it goes to
+ * the previous handler, as any fault outside a green thread does.
+ *
+ * Replaced handlers: whoever installs a SIGSEGV or SIGBUS handler after the
+ * addon replaces this one; Node itself does when JavaScript adds a
+ * `process.on("SIGSEGV")` listener (libuv installs its handler then, and
+ * sets the default action back when the last listener goes). The addon
+ * re-installs its handler whenever it covers the signal handlers
+ * (signals.c: when the addon loads, when a signal listener is added or
+ * removed, and at spawn time at most every 100 ms), keeping the replacing
+ * handler as the one it chains to, so the replacing handler still gets
+ * every fault outside green threads. faultHandlerInstalled() asks the
+ * kernel, so it answers whether the handler is installed now.
  *
  * What is not guaranteed: faults outside a green thread go to the handler
  * that was installed before (Node's, or the default action, which ends the
  * process); a program that corrupts the host's memory through a wild store
  * that happens to hit mapped memory is not detected (lowered code cannot do
- * that; raw machine code can); another library that installs its own
- * SIGSEGV handler after this addon without chaining disables this one; and
- * a fault while the kernel cannot deliver the signal (no alternate stack on
- * this OS thread) kills the process as before.
+ * that; raw machine code can); a handler installed by native code between
+ * two coverings is in charge until the next one.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -46,8 +58,11 @@
 #include "gt.h"
 
 static pthread_mutex_t install_lock = PTHREAD_MUTEX_INITIALIZER;
-static int installed = 0;
 static struct sigaction previous_segv, previous_bus;
+/* How many times the handler was found replaced and installed again. */
+int gt_fault_reinstalls = 0;
+
+static void on_fault(int sig, siginfo_t *info, void *ucv);
 
 static void chain(int sig, siginfo_t *info, void *ucv) {
   struct sigaction *old = sig == SIGSEGV ? &previous_segv : &previous_bus;
@@ -66,11 +81,17 @@ static void chain(int sig, siginfo_t *info, void *ucv) {
 
 static void on_fault(int sig, siginfo_t *info, void *ucv) {
   gt_thread *thread = gt_current.thread;
-  if (thread == NULL) {
+  ucontext_t *uc = (ucontext_t *)ucv;
+#if defined(__x86_64__)
+  uintptr_t sp_at_fault = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
+#elif defined(__aarch64__)
+  uintptr_t sp_at_fault = (uintptr_t)uc->uc_mcontext.sp;
+#endif
+  /* Not a green thread's instruction: none runs, or another handler on the signal stack faulted. */
+  if (thread == NULL || (sp_at_fault >= gt_current.alt_low && sp_at_fault < gt_current.alt_high)) {
     chain(sig, info, ucv);
     return;
   }
-  ucontext_t *uc = (ucontext_t *)ucv;
   thread->fault_signal = sig;
   thread->fault_address = (uint64_t)(uintptr_t)info->si_addr;
   /* Hand the switch a stack that is surely mapped: the thread's own may be the culprit. */
@@ -93,52 +114,51 @@ static void on_fault(int sig, siginfo_t *info, void *ucv) {
 #endif
 }
 
-/* Installs the process-wide handler once, and an alternate stack on this OS thread if it has none. */
-int gt_fault_install(gt_instance *instance) {
-  stack_t current;
-  if (sigaltstack(NULL, &current) == 0 && (current.ss_flags & SS_DISABLE)) {
-    size_t size = 64 * 1024;
-    void *mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (mem != MAP_FAILED) {
-      stack_t ss = {.ss_sp = mem, .ss_size = size, .ss_flags = 0};
-      if (sigaltstack(&ss, NULL) == 0) {
-        instance->alt_stack = mem;
-        instance->alt_stack_size = size;
-      } else {
-        munmap(mem, size);
-      }
-    }
-  }
-  pthread_mutex_lock(&install_lock);
-  if (!installed) {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_sigaction = on_fault;
-    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
-    sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGSEGV, &sa, &previous_segv) == 0 && sigaction(SIGBUS, &sa, &previous_bus) == 0) {
-      installed = 1;
-    }
-  }
-  pthread_mutex_unlock(&install_lock);
-  return installed;
+static int is_ours(int sig) {
+  struct sigaction current;
+  return sigaction(sig, NULL, &current) == 0 && (current.sa_flags & SA_SIGINFO) &&
+         current.sa_sigaction == on_fault && (current.sa_flags & SA_ONSTACK);
 }
 
-/* Removes the alternate stack this instance installed (a worker is ending); the handler stays. */
-void gt_fault_uninstall(gt_instance *instance) {
-  if (!instance->alt_stack) return;
-  stack_t current;
-  if (sigaltstack(NULL, &current) == 0 && current.ss_sp == instance->alt_stack) {
-    stack_t off = {.ss_sp = NULL, .ss_size = 0, .ss_flags = SS_DISABLE};
-    sigaltstack(&off, NULL);
+/* Whether the kernel has this addon's handler for both SIGSEGV and SIGBUS now. */
+int gt_fault_handler_live(void) { return is_ours(SIGSEGV) && is_ours(SIGBUS); }
+
+/*
+ * Installs the process-wide handler for SIGSEGV and SIGBUS where it is not
+ * installed (first load, or replaced since), keeping the handler it
+ * replaces to chain to. Returns 1 if the handler is installed.
+ */
+int gt_fault_install(void) {
+  static int ever = 0;
+  pthread_mutex_lock(&install_lock);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_fault;
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+  sigemptyset(&sa.sa_mask);
+  int ok = 1;
+  const int sigs[2] = {SIGSEGV, SIGBUS};
+  for (int i = 0; i < 2; i++) {
+    if (is_ours(sigs[i])) continue;
+    struct sigaction replaced;
+    if (sigaction(sigs[i], &sa, &replaced) != 0) {
+      ok = 0;
+      continue;
+    }
+    /* Never chain to ourselves (a handler with our function but other flags). */
+    if (!((replaced.sa_flags & SA_SIGINFO) && replaced.sa_sigaction == on_fault)) {
+      *(sigs[i] == SIGSEGV ? &previous_segv : &previous_bus) = replaced;
+    }
+    if (ever) gt_fault_reinstalls++;
   }
-  munmap(instance->alt_stack, instance->alt_stack_size);
-  instance->alt_stack = NULL;
+  ever = 1;
+  pthread_mutex_unlock(&install_lock);
+  return ok;
 }
 
 napi_value gt_fault_handler_installed(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value v;
-  napi_get_boolean(env, installed != 0, &v);
+  napi_get_boolean(env, gt_fault_handler_live(), &v);
   return v;
 }

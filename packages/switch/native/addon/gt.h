@@ -103,26 +103,31 @@ static inline __attribute__((always_inline)) uint64_t gt_enter(void *from, void 
 /* Trap kind written into the control block after a machine fault (isa kinds are 1..5). */
 #define GT_TRAP_MACHINE_FAULT 255
 
-/* A piece of memory with a JavaScript handle (and maybe an ArrayBuffer) on it. */
-typedef enum { GT_REGION_STACK, GT_REGION_CODE, GT_REGION_BLOCK } gt_region_kind;
+/* A piece of memory the addon owns: a stack mapping or a code mapping. */
+typedef enum { GT_REGION_STACK, GT_REGION_CODE } gt_region_kind;
 
 typedef struct gt_region {
   gt_region_kind kind;
-  void *base;      /* start of the mapping (guard included) or of the allocation */
-  size_t length;   /* bytes of the mapping or allocation */
+  void *base;      /* start of the mapping (guard and headroom included) */
+  size_t length;   /* bytes of the mapping */
   void *data;      /* usable part */
   size_t size;     /* usable bytes */
+  size_t guard;    /* no-access bytes at base (stacks) */
   int freed;       /* memory given back */
-  int holders;     /* JS handle, ArrayBuffer, threads: the struct lives while > 0 */
+  int holders;     /* table slot or JS handle, and threads: the struct lives while > 0 */
 } gt_region;
 
-/* A machine thread: its control block and context live in a block region. */
+/*
+ * A machine thread: a slot of a thread chunk (see thread.c). Its control
+ * block and context are in the chunk's block memory, which JavaScript sees
+ * as one ArrayBuffer per chunk.
+ */
 typedef struct gt_thread {
-  gt_region *block;
   gt_region *stack;
   uint8_t *tcb;
   void *context;
-  int live;     /* not released */
+  uint32_t next_free; /* free-list link while the slot is unused */
+  int live;     /* created and not released */
   int dead;     /* context unusable after a machine fault */
   int running;
   int fault_signal;
@@ -133,16 +138,31 @@ typedef struct gt_thread {
   _Alignas(16) uint64_t scratch_stack[8];
 } gt_thread;
 
-/* Per addon instance (main thread or worker): the host context and the thread table. */
+/* Threads per chunk: ids are chunk * GT_CHUNK_THREADS + slot. */
+#define GT_CHUNK_THREADS 256
+#define GT_NO_ID 0xffffffffu
+
+typedef struct gt_chunk {
+  uint8_t *blocks; /* GT_CHUNK_THREADS * block_stride bytes, 64-byte aligned */
+  gt_thread threads[GT_CHUNK_THREADS];
+} gt_chunk;
+
+/* Per addon instance (main thread or worker): the host context, threads and stacks. */
 typedef struct gt_instance {
   _Alignas(64) uint8_t host_context[GT_CONTEXT_CAPACITY];
-  gt_thread **threads;
-  uint32_t thread_count;
-  uint32_t thread_capacity;
-  uint32_t free_hint;
+  gt_chunk **chunks;
+  uint32_t chunk_count;
+  uint32_t free_thread;  /* head of the free list of thread slots, GT_NO_ID if none */
   size_t context_size;   /* bytes of the ABI's context, set by configure() */
-  void *alt_stack;       /* the signal stack this instance installed, if any */
-  size_t alt_stack_size;
+  size_t context_offset; /* where a block's context starts, set by configure() */
+  size_t block_stride;   /* bytes per block, a multiple of 64 */
+  gt_region **stacks;    /* live stacks by id */
+  uint32_t *stack_next;  /* free-list links of stack ids */
+  uint32_t stack_capacity;
+  uint32_t stack_count;
+  uint32_t free_stack;
+  void *alt_stack;       /* the signal stack mapping this instance installed, if any */
+  size_t alt_stack_length;
   /*
    * The id of the thread resume() runs, written by JavaScript through an
    * external ArrayBuffer over these bytes (exports.selection): resume then
@@ -152,25 +172,35 @@ typedef struct gt_instance {
   _Alignas(64) uint32_t selected[2];
 } gt_instance;
 
-/* What the fault handler needs to know about the thread running on this OS thread. */
+/* What the signal handlers need to know about this OS thread. */
 typedef struct gt_running {
-  gt_thread *thread;
+  gt_thread *thread;     /* the green thread running, or NULL */
   void *host_context;
+  uintptr_t alt_low;     /* the alternate signal stack of this OS thread */
+  uintptr_t alt_high;
 } gt_running;
 
 extern __thread gt_running gt_current __attribute__((tls_model("initial-exec")));
 
-/* region.c */
-napi_value gt_stack_map(napi_env env, napi_callback_info info);
+/* region.c: code pages */
 napi_value gt_code_map(napi_env env, napi_callback_info info);
-napi_value gt_block_alloc(napi_env env, napi_callback_info info);
 napi_value gt_region_release(napi_env env, napi_callback_info info);
-gt_region *gt_region_from(napi_env env, napi_value handle);
-void gt_region_drop(gt_region *region);
 size_t gt_page_size(void);
+
+/* stack.c: stacks, their table and the mapping budget */
+napi_value gt_stack_map(napi_env env, napi_callback_info info);
+napi_value gt_stack_unmap(napi_env env, napi_callback_info info);
+napi_value gt_stack_peek(napi_env env, napi_callback_info info);
+napi_value gt_stack_poke(napi_env env, napi_callback_info info);
+napi_value gt_mappings(napi_env env, napi_callback_info info);
+gt_region *gt_stack_of(gt_instance *instance, uint32_t id);
+void gt_region_drop(gt_region *region);
+void gt_instance_free_stacks(gt_instance *instance);
+extern long gt_vmas;
 
 /* thread.c */
 napi_value gt_thread_create(napi_env env, napi_callback_info info);
+napi_value gt_thread_blocks(napi_env env, napi_callback_info info);
 napi_value gt_thread_resume(napi_env env, napi_callback_info info);
 napi_value gt_thread_resume_many(napi_env env, napi_callback_info info);
 napi_value gt_thread_release(napi_env env, napi_callback_info info);
@@ -178,9 +208,19 @@ napi_value gt_thread_fault(napi_env env, napi_callback_info info);
 void gt_instance_free_threads(gt_instance *instance);
 
 /* fault.c */
-int gt_fault_install(gt_instance *instance);
-void gt_fault_uninstall(gt_instance *instance);
+int gt_fault_install(void);
+int gt_fault_handler_live(void);
+extern int gt_fault_reinstalls;
 napi_value gt_fault_handler_installed(napi_env env, napi_callback_info info);
+
+/* signals.c */
+void gt_signals_measure(void);
+int gt_alt_stack_install(gt_instance *instance);
+void gt_alt_stack_uninstall(gt_instance *instance);
+int gt_signals_cover(void);
+size_t gt_signal_headroom(void);
+napi_value gt_signals_cover_napi(napi_env env, napi_callback_info info);
+napi_value gt_signal_info(napi_env env, napi_callback_info info);
 
 /* addon.c */
 napi_value gt_throw(napi_env env, const char *code, const char *message);

@@ -1,14 +1,31 @@
 /*
  * Machine threads and the resume call.
  *
- * A thread is an index into the instance's thread table: JavaScript passes a
- * small integer, the addon checks it against the table, so a forged or stale
- * number is an exception, never a wild pointer. The thread's control block
- * and context live in a block region that JavaScript also sees as an
- * ArrayBuffer: it writes resume values and fuel there and reads the trap
- * record after the switch back. The thread's id goes into the instance's
- * selection buffer (another ArrayBuffer), so a resume is one Node-API call
- * with no argument and no result.
+ * A thread is an index into the instance's thread slots: JavaScript passes a
+ * small integer, the addon checks it against the slots, so a forged or stale
+ * number is an exception, never a wild pointer. The thread's id goes into the
+ * instance's selection buffer (an ArrayBuffer), so a resume is one Node-API
+ * call with no argument and no result.
+ *
+ * Slots come in chunks of GT_CHUNK_THREADS. A chunk holds the threads' C
+ * state and one block of memory for all their control blocks and contexts,
+ * which JavaScript sees as one ArrayBuffer per chunk (threadBlocks(chunk)):
+ * it writes resume values and fuel there and reads the trap record after the
+ * switch back. Chunks are made when the slots run out and kept until the
+ * addon instance ends, so spawning and releasing a thread allocates nothing
+ * in steady state and creates no object whose finalizer would wait for the
+ * event loop (Node-API finalizers of external ArrayBuffers run only after
+ * the loop turns, which a long synchronous run never gives them):
+ *
+ *   chunk c                                       JavaScript
+ *   ┌───────────────────────────────────────┐
+ *   │ threads[0..255]  C state (scratch …)  │     ids c*256 .. c*256+255
+ *   │ blocks ─► ┌──────────┬──────────┬──── │ ◄── one ArrayBuffer, views at
+ *   │           │ TCB│ctx  │ TCB│ctx  │ …   │     (id % 256) * blockStride
+ *   │           └──────────┴──────────┴──── │
+ *   └───────────────────────────────────────┘
+ *
+ * Released slots go on a free list and are reused first.
  *
  *   JavaScript (main stack)        addon (main stack)         thread (its own stack)
  *   ───────────────────────        ──────────────────         ──────────────────────
@@ -27,59 +44,108 @@
 
 __thread gt_running gt_current __attribute__((tls_model("initial-exec")));
 
+static gt_thread *slot_of(gt_instance *instance, uint32_t id) {
+  uint32_t chunk = id / GT_CHUNK_THREADS;
+  return chunk < instance->chunk_count ? &instance->chunks[chunk]->threads[id % GT_CHUNK_THREADS]
+                                       : NULL;
+}
+
 static gt_thread *thread_of(napi_env env, gt_instance *instance, napi_value id_value) {
   uint32_t id;
-  if (napi_get_value_uint32(env, id_value, &id) != napi_ok || id >= instance->thread_count ||
-      instance->threads[id] == NULL) {
+  gt_thread *thread = NULL;
+  if (napi_get_value_uint32(env, id_value, &id) == napi_ok) thread = slot_of(instance, id);
+  if (!thread || !thread->live) {
     gt_throw(env, "BAD_THREAD", "no live thread with this id");
     return NULL;
   }
-  return instance->threads[id];
+  return thread;
 }
 
-/* threadCreate(blockHandle, contextOffset, stackHandle) → id. */
+/* Adds a chunk of free slots; 0 if out of memory. */
+static int chunk_add(gt_instance *instance) {
+  gt_chunk **chunks = realloc(instance->chunks, (instance->chunk_count + 1) * sizeof *chunks);
+  if (!chunks) return 0;
+  instance->chunks = chunks;
+  gt_chunk *chunk = NULL;
+  if (posix_memalign((void **)&chunk, 64, sizeof *chunk) != 0) return 0;
+  memset(chunk, 0, sizeof *chunk);
+  if (posix_memalign((void **)&chunk->blocks, 64, GT_CHUNK_THREADS * instance->block_stride) != 0) {
+    free(chunk);
+    return 0;
+  }
+  uint32_t first = instance->chunk_count * GT_CHUNK_THREADS;
+  for (uint32_t i = 0; i < GT_CHUNK_THREADS; i++) {
+    gt_thread *t = &chunk->threads[i];
+    t->tcb = chunk->blocks + i * instance->block_stride;
+    t->context = t->tcb + instance->context_offset;
+    t->next_free = i + 1 < GT_CHUNK_THREADS ? first + i + 1 : instance->free_thread;
+  }
+  instance->chunks[instance->chunk_count++] = chunk;
+  instance->free_thread = first;
+  return 1;
+}
+
+/* threadCreate(stackId) → id, with its block zeroed. */
 napi_value gt_thread_create(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  size_t argc = 3;
+  napi_value argv[1];
+  size_t argc = 1;
   gt_instance *instance;
+  uint32_t stack_id;
   GT_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, (void **)&instance));
-  if (argc < 3) return gt_throw(env, "BAD_ARGUMENT", "threadCreate(block, contextOffset, stack)");
-  gt_region *block = gt_region_from(env, argv[0]);
-  if (!block) return NULL;
-  gt_region *stack = gt_region_from(env, argv[2]);
-  if (!stack) return NULL;
-  uint32_t offset;
-  if (napi_get_value_uint32(env, argv[1], &offset) != napi_ok || block->kind != GT_REGION_BLOCK ||
-      stack->kind != GT_REGION_STACK || block->freed || stack->freed || offset % 64 != 0 ||
-      instance->context_size == 0 || (size_t)offset + instance->context_size > block->size) {
-    return gt_throw(env, "BAD_ARGUMENT", "threadCreate: bad block, stack or context offset");
+  if (argc < 1 || napi_get_value_uint32(env, argv[0], &stack_id) != napi_ok) {
+    return gt_throw(env, "BAD_ARGUMENT", "threadCreate(stackId)");
   }
-  uint32_t id = instance->free_hint;
-  while (id < instance->thread_count && instance->threads[id] != NULL) id++;
-  if (id == instance->thread_capacity) {
-    uint32_t capacity = instance->thread_capacity ? instance->thread_capacity * 2 : 64;
-    gt_thread **grown = realloc(instance->threads, capacity * sizeof *grown);
-    if (!grown) return gt_throw(env, "OUT_OF_MEMORY", "no memory for the thread table");
-    instance->threads = grown;
-    instance->thread_capacity = capacity;
+  gt_region *stack = gt_stack_of(instance, stack_id);
+  if (!stack || stack->freed || instance->block_stride == 0) {
+    return gt_throw(env, "BAD_ARGUMENT", "threadCreate: no live stack with this id, or not configured");
   }
-  gt_thread *thread = NULL;
-  if (posix_memalign((void **)&thread, 64, sizeof *thread) != 0) {
-    return gt_throw(env, "OUT_OF_MEMORY", "no memory for a thread");
+  if (instance->free_thread == GT_NO_ID && !chunk_add(instance)) {
+    return gt_throw(env, "OUT_OF_MEMORY", "no memory for more thread slots");
   }
-  memset(thread, 0, sizeof *thread);
-  thread->block = block;
+  uint32_t id = instance->free_thread;
+  gt_thread *thread = slot_of(instance, id);
+  instance->free_thread = thread->next_free;
+  thread->next_free = GT_NO_ID;
   thread->stack = stack;
-  block->holders++;
   stack->holders++;
-  thread->tcb = (uint8_t *)block->data;
-  thread->context = (uint8_t *)block->data + offset;
   thread->live = 1;
-  if (id == instance->thread_count) instance->thread_count++;
-  instance->threads[id] = thread;
-  instance->free_hint = id + 1;
+  thread->dead = 0;
+  thread->running = 0;
+  thread->fault_signal = 0;
+  thread->fault_address = 0;
+  thread->fault_pc = 0;
+  memset(thread->tcb, 0, instance->block_stride);
   napi_value result;
   GT_CALL(env, napi_create_uint32(env, id, &result));
+  return result;
+}
+
+/* The chunk's block memory is the instance's: freed in gt_instance_free_threads. */
+static void keep_chunk_memory(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)data;
+  (void)hint;
+}
+
+/* threadBlocks(chunk) → [ArrayBuffer over the chunk's blocks, address]. Called once per chunk. */
+napi_value gt_thread_blocks(napi_env env, napi_callback_info info) {
+  napi_value argv[1], result, buffer, address;
+  size_t argc = 1;
+  gt_instance *instance;
+  uint32_t index;
+  GT_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, (void **)&instance));
+  if (argc < 1 || napi_get_value_uint32(env, argv[0], &index) != napi_ok ||
+      index >= instance->chunk_count) {
+    return gt_throw(env, "BAD_ARGUMENT", "threadBlocks(chunk): no such chunk");
+  }
+  gt_chunk *chunk = instance->chunks[index];
+  GT_CALL(env, napi_create_external_arraybuffer(env, chunk->blocks,
+                                                GT_CHUNK_THREADS * instance->block_stride,
+                                                keep_chunk_memory, NULL, &buffer));
+  GT_CALL(env, napi_create_bigint_uint64(env, (uint64_t)(uintptr_t)chunk->blocks, &address));
+  GT_CALL(env, napi_create_array_with_length(env, 2, &result));
+  GT_CALL(env, napi_set_element(env, result, 0, buffer));
+  GT_CALL(env, napi_set_element(env, result, 1, address));
   return result;
 }
 
@@ -93,10 +159,9 @@ napi_value gt_thread_create(napi_env env, napi_callback_info info) {
 napi_value gt_thread_resume(napi_env env, napi_callback_info info) {
   gt_instance *instance;
   napi_get_cb_info(env, info, NULL, NULL, NULL, (void **)&instance);
-  uint32_t id = instance->selected[0];
-  gt_thread *thread = id < instance->thread_count ? instance->threads[id] : NULL;
-  if (!thread) return gt_throw(env, "BAD_THREAD", "no live thread with this id");
-  if (thread->dead || thread->block->freed || thread->stack->freed || thread->running ||
+  gt_thread *thread = slot_of(instance, instance->selected[0]);
+  if (!thread || !thread->live) return gt_throw(env, "BAD_THREAD", "no live thread with this id");
+  if (thread->dead || thread->stack->freed || thread->running ||
       gt_current.thread != NULL) {
     return gt_throw(env, "BAD_THREAD", "the thread cannot run: it faulted, or its memory was released");
   }
@@ -127,7 +192,7 @@ napi_value gt_thread_resume_many(napi_env env, napi_callback_info info) {
   gt_thread *thread = argc == 2 ? thread_of(env, instance, argv[0]) : NULL;
   if (!thread) return argc == 2 ? NULL : gt_throw(env, "BAD_ARGUMENT", "resumeMany(id, n)");
   if (napi_get_value_uint32(env, argv[1], &n) != napi_ok) return gt_throw(env, "BAD_ARGUMENT", "n");
-  if (thread->dead || thread->block->freed || thread->stack->freed || gt_current.thread != NULL) {
+  if (thread->dead || thread->stack->freed || gt_current.thread != NULL) {
     return gt_throw(env, "BAD_THREAD", "the thread cannot run");
   }
   uint32_t done = 0;
@@ -166,13 +231,7 @@ napi_value gt_thread_fault(napi_env env, napi_callback_info info) {
   return result;
 }
 
-static void thread_free(gt_thread *thread) {
-  gt_region_drop(thread->block);
-  gt_region_drop(thread->stack);
-  free(thread);
-}
-
-/* threadRelease(id): forgets the thread; its block and stack are released by their owners. */
+/* threadRelease(id): frees the slot now (its block is reused by a later thread) and lets go of the stack. */
 napi_value gt_thread_release(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   size_t argc = 1;
@@ -181,18 +240,27 @@ napi_value gt_thread_release(napi_env env, napi_callback_info info) {
   if (argc < 1) return gt_throw(env, "BAD_ARGUMENT", "threadRelease(id)");
   gt_thread *thread = thread_of(env, instance, argv[0]);
   if (!thread) return NULL;
+  if (thread->running) return gt_throw(env, "BAD_THREAD", "the thread is running");
   uint32_t id;
   napi_get_value_uint32(env, argv[0], &id);
-  instance->threads[id] = NULL;
-  if (id < instance->free_hint) instance->free_hint = id;
-  thread_free(thread);
+  thread->live = 0;
+  gt_region_drop(thread->stack);
+  thread->stack = NULL;
+  thread->next_free = instance->free_thread;
+  instance->free_thread = id;
   return NULL;
 }
 
 void gt_instance_free_threads(gt_instance *instance) {
-  for (uint32_t i = 0; i < instance->thread_count; i++) {
-    if (instance->threads[i]) thread_free(instance->threads[i]);
+  for (uint32_t c = 0; c < instance->chunk_count; c++) {
+    gt_chunk *chunk = instance->chunks[c];
+    for (uint32_t i = 0; i < GT_CHUNK_THREADS; i++) {
+      if (chunk->threads[i].live) gt_region_drop(chunk->threads[i].stack);
+    }
+    free(chunk->blocks);
+    free(chunk);
   }
-  free(instance->threads);
-  instance->threads = NULL;
+  free(instance->chunks);
+  instance->chunks = NULL;
+  instance->chunk_count = 0;
 }

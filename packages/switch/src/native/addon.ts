@@ -21,35 +21,83 @@ export interface AddonInfo {
   readonly contextCapacity: number;
   /** Trap kind the addon writes into a control block after a machine fault. */
   readonly machineFaultKind: number;
+  /** Thread slots per chunk of control blocks (ids `c * threadsPerChunk + slot`). */
+  readonly threadsPerChunk: number;
+  /** Bytes of signal headroom between each stack's guard and its usable part (native/addon/signals.c). */
+  readonly signalHeadroom: number;
   readonly switchRoutine: bigint;
   readonly startRoutine: bigint;
   readonly exitRoutine: bigint;
 }
 
-/** An opaque handle of a native memory region. */
+/** What the addon measured about signal delivery, and the state of the handlers now. */
+export interface SignalInfo {
+  /** Bytes of the kernel's signal frame: max(AT_MINSIGSTKSZ, sysconf(_SC_MINSIGSTKSZ)). */
+  readonly frameSize: number;
+  /** getauxval(AT_MINSIGSTKSZ); 0 where the kernel reports none. */
+  readonly auxvMinSigStackSize: number;
+  /** Bytes of headroom below every stack. */
+  readonly headroom: number;
+  /** Bytes of this OS thread's alternate signal stack. */
+  readonly altStackSize: number;
+  /** How many times the fault handler was found replaced and installed again. */
+  readonly faultHandlerReinstalls: number;
+  /** Signals whose handler lacks SA_ONSTACK now (covered at the next covering). */
+  readonly uncovered: readonly number[];
+}
+
+/** The mapping budget of the native stack allocator. */
+export interface MappingBudget {
+  /** vm.max_map_count. */
+  readonly maxMapCount: number;
+  /** Mappings the process may have before the allocator refuses stacks (the rest is Node's margin). */
+  readonly budget: number;
+  /** Mappings the addon holds (two per stack, one per code region). */
+  readonly ours: number;
+  /** Mappings of the whole process at the last count (-1: never counted). */
+  readonly total: number;
+}
+
+/** An opaque handle of a native code region. */
 export type RegionHandle = { readonly __region: unique symbol };
 
 /** The functions of the addon (see native/addon/*.c). */
 export interface NativeAddon {
   empty(): void;
   info(): AddonInfo;
-  /** Sets the ABI's context size; returns the host context's address. */
-  configure(contextSize: number): bigint;
-  stackMap(size: number, guard: number): [RegionHandle, ArrayBuffer, bigint];
+  /** Sets the ABI's context size and where contexts start in a block; returns the host context's address. */
+  configure(contextSize: number, contextOffset: number): bigint;
+  /** Maps a stack: [id, low, headroom bytes]. Throws MAP_LIMIT near vm.max_map_count. */
+  stackMap(size: number, guard: number): [number, bigint, number];
+  /** Unmaps a stack now. */
+  stackUnmap(id: number): void;
+  /** Copies the bytes at `low + offset` (may start in the headroom; guard pages read as zeros) into `out`. */
+  stackPeek(id: number, offset: number, out: Uint8Array): void;
+  /** Copies `bytes` to `low + offset`, inside the usable stack. */
+  stackPoke(id: number, offset: number, bytes: Uint8Array): void;
+  /** The mapping budget; `recount` counts the process's mappings now. */
+  mappings(recount?: boolean): MappingBudget;
   codeMap(bytes: Uint8Array): [RegionHandle, undefined, bigint];
-  blockAlloc(size: number): [RegionHandle, ArrayBuffer, bigint];
-  regionRelease(handle: RegionHandle, buffer?: ArrayBuffer): void;
-  threadCreate(block: RegionHandle, contextOffset: number, stack: RegionHandle): number;
+  regionRelease(handle: RegionHandle): void;
+  /** Takes a thread slot for a live stack; returns its id. Its block is zeroed. */
+  threadCreate(stackId: number): number;
+  /** The blocks of a chunk of thread slots as one ArrayBuffer, and its address. Call once per chunk. */
+  threadBlocks(chunk: number): [ArrayBuffer, bigint];
   /** Resumes the thread whose id is in `selection[0]` (as a uint32). Throws BAD_THREAD for a stale id. */
   resume(): void;
   /** 8 bytes of the addon's own memory: the id of the thread `resume()` runs goes at offset 0. */
   readonly selection: ArrayBuffer;
   /** Resumes `n` times without returning to JavaScript (stops at a trap that is not a yield); returns how many ran. */
   resumeMany(id: number, n: number): number;
+  /** Frees a thread slot now. */
   threadRelease(id: number): void;
   /** [signal, fault address, pc] of the machine fault that stopped a thread. */
   threadFault(id: number): [number, bigint, bigint];
+  /** Whether the kernel has the addon's SIGSEGV and SIGBUS handler now. */
   faultHandlerInstalled(): boolean;
+  /** Adds SA_ONSTACK to every handler that lacks it and re-installs a replaced fault handler; returns how many handlers changed. */
+  signalsCover(): number;
+  signalInfo(): SignalInfo;
 }
 
 /** The package's root directory (src/ and dist/ both sit one level below it). */

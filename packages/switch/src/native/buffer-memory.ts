@@ -1,11 +1,12 @@
 /**
- * Native memory seen from JavaScript: a {@link StackMemory} over an
- * ArrayBuffer that the addon made over real pages.
+ * Native memory seen from JavaScript: a {@link StackMemory} over (part of)
+ * an ArrayBuffer that the addon made over real pages.
  *
- * The stack package paints stacks, measures their high-water mark, writes
- * initial frames and dumps stacks through {@link StackMemory}; this class
- * lets it do all of that on native stacks and thread blocks, with plain
- * typed-array accesses (no Node-API call per word). Every address is checked
+ * The stack package writes initial frames through {@link StackMemory}; this
+ * class lets it write a thread's saved context into its block (a window of
+ * the chunk of blocks the addon shares with JavaScript, see thread.c), with
+ * plain typed-array accesses (no Node-API call per word). Native stacks use
+ * `NativeStackMemory`, which goes through the addon instead. Every address is checked
  * against the region, so a wrong address is a {@link StackError}
  * `BAD_ADDRESS`, never a touch of unrelated memory.
  *
@@ -24,7 +25,42 @@
  */
 import { formatAddress, StackError, type StackMemory } from "@greenthreads/stack";
 
-/** A {@link StackMemory} over one native region `[low, low + buffer.byteLength)` with an optional guard below. */
+/**
+ * Checks `[address, address + length)` against a region `[low, high)` (with
+ * `guardSize` bytes below it that peek may read) and returns its offset from
+ * `low`. Shared by the region memories of the native backend.
+ */
+export function regionOffset(
+  region: { readonly low: bigint; readonly high: bigint; readonly guardSize: number },
+  released: boolean,
+  address: bigint,
+  length: number,
+  what: string,
+  guardOk: boolean,
+): number {
+  if (typeof address !== "bigint" || !Number.isSafeInteger(length) || length < 0) {
+    throw new StackError("BAD_ADDRESS", `native memory ${what}: bad address or length`);
+  }
+  const start = guardOk ? region.low - BigInt(region.guardSize) : region.low;
+  if (released || address < start || address + BigInt(length) > region.high) {
+    throw new StackError(
+      "BAD_ADDRESS",
+      `native memory ${what}(${formatAddress(address)}, ${length}): ` +
+        (released
+          ? "the region was released"
+          : `outside ${formatAddress(start)}..${formatAddress(region.high)}` +
+            (address < region.low && address >= region.low - BigInt(region.guardSize)
+              ? " (the guard region cannot be written)"
+              : "")),
+    );
+  }
+  return Number(address - region.low);
+}
+
+/**
+ * A {@link StackMemory} over `length` bytes of an ArrayBuffer from
+ * `byteOffset`, at address `low`, with an optional guard below.
+ */
 export class BufferMemory implements StackMemory {
   readonly low: bigint;
   readonly high: bigint;
@@ -33,12 +69,18 @@ export class BufferMemory implements StackMemory {
   readonly #view: DataView;
   #released = false;
 
-  constructor(low: bigint, buffer: ArrayBuffer, guardSize = 0) {
+  constructor(
+    low: bigint,
+    buffer: ArrayBuffer,
+    guardSize = 0,
+    byteOffset = 0,
+    length = buffer.byteLength - byteOffset,
+  ) {
     this.low = low;
-    this.high = low + BigInt(buffer.byteLength);
+    this.high = low + BigInt(length);
     this.guardSize = guardSize;
-    this.#bytes = new Uint8Array(buffer);
-    this.#view = new DataView(buffer);
+    this.#bytes = new Uint8Array(buffer, byteOffset, length);
+    this.#view = new DataView(buffer, byteOffset, length);
   }
 
   /** Marks the memory gone: every later access throws. */
@@ -47,23 +89,7 @@ export class BufferMemory implements StackMemory {
   }
 
   #check(address: bigint, length: number, what: string, guardOk: boolean): number {
-    if (typeof address !== "bigint" || !Number.isSafeInteger(length) || length < 0) {
-      throw new StackError("BAD_ADDRESS", `native memory ${what}: bad address or length`);
-    }
-    const start = guardOk ? this.low - BigInt(this.guardSize) : this.low;
-    if (this.#released || address < start || address + BigInt(length) > this.high) {
-      throw new StackError(
-        "BAD_ADDRESS",
-        `native memory ${what}(${formatAddress(address)}, ${length}): ` +
-          (this.#released
-            ? "the region was released"
-            : `outside ${formatAddress(start)}..${formatAddress(this.high)}` +
-              (address < this.low && address >= this.low - BigInt(this.guardSize)
-                ? " (the guard page cannot be read or written)"
-                : "")),
-      );
-    }
-    return Number(address - this.low);
+    return regionOffset(this, this.#released, address, length, what, guardOk);
   }
 
   peek(address: bigint, length: number): Uint8Array {

@@ -5,19 +5,27 @@
  * at address 0 (the code is position independent: every branch and `la` is
  * PC-relative), and the addon copies the bytes into fresh pages and flips
  * them from read-write to read-execute. Per thread, the addon maps a stack
- * with a guard page and allocates a block for the control block and the
- * context, both visible here as ArrayBuffers:
+ * with signal headroom and a guard page below it, and gives the thread a
+ * slot whose block (control block and context) is a window of a shared
+ * ArrayBuffer (thread-blocks.ts):
  *
  * ```
- *   block (64-byte aligned, native heap)        stack (mmap)
+ *   block (a slot of a chunk, native heap)      stack (mmap)
  *   0    ┌──────────────────────────┐           high ┌──────────────────────┐
  *        │ thread control block     │◄─ r/w as      │ initial frame        │
  *        │ (TCB.size bytes)         │   BigUint64   │ program's words …    │
- *   192  ├──────────────────────────┤   Array       │                      │
+ *   ctx  ├──────────────────────────┤   Array       │                      │
  *        │ saved context (ABI size) │           low ├──────────────────────┤
- *        └──────────────────────────┘               │ guard ---p           │
+ *        └──────────────────────────┘               │ signal headroom rw-p │
+ *                                                   │ guard ---p           │
  *                                                   └──────────────────────┘
  * ```
+ *
+ * Memory comes back synchronously: `release` frees the slot and unmaps the
+ * stack before it returns, with no finalizer involved, so a long run that
+ * never yields to the event loop stays flat. A thread dropped without
+ * `release` is released when the garbage collector finds it (a
+ * FinalizationRegistry), and so is its stack.
  *
  * A resume writes the resume value (and refilled fuel) into the block and the
  * thread's id into the addon's selection buffer, makes one addon call (no
@@ -49,6 +57,8 @@ import { SwitchError } from "../errors.js";
 import { type AddonInfo, loadAddon, type NativeAddon, type RegionHandle } from "./addon.js";
 import { BufferMemory } from "./buffer-memory.js";
 import { NativeStackAllocator } from "./native-stack-allocator.js";
+import { coverSignalsIfDue, watchSignalListeners } from "./signal-coverage.js";
+import { threadBlock } from "./thread-blocks.js";
 
 /** Offset of the saved context in a thread block: the control block, rounded up to a cache line. */
 const CONTEXT_OFFSET = Math.ceil(TCB.size / 64) * 64;
@@ -58,6 +68,11 @@ const UNLIMITED_FUEL = (1n << 64n) - 1n;
 
 /** Small yield values, shared: reading a BigUint64Array element allocates a BigInt. */
 const SMALL_VALUES: readonly bigint[] = Array.from({ length: 256 }, (_, i) => BigInt(i));
+
+/** Frees the slot of a thread dropped without release. */
+const droppedThreads = new FinalizationRegistry<{ addon: NativeAddon; id: number }>(
+  ({ addon, id }) => addon.threadRelease(id),
+);
 
 /** Every budget trap is the same value, so the hot path allocates none. */
 const BUDGET: Trap = Object.freeze({ kind: "budget" });
@@ -92,13 +107,13 @@ class NativeThread extends ThreadRecord {
     capacityWords: number,
     budget: bigint | undefined,
     readonly id: number,
-    readonly block: RegionHandle,
-    readonly blockBuffer: ArrayBuffer,
     readonly blockMemory: BufferMemory,
+    blockBuffer: ArrayBuffer,
+    blockOffset: number,
   ) {
     super(owner, program, stack, capacityWords, budget);
-    this.words = new BigUint64Array(blockBuffer, 0, TCB.size / 8);
-    this.small = new Int32Array(blockBuffer, 0, TCB.size / 4);
+    this.words = new BigUint64Array(blockBuffer, blockOffset, TCB.size / 8);
+    this.small = new Int32Array(blockBuffer, blockOffset, TCB.size / 4);
   }
 
   override get lastTrap(): Trap | undefined {
@@ -134,6 +149,8 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
   /** `selection[0]`: the id of the thread the addon's resume() runs. */
   readonly #selection: Uint32Array;
   readonly #hostContext: bigint;
+  /** Bytes per thread block: the control block and the context, rounded up to 64. */
+  readonly #blockStride: number;
 
   constructor(options: { stacks?: NativeStackAllocator } = {}) {
     super();
@@ -154,8 +171,10 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
         `native backend: the ${this.abi.name} context (${this.abi.context.size} bytes) exceeds the addon's ${this.info.contextCapacity}; rebuild the addon`,
       );
     }
-    this.#hostContext = this.#addon.configure(this.abi.context.size);
+    this.#hostContext = this.#addon.configure(this.abi.context.size, CONTEXT_OFFSET);
+    this.#blockStride = Math.ceil((CONTEXT_OFFSET + this.abi.context.size) / 64) * 64;
     this.stacks = options.stacks ?? new NativeStackAllocator();
+    watchSignalListeners(this.#addon);
   }
 
   /** @internal The addon's functions (the benchmark times `empty()` against a resume). */
@@ -207,16 +226,23 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
   }
 
   protected create(program: NativeProgram, stack: Stack, budget: bigint | undefined): NativeThread {
+    const addon = this.#addon;
+    coverSignalsIfDue(addon);
     const capacityWords = stackCapacityWords(stack.size);
-    const [block, blockBuffer, blockAddress] = this.#addon.blockAlloc(
-      CONTEXT_OFFSET + this.abi.context.size,
-    );
+    const id = addon.threadCreate(this.stacks.idOf(stack)!);
     try {
-      const blockMemory = new BufferMemory(blockAddress, blockBuffer);
-      const context = blockAddress + BigInt(CONTEXT_OFFSET);
+      const block = threadBlock(addon, this.info.threadsPerChunk, this.#blockStride, id);
+      const blockMemory = new BufferMemory(
+        block.address,
+        block.buffer,
+        0,
+        block.byteOffset,
+        this.#blockStride,
+      );
+      const context = block.address + BigInt(CONTEXT_OFFSET);
       const frame = writeInitialFrame(stack, this.abi, blockMemory, context, {
         entry: program.entry,
-        argument: blockAddress,
+        argument: block.address,
         onExit: 0n,
         start: this.info.startRoutine,
         exit: this.info.exitRoutine,
@@ -228,7 +254,6 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
           "native backend: spawn: the stack is too small for its initial frame",
         );
       }
-      const id = this.#addon.threadCreate(block, CONTEXT_OFFSET, this.stacks.handleOf(stack)!);
       const thread = new NativeThread(
         this,
         program,
@@ -236,9 +261,9 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
         capacityWords,
         budget,
         id,
-        block,
-        blockBuffer,
         blockMemory,
+        block.buffer,
+        block.byteOffset,
       );
       const words = thread.words;
       // No budget: fuel that never runs out, as in the reference machine.
@@ -247,9 +272,10 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
       words[TCB.hostContext / 8] = this.#hostContext;
       words[TCB.threadContext / 8] = context;
       words[TCB.switchRoutine / 8] = this.info.switchRoutine;
+      droppedThreads.register(thread, { addon, id }, thread);
       return thread;
     } catch (e) {
-      this.#addon.regionRelease(block, blockBuffer);
+      addon.threadRelease(id);
       throw e;
     }
   }
@@ -324,15 +350,18 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
   }
 
   protected contextStackPointer(thread: NativeThread): bigint {
-    const offset = CONTEXT_OFFSET + this.abi.context.slot("sp").offset;
-    return new DataView(thread.blockBuffer).getBigUint64(offset, true);
+    const { blockMemory } = thread;
+    return blockMemory.read64(
+      blockMemory.low + BigInt(CONTEXT_OFFSET + this.abi.context.slot("sp").offset),
+    );
   }
 
   protected destroy(thread: NativeThread): void {
     // The control block goes away: keep the last trap as an object from now on.
     thread.trap = thread.lastTrap;
+    droppedThreads.unregister(thread);
+    // The slot (and its block) goes to the next thread spawned: nothing here may read it again.
     this.#addon.threadRelease(thread.id);
     thread.blockMemory.markReleased();
-    this.#addon.regionRelease(thread.block, thread.blockBuffer);
   }
 }
