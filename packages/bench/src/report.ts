@@ -5,7 +5,7 @@
  * group of rows any benchmark wrote, so a new benchmark shows up without a
  * change here.
  */
-import type { BenchRow, Results, RunInfo } from "./results.js";
+import { type BenchRow, type Results, type RunInfo, UNGROUPED } from "./results.js";
 import { SERIES, SERIES_LABELS } from "./series.js";
 import { matrixTable, rowsTable } from "./tables.js";
 
@@ -25,6 +25,7 @@ export const GROUP_TITLES: [group: string, title: string][] = [
   ["program-size", "Program size"],
   ["toolkit", "Toolkit"],
   ["wasm", "WebAssembly backend"],
+  [UNGROUPED, "Other figures (rows that name no group)"],
 ];
 
 /** One line about where and how the figures were measured. */

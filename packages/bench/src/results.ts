@@ -36,7 +36,8 @@ export const UNGROUPED = "other figures";
  * lacks a name, unit or numeric value, is an error that names it. A row that
  * leaves out the rest of the format is completed, with a warning through
  * `warn`: no group puts it under UNGROUPED, no spread makes its value the
- * whole spread, a peer given as a number becomes text naming that figure.
+ * whole spread, a peer given as a number becomes text naming that figure
+ * (after `peerName`, when the row has one).
  */
 export function parseRows(
   text: string,
@@ -69,7 +70,8 @@ export function parseRows(
     }
     if (typeof raw.peer === "number") {
       missing.push("peer as a name");
-      row.peer = `${raw.peer.toPrecision(4)} ${row.unit}`;
+      const figure = `${raw.peer.toPrecision(4)} ${row.unit}`;
+      row.peer = typeof raw.peerName === "string" ? `${raw.peerName}: ${figure}` : figure;
     }
     row.peer ??= null;
     row.ratio ??= null;

@@ -8,9 +8,10 @@
  *   pnpm bench:quick           quick mode, under a minute: bench-results/quick/ only
  *   pnpm bench:figures         only the chart and READMEs, from bench-results/results.json
  *   … run-all.ts --report      only the report, from the rows of the last run
+ *                              (rows a benchmark appended since included)
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -67,8 +68,14 @@ function main(): void {
       process.exit(1);
     }
   }
+  // --report keeps the conditions of the run whose rows it reads, when known.
+  const previous = join(out, "results.json");
+  const run =
+    argv.includes("--report") && existsSync(previous)
+      ? readResults(previous).run
+      : runInfo(quick ? "quick" : "full", startLoad, (Date.now() - started) / 1000);
   const results: Results = {
-    run: runInfo(quick ? "quick" : "full", startLoad, (Date.now() - started) / 1000),
+    run,
     rows: parseRows(readFileSync(rowsFile, "utf8"), relative(ROOT, rowsFile), (m) =>
       console.warn(`warning: ${m}`),
     ),

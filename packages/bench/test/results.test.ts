@@ -46,5 +46,9 @@ describe("rows", () => {
       ratio: 2,
     });
     expect(warnings).toEqual(["r:1 (select): no group, spread, peer as a name; completed"]);
+    const [named] = parseRows(
+      '{"name":"select","unit":"ns","value":120,"peer":60,"peerName":"Promise.race","ratio":2}',
+    );
+    expect(named!.peer).toBe("Promise.race: 60.00 ns");
   });
 });
