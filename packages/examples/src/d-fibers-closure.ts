@@ -24,6 +24,7 @@
  */
 import { parseProgram } from "@greenthreads/isa";
 import { type RunSummary, Runtime } from "@greenthreads/scheduler";
+import { spawnMachine } from "@greenthreads/scheduler/machine";
 import { type Backend, loadBackend } from "@greenthreads/switch";
 
 /** A thread to start: its id in the transcript and how many counts it prints. */
@@ -78,7 +79,7 @@ export function machineClosureFibers(
   const rt = new Runtime();
   for (const job of jobs) {
     let next = 0; // this thread's own state, captured by its host calls
-    rt.spawnMachine(CLOSURE_FIBER_PROGRAM, {
+    spawnMachine(rt, CLOSURE_FIBER_PROGRAM, {
       backend,
       hostcalls: {
         started: () => print(`THREAD ${job.id} STARTING`),

@@ -10,6 +10,7 @@
  */
 import { FIBER_PROGRAM_1, FIBER_PROGRAM_2, parseProgram } from "@greenthreads/isa";
 import { type RunSummary, Runtime } from "@greenthreads/scheduler";
+import { spawnMachine } from "@greenthreads/scheduler/machine";
 import { dumpStack, formatStackDump, type StackDumpRow } from "@greenthreads/stack";
 import { type Backend, loadBackend } from "@greenthreads/switch";
 
@@ -24,8 +25,8 @@ export function machineFibers(
     print: (id: bigint, counter: bigint) => print(`thread: ${id} counter: ${counter}`),
     finished: (id: bigint) => print(`THREAD ${id} FINISHED`),
   };
-  rt.spawnMachine(FIBER_PROGRAM_1, { backend, hostcalls });
-  rt.spawnMachine(FIBER_PROGRAM_2, { backend, hostcalls });
+  spawnMachine(rt, FIBER_PROGRAM_1, { backend, hostcalls });
+  spawnMachine(rt, FIBER_PROGRAM_2, { backend, hostcalls });
   return rt.run();
 }
 

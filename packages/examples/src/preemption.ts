@@ -22,6 +22,7 @@
  * ```
  */
 import { Runtime } from "@greenthreads/scheduler";
+import { spawnMachine } from "@greenthreads/scheduler/machine";
 import { type Backend, loadBackend } from "@greenthreads/switch";
 
 /** How far the machine thread counts, and how often it reports (a power of two, for the mask). */
@@ -64,7 +65,7 @@ export function runBusy(
   backend: Backend = loadBackend(),
 ): BusyRun {
   const rt = new Runtime(); // RoundRobin: threads take turns in spawn order
-  const machine = rt.spawnMachine(BUSY_LOOP, {
+  const machine = spawnMachine(rt, BUSY_LOOP, {
     backend,
     budget,
     hostcalls: { progress: (n) => print(`machine: counted to ${n}`) },

@@ -1,4 +1,5 @@
 import { join, Runtime, Stride } from "@greenthreads/scheduler";
+import { spawnMachine } from "@greenthreads/scheduler/machine";
 
 const rt = new Runtime({ scheduler: new Stride() }); // one line to swap the policy
 const worker = rt.spawn(function* () {
@@ -9,7 +10,8 @@ const worker = rt.spawn(function* () {
   }
   return sum;
 });
-const counter = rt.spawnMachine(
+const counter = spawnMachine(
+  rt,
   `   mov r0, 0
   loop:
       add r0, r0, 1

@@ -16,6 +16,7 @@
  */
 import { parseProgram } from "@greenthreads/isa";
 import { RoundRobin, Runtime } from "@greenthreads/scheduler";
+import { spawnMachine } from "@greenthreads/scheduler/machine";
 import { type Backend, loadBackend } from "@greenthreads/switch";
 import { Bench, type Task } from "tinybench";
 import {
@@ -69,7 +70,7 @@ for (const backend of backends()) {
   const loaded = backend.load(SPIN);
   const rawThread = backend.spawn(loaded);
   const rt = new Runtime({ scheduler: new RoundRobin() });
-  for (let i = 0; i < THREADS; i++) rt.spawnMachine(SPIN, { backend });
+  for (let i = 0; i < THREADS; i++) spawnMachine(rt, SPIN, { backend });
   const bench = new Bench({ time, warmup: true });
   bench.add("raw", () => {
     for (let i = 0; i < batch; i++) backend.resume(rawThread);
@@ -122,7 +123,7 @@ spawning.add("JavaScript thread", () => {
 for (const backend of backends()) {
   spawning.add(`machine thread, ${backend.kind} ${backend.abi.name}`, () => {
     const rt = new Runtime();
-    for (let i = 0; i < SPAWNS; i++) rt.spawnMachine(EXIT, { backend });
+    for (let i = 0; i < SPAWNS; i++) spawnMachine(rt, EXIT, { backend });
     rt.run();
   });
 }

@@ -1,3 +1,4 @@
+export { currentThread, requireThread } from "./current-thread.js";
 export {
   type BlockedThread,
   ChannelClosedError,
@@ -19,6 +20,7 @@ export {
   type ExploreStrategy,
   explore,
 } from "./explore.js";
+export { GeneratorDriver, type ThreadBody } from "./generator-driver.js";
 export { all } from "./helpers/all.js";
 export { Channel, type ChannelOptions } from "./helpers/channel.js";
 export { Condition, type ConditionOptions } from "./helpers/condition.js";
@@ -45,14 +47,6 @@ export { sleep } from "./helpers/sleep.js";
 export { withDeadline, withTimeout } from "./helpers/timeout.js";
 export { wait } from "./helpers/wait.js";
 export { WaitGroup, type WaitGroupOptions } from "./helpers/wait-group.js";
-export {
-  type HostCall,
-  type HostCallResult,
-  MachineDriver,
-  MachineFaultError,
-  type MachineSpawnOptions,
-  spawnMachine,
-} from "./machine-threads.js";
 export { FIFO } from "./policies/fifo.js";
 export { PCT, type PCTOptions } from "./policies/pct.js";
 export { Priority, type PriorityOptions } from "./policies/priority.js";
@@ -61,18 +55,9 @@ export { Replay } from "./policies/replay.js";
 export { RoundRobin } from "./policies/round-robin.js";
 export { Stride } from "./policies/stride.js";
 export { type Seed, splitMix64, Xoshiro128 } from "./prng.js";
-export {
-  currentThread,
-  GeneratorDriver,
-  type RunAsyncOptions,
-  type RunOptions,
-  type RunSummary,
-  Runtime,
-  type RuntimeOptions,
-  requireThread,
-  type ThreadBody,
-  wake,
-} from "./runtime.js";
+export type { RunAsyncOptions, RunOptions, RuntimeOptions } from "./run-options.js";
+export type { RunSummary } from "./run-summary.js";
+export { Runtime, wake } from "./runtime.js";
 export {
   decodeSchedule,
   encodeSchedule,
@@ -85,13 +70,22 @@ export {
   type Outcome,
   PARK,
   type Park,
+  Thread,
+  type ThreadState,
+} from "./thread.js";
+export {
+  parkOn,
+  RESUME_RETURN,
+  RESUME_THROW,
+  RESUME_VALUE,
+  type ResumeMode,
   STEP_BLOCK,
   STEP_RETURN,
   STEP_THROW,
   STEP_YIELD,
   type StepResult,
-  Thread,
+  setStepValue,
   type ThreadDriver,
-  type ThreadState,
   takeResumeMode,
-} from "./thread.js";
+  takeResumeValue,
+} from "./thread-driver.js";

@@ -3,11 +3,10 @@
  *
  * This is the fibers runtime of chapter 5 of "Asynchronous Programming in
  * Rust", in TypeScript. There, each green thread has its own stack and a
- * context switch saves and restores registers. Here a thread's body is a
- * generator function: a generator object keeps its own suspended frame, so
- * `yield` is the book's yield_thread() and `gen.next()` is the switch back in.
- * A green function called from a thread is a generator function called with
- * `yield*`, which suspends the whole chain of frames at once.
+ * context switch saves and restores registers. Here a thread is stepped by a
+ * driver: JavaScript threads are generator objects (generator-driver.ts), and
+ * other kinds of threads plug in their own driver through spawnWith() (the
+ * contract is thread-driver.ts; machine threads are one, in machine/).
  *
  * Threads. A Thread is the handle spawn() returns and the runtime's record at
  * once: an id, a state, a few flag bits, its body, one value slot and a couple
@@ -20,38 +19,17 @@
  * ready set: the runtime tells it of every spawn, yield, block, wake and exit
  * and asks it which thread runs next (pick). Swapping policies is one line;
  * see scheduler.ts for the interface and policies/ for RoundRobin, FIFO,
- * Priority, Stride, Random, PCT and Replay.
+ * Priority, Stride, Random, PCT and Replay. Options a policy reads at spawn
+ * (priority, tickets) are the policy's to check.
  *
- * The loop. run() is the book's Runtime::run: until no thread can run, pick a
- * thread, mark it Running, step it once, and look at what happened:
- *   - it yielded  -> it is Ready again (scheduler.onYield)
- *   - it blocked  -> it is Blocked on thread._waitingOn (scheduler.onBlock);
- *                    whoever unblocks it later calls wake(), which makes it
- *                    Ready again (scheduler.onWake) with a value to resume with
- *   - it returned or threw -> it is Done (scheduler.onExit); joiners wake.
- * This is the hot path, and it allocates nothing: no objects or closures per
- * switch, no Map lookups; policies keep ready threads in rings, bitsets or
- * heaps of preallocated arrays. A yield is a bare `yield` (undefined); a block
- * is `yield PARK` after the helper registered the thread with a Blocker.
- *
- * Stepping goes through a small interface, ThreadDriver (thread.ts): "step the
- * thread with its resume value -> it yielded / it blocked / it returned / it
- * threw", answered with a small integer and the payload left in the thread.
- * Generator threads use GeneratorDriver below. This is the extension point for
- * machine threads (`rt.spawnMachine(program, { backend, hostcalls, stackSize,
- * budget })`): a native stackful thread whose backend.resume(thread, value)
- * returns traps. A MachineDriver will map trap `yield` and `budget` to
- * STEP_YIELD, `exit` to STEP_RETURN, `fault` to STEP_THROW and a `hostcall`
- * that has to wait to STEP_BLOCK, and spawn through spawnWith(driver, body).
- * Neither this loop nor the Scheduler interface will change.
- *
- * When nothing can run. If threads are still blocked and nothing is pending
- * (no sleep timer, no awaited promise, and under runAsync() no hold, see
- * hold(): host code saying it may still feed a channel), that is a deadlock: the runtime records
- * what each blocked thread waits for, cancels them so their finally blocks run,
- * and throws a DeadlockError listing them. If threads threw and nobody joined
- * them, the run throws one RunFailedError naming each failed thread and keeping
- * each cause.
+ * The rooms:
+ *   run-loop.ts        the loop (the hot path) and its time-sliced twin
+ *   deadlock.ts        what happens when everything left is blocked
+ *   run-summary.ts     run accounting: the summary, unjoined failures
+ *   run-options.ts     the options of the constructor, run() and runAsync()
+ *   current-thread.ts  which thread is running (one register per process)
+ *   this file          spawning, the two ways to run, and the transitions a
+ *                      step or a helper causes: block, wake, cancel, exit
  *
  * Host time. run() is synchronous, so sleep() and wait() refuse to work under
  * it. runAsync({ sliceMs }) runs the same loop in slices and gives the Node
@@ -65,21 +43,28 @@
  * policy made it. explore() (explore.ts) runs a test body under many schedules.
  */
 
-import type { Program } from "@greenthreads/isa";
-import {
-  type BlockedThread,
-  DeadlockError,
-  RunFailedError,
-  SchedulerError,
-  ThreadCancelledError,
-  type ThreadFailure,
-} from "./errors.js";
-import {
-  type MachineFaultError,
-  type MachineSpawnOptions,
-  spawnMachine,
-} from "./machine-threads.js";
+import { DeadlockBreaker, describeBlocked } from "./deadlock.js";
+import { type BlockedThread, SchedulerError, ThreadCancelledError } from "./errors.js";
+import { checkThreadBody, GeneratorDriver, type ThreadBody } from "./generator-driver.js";
 import { RoundRobin } from "./policies/round-robin.js";
+import { hasBrand, processWide, RUNTIME_BRAND } from "./process-wide.js";
+import {
+  LOOP_IDLE,
+  LOOP_SLICE,
+  LOOP_STOP,
+  now,
+  runLoop,
+  runSlice,
+  type SliceClock,
+} from "./run-loop.js";
+import {
+  checkSliceMs,
+  checkSwitchLimit,
+  type RunAsyncOptions,
+  type RunOptions,
+  type RuntimeOptions,
+} from "./run-options.js";
+import { RunAccount, type RunSummary } from "./run-summary.js";
 import { Recorder } from "./schedule-recording.js";
 import { missingSchedulerMethods, type Scheduler, type SpawnOptions } from "./scheduler.js";
 import {
@@ -92,204 +77,19 @@ import {
   OUTCOME_CANCELLED,
   OUTCOME_RETURNED,
   OUTCOME_THREW,
-  PARK,
   READY,
   RESUME_MODES,
   RESUME_RETURN,
   RESUME_THROW,
   RESUME_VALUE,
-  STEP_BLOCK,
-  STEP_THROW,
-  STEP_YIELD,
-  type StepResult,
   Thread,
-  type ThreadDriver,
-  takeResumeMode,
 } from "./thread.js";
+import { STEP_BLOCK, STEP_THROW, type StepResult, type ThreadDriver } from "./thread-driver.js";
 
-/**
- * The body of a JavaScript thread: a generator function. It receives its own handle.
- *
- * @example
- * ```ts
- * import { Runtime, type ThreadBody } from "@greenthreads/scheduler";
- * const countTo = (n: number): ThreadBody<number> =>
- *   function* (self) {
- *     for (let i = 1; i < n; i++) yield;
- *     return self.id * 100 + n;
- *   };
- * const rt = new Runtime();
- * const t = rt.spawn(countTo(3));
- * rt.run();
- * console.log(t.result); // 103
- * ```
- */
-export type ThreadBody<T> = (self: Thread<T>) => Generator<unknown, T, unknown>;
-
-/**
- * Options of `new Runtime(options)`: which policy schedules its threads, and
- * whether runs record their schedule so a run can be replayed.
- *
- * @example
- * ```ts
- * import { FIFO, Runtime, type RuntimeOptions } from "@greenthreads/scheduler";
- * const options: RuntimeOptions = { scheduler: new FIFO(), record: true };
- * const rt = new Runtime(options);
- * rt.spawn(function* () {});
- * console.log(rt.run().schedule); // "@1:14fqfg": no choices, 1 switch
- * ```
- */
-export interface RuntimeOptions {
-  /** The policy that picks the next thread. Default: new RoundRobin(). */
-  scheduler?: Scheduler;
-  /** Record each run's schedule (see RunSummary.schedule). Default false. */
-  record?: boolean;
-}
-
-/**
- * Options of `run()`: a switch limit, so a test or a REPL can run threads
- * that never end a step at a time.
- *
- * @example
- * ```ts
- * import { Runtime, type RunOptions } from "@greenthreads/scheduler";
- * const rt = new Runtime();
- * rt.spawn(function* () {
- *   for (;;) yield;
- * });
- * const options: RunOptions = { maxSwitches: 10 };
- * const summary = rt.run(options);
- * console.log(summary.stopped, summary.switches, rt.liveThreads); // true 10 1
- * ```
- */
-export interface RunOptions {
-  /** Stop after this many switches even if threads can still run. */
-  maxSwitches?: number;
-}
-
-/**
- * Options of `runAsync()`: those of `run()`, and how long threads may compute
- * before the host's event loop gets a turn.
- *
- * @example
- * ```ts
- * import { Runtime, type RunAsyncOptions } from "@greenthreads/scheduler";
- * const rt = new Runtime();
- * let fired = false;
- * setTimeout(() => {
- *   fired = true;
- * }, 5);
- * // Under run() this thread would spin forever: the timer could never fire.
- * rt.spawn(function* () {
- *   while (!fired) yield;
- * });
- * const options: RunAsyncOptions = { sliceMs: 2 };
- * await rt.runAsync(options);
- * console.log(fired); // true
- * ```
- */
-export interface RunAsyncOptions extends RunOptions {
-  /** Give the event loop a turn at least every sliceMs of computing. Default 10. */
-  sliceMs?: number;
-}
-
-/**
- * What `run()` and `runAsync()` return when the run ends without a deadlock or
- * unjoined failure: counts for this run only, so tests can assert on them.
- *
- * @example
- * ```ts
- * import { Runtime, type RunSummary } from "@greenthreads/scheduler";
- * const rt = new Runtime();
- * rt.spawn(function* () {
- *   yield;
- * });
- * rt.spawn(function* () {
- *   for (;;) yield;
- * }).cancel();
- * const summary: RunSummary = rt.run();
- * console.log(summary.threads, summary.returned, summary.cancelled, summary.switches); // 2 1 1 3
- * ```
- */
-export interface RunSummary {
-  /** Threads that finished during this run. */
-  threads: number;
-  /** Switches made: times a thread was resumed. */
-  switches: number;
-  returned: number;
-  failed: number;
-  cancelled: number;
-  /** True when the run stopped at maxSwitches with threads still able to run. */
-  stopped: boolean;
-  /** Threads spawned and not yet done when the run ended. */
-  live: number;
-  /** The schedule of this run, when the runtime records. */
-  schedule?: string;
-}
-
-// ---- the current thread --------------------------------------------------------
-
-// `var`, not `let`: it is written on every switch, and a module-level `let`
-// costs a TDZ check per access when the module runs unbundled (tsx, vitest);
-// bundlers emit `var` anyway. Measured: about a third of the switch overhead.
-var current: Thread | null = null;
-
-/**
- * The thread that is running now, or null outside any thread.
- *
- * @example
- * ```ts
- * import { currentThread, Runtime } from "@greenthreads/scheduler";
- * // Code called from a thread can find out which one without being passed it.
- * const whoAmI = () => currentThread()?.name ?? "host";
- * const rt = new Runtime();
- * const t = rt.spawn(function* () {
- *   return whoAmI();
- * }, { name: "worker" });
- * rt.run();
- * console.log(t.result, whoAmI()); // "worker" "host"
- * ```
- */
-export function currentThread(): Thread | null {
-  return current;
-}
-
-/**
- * The running thread, or a SchedulerError saying that `helper` must be used
- * from inside a thread. Blocking helpers call this before doing anything.
- *
- * @example
- * ```ts
- * import { requireThread, Runtime, type Thread } from "@greenthreads/scheduler";
- * // A helper that only makes sense inside a thread says so when misused.
- * function* yieldTimes(n: number): Generator<undefined, Thread, unknown> {
- *   const self = requireThread("yieldTimes(n)");
- *   for (let i = 0; i < n; i++) yield;
- *   return self;
- * }
- * const rt = new Runtime();
- * const t = rt.spawn(function* () {
- *   return (yield* yieldTimes(2)).id;
- * });
- * rt.run();
- * console.log(t.result); // 1
- * try {
- *   yieldTimes(2).next(); // outside any thread
- * } catch (e) {
- *   console.log((e as Error).message); // yieldTimes(n) must be called from inside a thread, ...
- * }
- * ```
- */
-export function requireThread(helper: string): Thread {
-  const t = current;
-  if (t === null) {
-    throw new SchedulerError(
-      `${helper} must be called from inside a thread, as \`yield* ${helper}\`; no thread is running`,
-      { code: "NOT_IN_THREAD" },
-    );
-  }
-  return t;
-}
+// Blocking helpers reach the runtime through this module: the running thread,
+// wake(), and the body type of the threads they spawn.
+export { currentThread, requireThread } from "./current-thread.js";
+export type { ThreadBody };
 
 /**
  * Make a blocked thread ready again. It resumes with `value` (as the result of
@@ -299,13 +99,13 @@ export function requireThread(helper: string): Thread {
  *
  * @example
  * ```ts
- * import { type Blocker, PARK, Runtime, type Thread, wake } from "@greenthreads/scheduler";
+ * import { type Blocker, PARK, parkOn, Runtime, type Thread, wake } from "@greenthreads/scheduler";
  * // A one-shot event: threads wait() until fire() wakes them with its value.
  * class Event implements Blocker {
  *   private readonly waiters: Thread[] = [];
  *   *wait(self: Thread): Generator<unknown, unknown, unknown> {
  *     this.waiters.push(self);
- *     self._waitingOn = this;
+ *     parkOn(self, this);
  *     return yield PARK;
  *   }
  *   fire(value: unknown): void {
@@ -333,135 +133,11 @@ export function wake(thread: Thread, value?: unknown, throwIt = false): void {
   thread._driver.runtime._wake(thread, value, throwIt ? RESUME_THROW : 0);
 }
 
-// ---- the generator driver -------------------------------------------------------
-
-const toStringTag = Object.prototype.toString;
-
-function isThenable(v: unknown): boolean {
-  return (
-    (typeof v === "object" || typeof v === "function") &&
-    v !== null &&
-    typeof (v as { then?: unknown }).then === "function"
-  );
-}
-
-/**
- * Steps a thread whose body is a generator object.
- *
- * @example
- * ```ts
- * import { GeneratorDriver, Runtime } from "@greenthreads/scheduler";
- * // spawn(body) is spawnWith(a GeneratorDriver, body(thread)); each runtime has one.
- * const rt = new Runtime();
- * const t = rt.spawn(function* () {
- *   yield;
- * });
- * console.log(t.kind, new GeneratorDriver(rt).kind); // "generator" "generator"
- * ```
- */
-export class GeneratorDriver implements ThreadDriver {
-  readonly kind = "generator";
-  readonly runtime: Runtime;
-
-  constructor(runtime: Runtime) {
-    this.runtime = runtime;
-  }
-
-  step(t: Thread): StepResult {
-    const g = t._body as Generator<unknown, unknown, unknown>;
-    // Literals, not the imported constants: bundlers turn module constants into
-    // `var`s, which V8 reloads and checks on every switch. test/constants.test.ts
-    // checks these against RESUME_MASK (15), NOT_RUNNABLE (8) and the STEP_* codes.
-    const special = t._flags & 15; // RESUME_MASK
-    if (special >= 8) this.runtime._badPick(t); // NOT_RUNNABLE
-    let r: IteratorResult<unknown, unknown>;
-    try {
-      r = special === 0 ? g.next() : this.resumeSpecial(t, g);
-    } catch (e) {
-      t._value = e;
-      return 3; // STEP_THROW
-    }
-    if (r.done === true) {
-      t._value = r.value;
-      return 2; // STEP_RETURN
-    }
-    const y = r.value;
-    if (y === undefined) return 0; // STEP_YIELD
-    if (y === PARK) return 1; // STEP_BLOCK
-    return this.oddYield(t, y);
-  }
-
-  private resumeSpecial(
-    t: Thread,
-    g: Generator<unknown, unknown, unknown>,
-  ): IteratorResult<unknown, unknown> {
-    const v = t._value;
-    t._value = undefined;
-    const mode = takeResumeMode(t);
-    if (mode & RESUME_RETURN) return g.return(undefined);
-    if (mode & RESUME_THROW) return g.throw(v);
-    return g.next(v);
-  }
-
-  /** `yield <value>`: a plain yield, except for two common mistakes, thrown back in. */
-  private oddYield(t: Thread, y: unknown): StepResult {
-    let problem: string | undefined;
-    if (isThenable(y)) {
-      problem = "yielded a promise; to wait for it use `yield* wait(promise)` under runAsync()";
-    } else if (toStringTag.call(y) === "[object Generator]") {
-      problem =
-        "yielded a generator object; call green functions and helpers with `yield*`, not `yield`";
-    }
-    if (problem !== undefined) {
-      t._value = new SchedulerError(problem, { code: "BAD_YIELD", thread: t });
-      t._flags |= RESUME_THROW;
-    }
-    return STEP_YIELD;
-  }
-}
-
 // ---- the runtime ----------------------------------------------------------------
 
 const MODE_IDLE = 0;
 const MODE_SYNC = 1;
 const MODE_ASYNC = 2;
-
-/** Why a loop returned. */
-const LOOP_IDLE = 0; // nothing is ready
-const LOOP_STOP = 1; // maxSwitches reached
-const LOOP_SLICE = 2; // the time slice is over (async only)
-
-const MAX_DEADLOCK_ROUNDS = 64;
-
-const schedulersInUse = new WeakSet<object>();
-
-const generatorFunctionTag = "[object GeneratorFunction]";
-
-function describeNonGenerator(body: unknown): string {
-  if (typeof body !== "function") return `got ${body === null ? "null" : typeof body}`;
-  const tag = toStringTag.call(body);
-  if (tag === "[object AsyncGeneratorFunction]") return "got an async generator function";
-  if (tag === "[object AsyncFunction]") return "got an async function";
-  const src = Function.prototype.toString.call(body);
-  if (/^class[\s{]/.test(src)) return "got a class";
-  if (!Object.hasOwn(body, "prototype")) return "got an arrow function or method";
-  return "got a plain function";
-}
-
-function checkSwitchLimit(options: RunOptions | undefined, where: string): number {
-  const max = options?.maxSwitches;
-  if (max === undefined) return Number.POSITIVE_INFINITY;
-  if (typeof max !== "number" || !(max >= 0) || (Number.isFinite(max) && !Number.isInteger(max))) {
-    throw new SchedulerError(
-      `${where}: maxSwitches must be a non-negative integer, got ${String(max)}`,
-      { code: "BAD_ARGUMENT" },
-    );
-  }
-  return max;
-}
-
-const now: () => number =
-  typeof performance !== "undefined" ? () => performance.now() : () => Date.now();
 
 /**
  * Runs green threads on the one JavaScript thread: it spawns them, steps them
@@ -494,23 +170,20 @@ export class Runtime {
   /** @internal */ readonly _gen: GeneratorDriver;
   /** @internal threads parked on a Blocker */ readonly _blocked = new Set<Thread>();
   /** @internal sleep timers and awaited promises not yet settled */ _pending = 0;
+  /** @internal MODE_IDLE | MODE_SYNC | MODE_ASYNC */ _mode = MODE_IDLE;
+  /** @internal switches made over the runtime's life (the loop adds to it) */ _switches = 0;
+  /** @internal how often runAsync()'s loop reads the clock */
+  readonly _clock: SliceClock = { every: 1, last: 0 };
   /** Holds taken by hold() and not released: read only when runAsync() is idle. */
   private holds = 0;
-  /** @internal MODE_IDLE | MODE_SYNC | MODE_ASYNC */ _mode = MODE_IDLE;
   private readonly recorder: Recorder | null;
+  private readonly account = new RunAccount();
   private nextId = 1;
   private live = 0;
-  private totalSwitches = 0;
-  private failed: Thread[] = [];
   private idleResolve: (() => void) | null = null;
-  private checkEvery = 1;
-  private lastCheck = 0;
+  private slice: number | undefined = undefined;
   /** Next answer of choose() for policies without a choose() of their own. */
   private rotation = 0;
-  // per-run counters
-  private runReturned = 0;
-  private runFailed = 0;
-  private runCancelled = 0;
 
   constructor(options: RuntimeOptions = {}) {
     if (typeof options !== "object" || options === null) {
@@ -526,18 +199,24 @@ export class Runtime {
         { code: "BAD_SCHEDULER" },
       );
     }
-    if (schedulersInUse.has(s)) {
+    const inUse = processWide.schedulersInUse;
+    if (inUse.has(s)) {
       throw new SchedulerError(
         `new Runtime(): this ${s.name ?? "scheduler"} instance already belongs to another runtime; create one per runtime`,
         { code: "SCHEDULER_IN_USE" },
       );
     }
-    schedulersInUse.add(s);
+    inUse.add(s);
     this.scheduler = s;
     this.recorder = options.record === true ? new Recorder(s) : null;
     this._sched = this.recorder ?? s;
     this._gen = new GeneratorDriver(this);
     this._sched.attach?.(this);
+  }
+
+  /** `instanceof Runtime` holds for runtimes of either build of the package (see process-wide.ts). */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, RUNTIME_BRAND);
   }
 
   /** Threads spawned and not yet done. */
@@ -547,7 +226,7 @@ export class Runtime {
 
   /** Switches made over the runtime's life. */
   get switches(): number {
-    return this.totalSwitches;
+    return this._switches;
   }
 
   /** @internal True during runAsync(): sleep() and wait() work only then. */
@@ -560,6 +239,27 @@ export class Runtime {
     return this._mode !== MODE_IDLE;
   }
 
+  /**
+   * The `sliceMs` of the `runAsync()` in progress, else undefined (idle, or
+   * under `run()`, which never gives the host a turn). A driver whose threads
+   * cannot yield by themselves reads it to bound a step.
+   *
+   * @example
+   * ```ts
+   * import { Runtime } from "@greenthreads/scheduler";
+   * const rt = new Runtime();
+   * const seen: (number | undefined)[] = [];
+   * rt.spawn(function* () {
+   *   seen.push(rt.sliceMs);
+   * });
+   * await rt.runAsync({ sliceMs: 4 });
+   * console.log(seen, rt.sliceMs); // [4] undefined
+   * ```
+   */
+  get sliceMs(): number | undefined {
+    return this.slice;
+  }
+
   /** The schedule recorded since the current or last run began, when recording. */
   get schedule(): string | undefined {
     return this.recorder?.schedule;
@@ -567,9 +267,7 @@ export class Runtime {
 
   /** Threads blocked right now, by id, with what each waits for. */
   blockedThreads(): BlockedThread[] {
-    return [...this._blocked]
-      .sort((a, b) => a.id - b.id)
-      .map((t) => ({ thread: t, waitingFor: t._waitingOn?.describeWait(t) ?? "(unknown)" }));
+    return describeBlocked(this._blocked);
   }
 
   /**
@@ -622,49 +320,42 @@ export class Runtime {
    * are used with `yield*`. The body receives its own thread handle.
    */
   spawn<T>(body: ThreadBody<T>, options?: SpawnOptions): Thread<T> {
-    const name = this.checkSpawnOptions(options);
-    if (typeof body !== "function" || toStringTag.call(body) !== generatorFunctionTag) {
-      const who = name === undefined ? "the thread" : `thread ${JSON.stringify(name)}`;
-      throw new SchedulerError(
-        `spawn(): ${who} needs a generator function as its body (function* () { ... }); ${describeNonGenerator(body)}`,
-        { code: "NOT_A_GENERATOR_FUNCTION" },
-      );
-    }
-    const t = new Thread<T>(this.nextId++, name, this._gen, undefined);
+    const name = checkName(options);
+    checkThreadBody(body, name);
+    const t = new Thread<T>(this.nextId, name, this._gen, undefined);
     t._body = body.call(undefined, t);
     return this.adopt(t, options);
   }
 
   /**
-   * Spawn a machine thread: a thread program of `@greenthreads/isa` (a
-   * `Program`, or its source text) running on its own stack on a backend of
-   * `@greenthreads/switch`, scheduled by this runtime's policy like any other
-   * thread. Its value is the program's exit code; a fault makes it throw a
-   * {@link MachineFaultError}. With a `budget` it is preempted after that many
-   * instructions. See machine-threads.ts.
+   * Spawn a thread stepped by a custom driver: `body` is whatever that driver
+   * resumes (the thread's `body`). The driver must belong to this runtime.
+   * This is how other kinds of threads join the runtime; see
+   * {@link ThreadDriver} for the contract.
    *
    * @example
    * ```ts
-   * import { Runtime } from "@greenthreads/scheduler";
+   * import { Runtime, STEP_RETURN, STEP_YIELD, type Thread, type ThreadDriver } from "@greenthreads/scheduler";
+   * // Threads that run a list of callbacks, one a turn.
    * const rt = new Runtime();
-   * const t = rt.spawnMachine("hostcall hello()\nexit 0", {
-   *   hostcalls: { hello: () => console.log("hello from a machine thread") },
-   * });
+   * const log: string[] = [];
+   * const callbacks: ThreadDriver = {
+   *   runtime: rt,
+   *   kind: "callbacks",
+   *   step(thread: Thread) {
+   *     const list = thread.body as (() => void)[];
+   *     list.shift()?.();
+   *     return list.length > 0 ? STEP_YIELD : STEP_RETURN;
+   *   },
+   * };
+   * rt.spawnWith(callbacks, [() => log.push("a1"), () => log.push("a2")]);
+   * rt.spawnWith(callbacks, [() => log.push("b1")]);
    * rt.run();
-   * console.log(t.result); // 0n
+   * console.log(log); // ["a1", "b1", "a2"]
    * ```
    */
-  spawnMachine(program: Program | string, options?: MachineSpawnOptions): Thread<bigint> {
-    return spawnMachine(this, program, options);
-  }
-
-  /**
-   * Spawn a thread stepped by a custom driver (the extension point for machine
-   * threads): `body` is whatever that driver resumes. The driver must belong to
-   * this runtime.
-   */
   spawnWith<T>(driver: ThreadDriver, body: unknown, options?: SpawnOptions): Thread<T> {
-    const name = this.checkSpawnOptions(options);
+    const name = checkName(options);
     if (
       typeof driver !== "object" ||
       driver === null ||
@@ -676,44 +367,16 @@ export class Runtime {
         { code: "FOREIGN_THREAD" },
       );
     }
-    return this.adopt(new Thread<T>(this.nextId++, name, driver, body), options);
+    return this.adopt(new Thread<T>(this.nextId, name, driver, body), options);
   }
 
+  /** The policy takes the thread first: if it refuses the options, nothing has changed. */
   private adopt<T>(t: Thread<T>, options: SpawnOptions | undefined): Thread<T> {
-    this.live++;
     this._sched.onSpawn(t as Thread, options);
+    this.nextId++;
+    this.live++;
     this.poke();
     return t;
-  }
-
-  private checkSpawnOptions(options: SpawnOptions | undefined): string | undefined {
-    if (options === undefined) return undefined;
-    if (typeof options !== "object" || options === null) {
-      throw new SchedulerError("spawn(): options must be an object", { code: "BAD_ARGUMENT" });
-    }
-    const { name, priority, tickets } = options;
-    if (name !== undefined && typeof name !== "string") {
-      throw new SchedulerError(`spawn(): name must be a string, got ${typeof name}`, {
-        code: "BAD_ARGUMENT",
-      });
-    }
-    const who = name === undefined ? "thread" : `thread ${JSON.stringify(name)}`;
-    if (priority !== undefined && (typeof priority !== "number" || !Number.isFinite(priority))) {
-      throw new SchedulerError(
-        `spawn(): ${who}: priority must be a finite number, got ${String(priority)}`,
-        { code: "BAD_ARGUMENT" },
-      );
-    }
-    if (
-      tickets !== undefined &&
-      (typeof tickets !== "number" || !Number.isInteger(tickets) || tickets <= 0)
-    ) {
-      throw new SchedulerError(
-        `spawn(): ${who}: tickets must be a positive integer, got ${String(tickets)}`,
-        { code: "BAD_ARGUMENT" },
-      );
-    }
-    return name;
   }
 
   /**
@@ -724,23 +387,20 @@ export class Runtime {
   run(options?: RunOptions): RunSummary {
     const limit = checkSwitchLimit(options, "run()");
     this.enter(MODE_SYNC, "run()");
-    const outer = current;
-    const start = this.totalSwitches;
-    let deadlock: BlockedThread[] | null = null;
-    let rounds = 0;
+    const outer = processWide.current;
+    const start = this._switches;
+    const deadlock = new DeadlockBreaker();
     let why = LOOP_IDLE;
     try {
       for (;;) {
-        why = this.loop(limit - (this.totalSwitches - start));
-        current = outer;
+        why = runLoop(this, limit - (this._switches - start));
+        processWide.current = outer;
         if (why !== LOOP_IDLE || this._blocked.size === 0 || this._pending > 0) break;
-        deadlock ??= this.blockedThreads();
-        if (++rounds > MAX_DEADLOCK_ROUNDS) break;
-        this.cancelBlocked();
+        if (!deadlock.breakDeadlock(this._blocked, this.cancelForDeadlock)) break;
       }
-      return this.finish(start, why === LOOP_STOP, deadlock);
+      return this.finish(start, why === LOOP_STOP, deadlock.found);
     } finally {
-      current = outer;
+      processWide.current = outer;
       this._mode = MODE_IDLE;
     }
   }
@@ -797,25 +457,19 @@ export class Runtime {
    * timers, wait() promises and holds (see hold()) when nothing else can run.
    */
   async runAsync(options?: RunAsyncOptions): Promise<RunSummary> {
-    const sliceMs = options?.sliceMs ?? 10;
-    if (typeof sliceMs !== "number" || !(sliceMs >= 0) || !Number.isFinite(sliceMs)) {
-      throw new SchedulerError(
-        `runAsync(): sliceMs must be a finite number >= 0, got ${String(sliceMs)}`,
-        { code: "BAD_ARGUMENT" },
-      );
-    }
+    const sliceMs = checkSliceMs(options);
     const limit = checkSwitchLimit(options, "runAsync()");
     this.enter(MODE_ASYNC, "runAsync()");
-    const outer = current;
-    const start = this.totalSwitches;
-    let deadlock: BlockedThread[] | null = null;
-    let rounds = 0;
+    this.slice = sliceMs;
+    const outer = processWide.current;
+    const start = this._switches;
+    const deadlock = new DeadlockBreaker();
     let why = LOOP_IDLE;
     try {
       for (;;) {
-        this.lastCheck = now();
-        why = this.slice(this.lastCheck + sliceMs, sliceMs, limit - (this.totalSwitches - start));
-        current = outer;
+        this._clock.last = now();
+        why = runSlice(this, this._clock.last + sliceMs, sliceMs, limit - (this._switches - start));
+        processWide.current = outer;
         if (why === LOOP_SLICE) {
           await new Promise<void>((resolve) => setImmediate(resolve));
           continue;
@@ -828,21 +482,20 @@ export class Runtime {
           continue;
         }
         if (this._blocked.size === 0) break;
-        deadlock ??= this.blockedThreads();
-        if (++rounds > MAX_DEADLOCK_ROUNDS) break;
-        this.cancelBlocked();
+        if (!deadlock.breakDeadlock(this._blocked, this.cancelForDeadlock)) break;
       }
-      return this.finish(start, why === LOOP_STOP, deadlock);
+      return this.finish(start, why === LOOP_STOP, deadlock.found);
     } finally {
-      current = outer;
+      processWide.current = outer;
       this.idleResolve = null;
+      this.slice = undefined;
       this._mode = MODE_IDLE;
     }
   }
 
   private enter(mode: number, what: string): void {
     if (this._mode !== MODE_IDLE) {
-      const t = current;
+      const t = processWide.current as Thread | null;
       const inside = t !== null && t._driver.runtime === this;
       throw new SchedulerError(
         inside
@@ -852,74 +505,8 @@ export class Runtime {
       );
     }
     this._mode = mode;
-    this.runReturned = 0;
-    this.runFailed = 0;
-    this.runCancelled = 0;
+    this.account.reset();
     this.recorder?.reset();
-  }
-
-  /**
-   * The synchronous loop: the hot path. Returns LOOP_IDLE when nothing is
-   * ready, LOOP_STOP when `limit` switches were made.
-   */
-  private loop(limit: number): number {
-    const s = this._sched;
-    let n = 0;
-    // No try/finally and no state check here: both cost measurably per
-    // switch. The driver refuses a thread that is not ready (NOT_RUNNABLE);
-    // if a policy throws, the run is over and this loop's count is lost.
-    while (n < limit) {
-      const t = s.pick();
-      if (t === undefined) {
-        this.totalSwitches += n;
-        return LOOP_IDLE;
-      }
-      // A running thread keeps _state READY: "running" is `current === t`.
-      current = t;
-      n++;
-      const r = t._driver.step(t);
-      if (r === 0)
-        s.onYield(t); // STEP_YIELD
-      else this.afterStep(t, r);
-    }
-    this.totalSwitches += n;
-    return LOOP_STOP;
-  }
-
-  /** The async loop: the same as loop(), and it watches the clock. */
-  private slice(deadline: number, sliceMs: number, limit: number): number {
-    const s = this._sched;
-    let n = 0;
-    let countdown = this.checkEvery;
-    try {
-      while (n < limit) {
-        const t = s.pick();
-        if (t === undefined) return LOOP_IDLE;
-        current = t;
-        n++;
-        const r = t._driver.step(t);
-        if (r === 0)
-          s.onYield(t); // STEP_YIELD
-        else this.afterStep(t, r);
-        // The clock is read after a switch, so every slice makes progress.
-        if (--countdown === 0) {
-          const t0 = now();
-          if (t0 >= deadline) return LOOP_SLICE;
-          // Read it about 16 times per slice, whatever a step costs.
-          const spent = t0 - this.lastCheck;
-          this.lastCheck = t0;
-          if (spent * 16 < sliceMs) {
-            if (this.checkEvery < 4096) this.checkEvery <<= 1;
-          } else if (this.checkEvery > 1) {
-            this.checkEvery >>= 1;
-          }
-          countdown = this.checkEvery;
-        }
-      }
-      return LOOP_STOP;
-    } finally {
-      this.totalSwitches += n;
-    }
   }
 
   /** @internal A driver was handed a thread the scheduler should not have picked. */
@@ -930,13 +517,13 @@ export class Runtime {
     );
   }
 
-  /** Everything but a plain yield: off the hot path. */
-  private afterStep(t: Thread, r: StepResult): void {
+  /** @internal Everything but a plain yield: off the hot path (the loop calls it). */
+  _afterStep(t: Thread, r: StepResult): void {
     if (r === STEP_BLOCK) {
       const b = t._waitingOn;
       if (b === null) {
         t._value = new SchedulerError(
-          "parked without a Blocker (set thread._waitingOn before `yield PARK`)",
+          "parked without a Blocker (call parkOn(thread, blocker) before `yield PARK`)",
           { code: "PARK_WITHOUT_BLOCKER", thread: t },
         );
         t._flags |= RESUME_THROW;
@@ -968,15 +555,14 @@ export class Runtime {
     t._body = null;
     if (threw) {
       t._flags |= OUTCOME_THREW;
-      this.runFailed++;
-      this.failed.push(t);
+      this.account.threw(t);
     } else if ((t._flags & CANCEL_DELIVERED) !== 0) {
       t._flags |= OUTCOME_CANCELLED;
       t._value = undefined;
-      this.runCancelled++;
+      this.account.cancelled++;
     } else {
       t._flags |= OUTCOME_RETURNED;
-      this.runReturned++;
+      this.account.returned++;
     }
     t._flags = (t._flags & ~RESUME_MODES) | NOT_RUNNABLE;
     this._sched.onExit(t);
@@ -1024,6 +610,12 @@ export class Runtime {
     return true;
   }
 
+  /** Deadlock: cancel a blocked thread (again, if its finally blocked too). */
+  private readonly cancelForDeadlock = (t: Thread): void => {
+    t._flags |= CANCEL_REQUESTED;
+    this.deliverCancel(t);
+  };
+
   private deliverCancel(t: Thread): void {
     // A pending throw is replaced by the cancellation.
     t._flags = (t._flags & ~RESUME_MODES) | RESUME_RETURN;
@@ -1041,15 +633,6 @@ export class Runtime {
     // Ready: it returns when picked. Running: at its next yield or block.
   }
 
-  /** Deadlock: cancel every blocked thread (again, if its finally blocked too). */
-  private cancelBlocked(): void {
-    const blocked = [...this._blocked].sort((a, b) => a.id - b.id);
-    for (const t of blocked) {
-      t._flags |= CANCEL_REQUESTED;
-      this.deliverCancel(t);
-    }
-  }
-
   /** Something became ready: if runAsync() is waiting idle, let it go on. */
   private poke(): void {
     const r = this.idleResolve;
@@ -1060,25 +643,34 @@ export class Runtime {
   }
 
   private finish(start: number, stopped: boolean, deadlock: BlockedThread[] | null): RunSummary {
-    const summary: RunSummary = {
-      threads: this.runReturned + this.runFailed + this.runCancelled,
-      switches: this.totalSwitches - start,
-      returned: this.runReturned,
-      failed: this.runFailed,
-      cancelled: this.runCancelled,
-      stopped,
-      live: this.live,
-    };
-    if (this.recorder !== null) summary.schedule = this.recorder.schedule;
-    const failures: ThreadFailure[] = this.failed
-      .filter((t) => (t._flags & FAILURE_HANDLED) === 0)
-      .map((t) => ({ thread: t, error: t._value }));
-    this.failed = [];
-    // The policy hears of the end first: Replay checks here that the run
+    // The policy hears of the end first: Replay checks there that the run
     // followed its schedule, which matters more than how the run ended.
-    if (!stopped) this._sched.onRunEnd?.();
-    if (deadlock !== null) throw new DeadlockError(deadlock, failures);
-    if (failures.length > 0) throw new RunFailedError(failures);
-    return summary;
+    return this.account.close(
+      this._switches - start,
+      stopped,
+      this.live,
+      this.recorder?.schedule,
+      deadlock,
+      () => {
+        if (!stopped) this._sched.onRunEnd?.();
+      },
+    );
   }
+}
+
+Object.defineProperty(Runtime.prototype, RUNTIME_BRAND, { value: true });
+
+/** `options.name` of spawn(), checked. Other options are the policy's to read and check. */
+function checkName(options: SpawnOptions | undefined): string | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== "object" || options === null) {
+    throw new SchedulerError("spawn(): options must be an object", { code: "BAD_ARGUMENT" });
+  }
+  const { name } = options;
+  if (name !== undefined && typeof name !== "string") {
+    throw new SchedulerError(`spawn(): name must be a string, got ${typeof name}`, {
+      code: "BAD_ARGUMENT",
+    });
+  }
+  return name;
 }

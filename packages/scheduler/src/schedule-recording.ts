@@ -204,8 +204,8 @@ export class Recorder implements Scheduler {
   }
 
   onSpawn(t: Thread, options: SpawnOptions | undefined): void {
+    this.inner.onSpawn(t, options); // first: the policy may refuse the options
     this.ready.insert(t);
-    this.inner.onSpawn(t, options);
   }
 
   onYield(t: Thread): void {

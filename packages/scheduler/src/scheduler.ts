@@ -14,7 +14,10 @@ import type { Runtime } from "./runtime.js";
 import type { Thread } from "./thread.js";
 
 /**
- * Options of `spawn()`. Policies read the ones they know; unknown keys are passed through.
+ * Options of `spawn()`. The runtime reads `name`; everything else is passed to
+ * the policy's `onSpawn`, which reads and checks the options it knows (and
+ * throws a SchedulerError `BAD_ARGUMENT` for a bad one, before keeping the
+ * thread); policies that do not know an option ignore it.
  *
  * @example
  * ```ts
@@ -65,7 +68,10 @@ export interface Scheduler {
   readonly name: string;
   /** Called once by the Runtime constructor. */
   attach?(runtime: Runtime): void;
-  /** A new thread enters the ready set. */
+  /**
+   * A new thread enters the ready set. Check the options this policy reads
+   * before changing anything: a throw here refuses the spawn.
+   */
   onSpawn(thread: Thread, options: SpawnOptions | undefined): void;
   /** The running thread yielded: it re-enters the ready set. */
   onYield(thread: Thread): void;

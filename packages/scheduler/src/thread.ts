@@ -1,15 +1,18 @@
 /**
- * Threads, their states, and the two small interfaces the runtime drives them
- * through: {@link ThreadDriver} (how a thread's body is resumed) and
- * {@link Blocker} (what a blocked thread waits for).
+ * Threads, their states and flags, and {@link Blocker} (what a blocked thread
+ * waits for). How a thread's body is resumed is its driver's business: see
+ * thread-driver.ts.
  *
  * A Thread is both the runtime's record and the handle `spawn()` returns, so an
  * idle thread costs one object plus its body. Fields that start with `_` are
- * the runtime's; `sched` is a free slot for the scheduler policy.
+ * the runtime's and its helpers'; `sched` is a free slot for the scheduler
+ * policy; a driver uses the functions of thread-driver.ts.
  */
 import type { NamedThread } from "./errors.js";
 import { SchedulerError, ThreadCancelledError } from "./errors.js";
-import { currentThread, type Runtime } from "./runtime.js";
+import { hasBrand, processWide, THREAD_BRAND } from "./process-wide.js";
+import type { Runtime } from "./runtime.js";
+import type { ThreadDriver } from "./thread-driver.js";
 
 // ---- states (Thread._state) --------------------------------------------------
 /** In the scheduler's ready set, or running: the running thread is `currentThread()`. */
@@ -28,7 +31,7 @@ export const RESUME_THROW = 1;
 export const RESUME_RETURN = 2;
 /** Next resume passes `_value` in (set by wake()); without it, the body gets undefined. */
 export const RESUME_VALUE = 4;
-/** The resume modes above; takeResumeMode() takes these. */
+/** The resume modes above; takeResumeMode() (thread-driver.ts) takes these. */
 export const RESUME_MODES = 7;
 /**
  * Set while the thread is BLOCKED or DONE. It sits inside RESUME_MASK, so a
@@ -48,198 +51,6 @@ export const OUTCOME_CANCELLED = 256;
 /** Its failure was seen by a joiner, so run() does not report it. */
 export const FAILURE_HANDLED = 512;
 
-// ---- step results (ThreadDriver.step) ----------------------------------------
-/**
- * The thread yielded and is still runnable.
- *
- * @example
- * ```ts
- * import { Runtime, STEP_RETURN, STEP_YIELD, type Thread, type ThreadDriver } from "@greenthreads/scheduler";
- * // A driver whose threads take `_body` turns, yielding between them.
- * const rt = new Runtime();
- * const turns: ThreadDriver = {
- *   runtime: rt,
- *   kind: "turns",
- *   step(thread: Thread) {
- *     const left = (thread._body as number) - 1;
- *     thread._body = left;
- *     return left > 0 ? STEP_YIELD : STEP_RETURN;
- *   },
- * };
- * rt.spawnWith(turns, 3);
- * console.log(rt.run().switches); // 3
- * ```
- */
-export const STEP_YIELD = 0;
-/**
- * The thread parked itself on `thread._waitingOn`.
- *
- * @example
- * ```ts
- * import { type Blocker, Runtime, STEP_BLOCK, STEP_RETURN, type Thread, type ThreadDriver, wake } from "@greenthreads/scheduler";
- * // A driver whose threads park on a doorbell once, then return what woke them.
- * const rt = new Runtime();
- * const ringing: Thread[] = [];
- * const doorbell: Blocker = {
- *   describeWait: () => "the doorbell",
- *   cancelWait: (t) => void ringing.splice(ringing.indexOf(t), 1),
- * };
- * const waiter: ThreadDriver = {
- *   runtime: rt,
- *   kind: "waiter",
- *   step(thread: Thread) {
- *     if (thread._body === "new") {
- *       thread._body = "parked";
- *       ringing.push(thread);
- *       thread._waitingOn = doorbell; // set before returning STEP_BLOCK
- *       return STEP_BLOCK;
- *     }
- *     return STEP_RETURN; // woken: `thread._value` holds the wake value
- *   },
- * };
- * const t = rt.spawnWith<string>(waiter, "new");
- * rt.spawn(function* () {
- *   for (const w of ringing.splice(0)) wake(w, "ding");
- * });
- * rt.run();
- * console.log(t.result); // "ding"
- * ```
- */
-export const STEP_BLOCK = 1;
-/**
- * The thread's body returned; the value is in `thread._value`.
- *
- * @example
- * ```ts
- * import { Runtime, STEP_RETURN, type Thread, type ThreadDriver } from "@greenthreads/scheduler";
- * // A driver whose threads finish in one step with their body doubled.
- * const rt = new Runtime();
- * const doubler: ThreadDriver = {
- *   runtime: rt,
- *   kind: "doubler",
- *   step(thread: Thread) {
- *     thread._value = (thread._body as number) * 2;
- *     return STEP_RETURN;
- *   },
- * };
- * const t = rt.spawnWith<number>(doubler, 21);
- * rt.run();
- * console.log(t.result); // 42
- * ```
- */
-export const STEP_RETURN = 2;
-/**
- * The thread's body threw; the error is in `thread._value`.
- *
- * @example
- * ```ts
- * import { RunFailedError, Runtime, STEP_THROW, type Thread, type ThreadDriver } from "@greenthreads/scheduler";
- * // A driver whose threads always fail: the run reports them.
- * const rt = new Runtime();
- * const failing: ThreadDriver = {
- *   runtime: rt,
- *   kind: "failing",
- *   step(thread: Thread) {
- *     thread._value = new Error(`cannot run ${String(thread._body)}`);
- *     return STEP_THROW;
- *   },
- * };
- * const t = rt.spawnWith(failing, "job 1");
- * try {
- *   rt.run();
- * } catch (e) {
- *   console.log(e instanceof RunFailedError, t.outcome?.kind); // true "threw"
- * }
- * ```
- */
-export const STEP_THROW = 3;
-/**
- * What {@link ThreadDriver.step} reports: one of {@link STEP_YIELD},
- * {@link STEP_BLOCK}, {@link STEP_RETURN}, {@link STEP_THROW}. A small integer,
- * not an object, so the runtime's loop allocates nothing per switch.
- *
- * @example
- * ```ts
- * import { STEP_BLOCK, STEP_RETURN, STEP_THROW, STEP_YIELD, type StepResult } from "@greenthreads/scheduler";
- * function describeStep(r: StepResult): string {
- *   switch (r) {
- *     case STEP_YIELD: return "yielded";
- *     case STEP_BLOCK: return "blocked";
- *     case STEP_RETURN: return "returned";
- *     case STEP_THROW: return "threw";
- *   }
- * }
- * console.log(describeStep(STEP_BLOCK)); // "blocked"
- * ```
- */
-export type StepResult = 0 | 1 | 2 | 3;
-
-/**
- * How the runtime resumes one kind of thread. The runtime calls `step(thread)`
- * with the resume value in `thread._value` and the resume mode in
- * `thread._flags & RESUME_MASK` (take it with {@link takeResumeMode}), and the
- * driver reports what happened with a {@link StepResult} code, leaving any
- * payload (returned value, thrown error) in `thread._value`. Before returning
- * STEP_BLOCK the thread's body must have set `thread._waitingOn`. The runtime
- * does not check on its hot path that the scheduler returned a ready thread:
- * a driver must refuse a thread with NOT_RUNNABLE in its flags by calling
- * `thread.runtime._badPick(thread)`, as the generator driver does on its slow
- * path.
- *
- * JavaScript threads use the generator driver. Machine threads (native stacks
- * resumed by a backend, returning traps) will be a second driver: their
- * `yield`/`budget` traps map to STEP_YIELD, `exit` to STEP_RETURN, `fault` to
- * STEP_THROW, and a `hostcall` that has to wait to STEP_BLOCK. Nothing else in
- * the runtime or the Scheduler interface changes.
- *
- * @example
- * ```ts
- * import {
- *   Runtime,
- *   STEP_RETURN,
- *   STEP_YIELD,
- *   type StepResult,
- *   type Thread,
- *   type ThreadDriver,
- *   takeResumeMode,
- * } from "@greenthreads/scheduler";
- *
- * // Threads that count their body down to 0, one step a turn. They never
- * // block, so the only special resume they get is a cancellation.
- * class CountdownDriver implements ThreadDriver {
- *   readonly kind = "countdown";
- *   constructor(readonly runtime: Runtime) {}
- *   step(thread: Thread): StepResult {
- *     if (thread.state !== "running") this.runtime._badPick(thread);
- *     if (takeResumeMode(thread) !== 0) return STEP_RETURN; // cancelled
- *     const left = (thread._body as number) - 1;
- *     thread._body = left;
- *     if (left > 0) return STEP_YIELD;
- *     thread._value = "liftoff";
- *     return STEP_RETURN;
- *   }
- * }
- *
- * const rt = new Runtime();
- * const driver = new CountdownDriver(rt);
- * const t = rt.spawnWith<string>(driver, 3);
- * const stopped = rt.spawnWith<string>(driver, 100);
- * stopped.cancel();
- * rt.run();
- * console.log(t.result, stopped.outcome?.kind); // "liftoff" "cancelled"
- * ```
- */
-export interface ThreadDriver {
-  /** The runtime whose threads this driver steps. */
-  readonly runtime: Runtime;
-  /** Shown in reports: "generator", "machine", ... */
-  readonly kind: string;
-  /** Resume the thread once, until it yields, blocks, returns or throws. */
-  step(thread: Thread): StepResult;
-  /** Called once when the thread is done, to free what its body holds. */
-  dispose?(thread: Thread): void;
-}
-
 /**
  * Something a blocked thread waits for: a channel, a mutex, a thread being
  * joined, a timer, a promise. The runtime asks it to describe the wait (for
@@ -247,7 +58,7 @@ export interface ThreadDriver {
  *
  * @example
  * ```ts
- * import { type Blocker, PARK, requireThread, Runtime, type Thread, wake } from "@greenthreads/scheduler";
+ * import { type Blocker, PARK, parkOn, requireThread, Runtime, type Thread, wake } from "@greenthreads/scheduler";
  *
  * // A gate: threads pass() it only once it is opened.
  * class Gate implements Blocker {
@@ -255,7 +66,7 @@ export interface ThreadDriver {
  *   *pass(): Generator<unknown, unknown, unknown> {
  *     const self = requireThread("gate.pass()");
  *     this.waiting.push(self);
- *     self._waitingOn = this;
+ *     parkOn(self, this);
  *     return yield PARK;
  *   }
  *   open(value: unknown): void {
@@ -318,7 +129,7 @@ export interface Park {
  *
  * @example
  * ```ts
- * import { type Blocker, PARK, Runtime, type Thread, wake } from "@greenthreads/scheduler";
+ * import { type Blocker, PARK, parkOn, Runtime, type Thread, wake } from "@greenthreads/scheduler";
  * // A hand-written blocking step: register with a Blocker, then yield PARK.
  * const rt = new Runtime();
  * let parked: Thread | undefined;
@@ -330,7 +141,7 @@ export interface Park {
  * };
  * const t = rt.spawn(function* (self) {
  *   parked = self;
- *   self._waitingOn = doorbell;
+ *   parkOn(self, doorbell);
  *   return yield PARK; // resumes with the value given to wake()
  * });
  * rt.spawn(function* () {
@@ -340,7 +151,7 @@ export interface Park {
  * console.log(t.result); // "ding"
  * ```
  */
-export const PARK: Park = Object.freeze({ __park: true as const });
+export const PARK: Park = processWide.park as Park;
 
 /**
  * How a thread ended.
@@ -393,41 +204,6 @@ export interface ThreadExtra {
 }
 
 /**
- * Read and clear the pending resume mode bits (RESUME_VALUE, RESUME_THROW,
- * RESUME_RETURN; 0 for a plain resume). Taking RESUME_RETURN marks the
- * cancellation as delivered.
- *
- * @example
- * ```ts
- * import { Runtime, STEP_RETURN, type Thread, type ThreadDriver, takeResumeMode } from "@greenthreads/scheduler";
- * // A driver's step starts by taking the mode: 0 is a plain resume. These
- * // threads never block, so anything else is a cancellation.
- * const rt = new Runtime();
- * const once: ThreadDriver = {
- *   runtime: rt,
- *   kind: "once",
- *   step(thread: Thread) {
- *     thread._value = takeResumeMode(thread) === 0 ? "ran" : undefined;
- *     return STEP_RETURN;
- *   },
- * };
- * const a = rt.spawnWith(once, null);
- * const b = rt.spawnWith(once, null);
- * b.cancel();
- * rt.run();
- * console.log(a.outcome?.kind, b.outcome?.kind); // "returned" "cancelled"
- * ```
- */
-export function takeResumeMode(t: Thread): number {
-  const mode = t._flags & RESUME_MODES;
-  if (mode !== 0) {
-    t._flags ^= mode;
-    if (mode & RESUME_RETURN) t._flags |= CANCEL_DELIVERED;
-  }
-  return mode;
-}
-
-/**
  * A green thread: the handle `spawn()` returns and the runtime's record.
  * `T` is the body's return type.
  *
@@ -460,6 +236,11 @@ export class Thread<T = unknown> implements NamedThread, Blocker {
   sched: unknown;
   /** @internal name, joiners: created on first use */ _extra: ThreadExtra | null;
 
+  /** `instanceof Thread` holds for threads of either build of the package (see process-wide.ts). */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, THREAD_BRAND);
+  }
+
   /** @internal Threads are made by `Runtime.spawn()`/`spawnWith()`. */
   constructor(id: number, name: string | undefined, driver: ThreadDriver, body: unknown) {
     this.id = id;
@@ -487,7 +268,7 @@ export class Thread<T = unknown> implements NamedThread, Blocker {
   }
 
   get state(): ThreadState {
-    if (this._state === READY && currentThread() === this) return "running";
+    if (this._state === READY && processWide.current === this) return "running";
     return STATE_NAMES[this._state]!;
   }
 
@@ -500,7 +281,15 @@ export class Thread<T = unknown> implements NamedThread, Blocker {
     return this._driver.runtime;
   }
 
-  /** "generator" for `spawn()` threads. */
+  /**
+   * What its driver resumes: the generator of a `spawn()` thread, the body
+   * given to `spawnWith(driver, body)`; null once the thread is done.
+   */
+  get body(): unknown {
+    return this._body;
+  }
+
+  /** "generator" for `spawn()` threads, the driver's `kind` for others. */
   get kind(): string {
     return this._driver.kind;
   }
@@ -567,3 +356,5 @@ export class Thread<T = unknown> implements NamedThread, Blocker {
     if (i >= 0) js.splice(i, 1);
   }
 }
+
+Object.defineProperty(Thread.prototype, THREAD_BRAND, { value: true });

@@ -9,8 +9,10 @@ import {
   RunFailedError,
   Runtime,
   SchedulerError,
+  Stride,
   sleep,
 } from "../src/index.js";
+import { spawnMachine } from "../src/machine/index.js";
 
 function codeOf(f: () => unknown): string | undefined {
   try {
@@ -24,7 +26,9 @@ function codeOf(f: () => unknown): string | undefined {
 test("misuse of the API has a code per kind of mistake", () => {
   const rt = new Runtime();
   expect(codeOf(() => rt.spawn((() => 1) as never))).toBe("NOT_A_GENERATOR_FUNCTION");
-  expect(codeOf(() => rt.spawn(function* () {}, { tickets: 0 }))).toBe("BAD_ARGUMENT");
+  expect(codeOf(() => rt.spawn(function* () {}, 7 as never))).toBe("BAD_ARGUMENT");
+  const stride = new Runtime({ scheduler: new Stride() });
+  expect(codeOf(() => stride.spawn(function* () {}, { tickets: 0 }))).toBe("BAD_ARGUMENT");
   expect(codeOf(() => [...sleep(1)])).toBe("NOT_IN_THREAD");
   const other = new Runtime();
   const foreign = other.spawn(function* () {});
@@ -38,7 +42,7 @@ test("misuse of the API has a code per kind of mistake", () => {
     expect((e as SchedulerError).code).toBe("RUN_FAILED");
     expect(((e as RunFailedError).errors[0] as SchedulerError).code).toBe("FOREIGN_THREAD");
   }
-  expect(codeOf(() => new Runtime().spawnMachine("bogus", {}))).toBe("INVALID_PROGRAM");
+  expect(codeOf(() => spawnMachine(new Runtime(), "bogus", {}))).toBe("INVALID_PROGRAM");
 });
 
 test("errors that end a run, and their causes, have codes", () => {

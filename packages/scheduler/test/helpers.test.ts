@@ -367,14 +367,22 @@ describe("runAsync, sleep and wait", () => {
   test("sleepers wake in deadline order", async () => {
     const rt = new Runtime();
     const order: number[] = [];
-    for (const ms of [30, 10, 20]) {
+    // Each sleeper's deadline is when it started sleeping plus its time: on a
+    // loaded machine the starts can be milliseconds apart, so the expected
+    // order is by deadline, not by the requested times alone.
+    const deadlines = new Map<number, number>();
+    for (const ms of [60, 20, 40]) {
       rt.spawn(function* () {
+        deadlines.set(ms, performance.now() + ms);
         yield* sleep(ms);
         order.push(ms);
       });
     }
     await rt.runAsync();
-    expect(order).toEqual([10, 20, 30]);
+    expect(order).toEqual(
+      [...deadlines.keys()].sort((a, b) => deadlines.get(a)! - deadlines.get(b)!),
+    );
+    expect(order).toHaveLength(3);
   });
 
   test("wait gives a promise's value or throws its rejection", async () => {

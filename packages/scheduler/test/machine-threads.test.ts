@@ -8,7 +8,6 @@ import { type Backend, loadBackend } from "@greenthreads/switch";
 import { describe, expect, test } from "vitest";
 import {
   FIFO,
-  MachineFaultError,
   PCT,
   Priority,
   Random,
@@ -20,6 +19,7 @@ import {
   SchedulerError,
   Stride,
 } from "../src/index.js";
+import { MachineFaultError, spawnMachine } from "../src/machine/index.js";
 
 const native = loadBackend({ prefer: "native" });
 const backends: [string, () => Backend][] = [
@@ -69,8 +69,8 @@ describe.each(backends)("machine threads on the %s backend", (_, makeBackend) =>
     };
     expect(Object.keys(hostcalls)).toEqual([...FIBER_HOSTCALLS]);
     const rt = new Runtime({ scheduler: new RoundRobin() });
-    const t1 = rt.spawnMachine(fiberProgramSource(1, 10), { backend, hostcalls });
-    const t2 = rt.spawnMachine(fiberProgramSource(2, 15), { backend, hostcalls });
+    const t1 = spawnMachine(rt, fiberProgramSource(1, 10), { backend, hostcalls });
+    const t2 = spawnMachine(rt, fiberProgramSource(2, 15), { backend, hostcalls });
     rt.run();
     expect(lines).toEqual(bookTranscript([10, 15]));
     expect([t1.result, t2.result]).toEqual([0n, 0n]);
@@ -82,7 +82,8 @@ describe.each(backends)("machine threads on the %s backend", (_, makeBackend) =>
     const rt = new Runtime({ scheduler: policy() });
     const seen: string[] = [];
     const machines = [3, 5].map((n, k) =>
-      rt.spawnMachine(
+      spawnMachine(
+        rt,
         `
           mov r0, 0
         loop:
@@ -125,7 +126,8 @@ describe.each(backends)("machine threads on the %s backend", (_, makeBackend) =>
     const backend = makeBackend();
     const rt = new Runtime({ scheduler: new RoundRobin() });
     const order: string[] = [];
-    const busy = rt.spawnMachine(
+    const busy = spawnMachine(
+      rt,
       `
         mov r0, 0
       spin:
@@ -151,7 +153,7 @@ describe.each(backends)("machine threads on the %s backend", (_, makeBackend) =>
   test("a fault ends that thread alone, with the fault as its outcome, and frees its stack", () => {
     const backend = makeBackend();
     const rt = new Runtime();
-    const bad = rt.spawnMachine("loop:\n  push r0\n  jmp loop", {
+    const bad = spawnMachine(rt, "loop:\n  push r0\n  jmp loop", {
       backend,
       name: "bad",
       stackSize: 16384,
@@ -174,7 +176,8 @@ describe.each(backends)("machine threads on the %s backend", (_, makeBackend) =>
     const backend = makeBackend();
     const rt = new Runtime();
     const yields: bigint[] = [];
-    const t = rt.spawnMachine(
+    const t = spawnMachine(
+      rt,
       `
         mov r0, 20
         mov r1, 22
@@ -198,7 +201,7 @@ describe.each(backends)("machine threads on the %s backend", (_, makeBackend) =>
   test("a host call that returns a promise parks the thread under runAsync", async () => {
     const backend = makeBackend();
     const rt = new Runtime();
-    const t = rt.spawnMachine("hostcall fetch() -> r0\nexit r0", {
+    const t = spawnMachine(rt, "hostcall fetch() -> r0\nexit r0", {
       backend,
       hostcalls: {
         fetch: () => new Promise<bigint>((resolve) => setTimeout(() => resolve(9n), 5)),
@@ -212,7 +215,7 @@ describe.each(backends)("machine threads on the %s backend", (_, makeBackend) =>
     const backend = makeBackend();
     const rt = new Runtime();
     const boom = new Error("boom");
-    const t = rt.spawnMachine("hostcall explode()\nexit 0", {
+    const t = spawnMachine(rt, "hostcall explode()\nexit 0", {
       backend,
       hostcalls: {
         explode: () => {
@@ -220,7 +223,7 @@ describe.each(backends)("machine threads on the %s backend", (_, makeBackend) =>
         },
       },
     });
-    const spinner = rt.spawnMachine("loop:\n  yield 0\n  jmp loop", { backend });
+    const spinner = spawnMachine(rt, "loop:\n  yield 0\n  jmp loop", { backend });
     rt.spawn(function* () {
       yield;
       spinner.cancel();
@@ -237,7 +240,8 @@ test("a recorded run with machine threads replays switch for switch", () => {
   const make = (scheduler: Scheduler, trace: string[]) => {
     const rt = new Runtime({ scheduler, record: true });
     for (const k of [0, 1]) {
-      rt.spawnMachine(
+      spawnMachine(
+        rt,
         "mov r0, 0\nl:\n  hostcall t(r0)\n  add r0, r0, 1\n  blt r0, 4, l\n  exit 0",
         {
           backend,
@@ -264,15 +268,15 @@ test("a recorded run with machine threads replays switch for switch", () => {
 test("bad machine-thread input is a SchedulerError that says what is wrong", () => {
   const rt = new Runtime();
   const backend = loadBackend({ prefer: "emulated", abi: "x86_64-sysv" });
-  expect(() => rt.spawnMachine("hostcall nope()\nexit 0", { backend })).toThrow(
+  expect(() => spawnMachine(rt, "hostcall nope()\nexit 0", { backend })).toThrow(
     /the program is not valid: .*unknown host call/,
   );
-  expect(() => rt.spawnMachine("bogus r9", { backend })).toThrow(SchedulerError);
-  expect(() => rt.spawnMachine("exit 0", { backend, budget: 0 })).toThrow(
+  expect(() => spawnMachine(rt, "bogus r9", { backend })).toThrow(SchedulerError);
+  expect(() => spawnMachine(rt, "exit 0", { backend, budget: 0 })).toThrow(
     /budget must be a positive/,
   );
   expect(() =>
-    rt.spawnMachine("exit 0", { backend, hostcalls: { f: 5 as unknown as () => void } }),
+    spawnMachine(rt, "exit 0", { backend, hostcalls: { f: 5 as unknown as () => void } }),
   ).toThrow(/host call "f" must be a function/);
   expect(backend.stacks.stats().live).toBe(0);
 });

@@ -16,6 +16,7 @@ import {
   TimeoutError,
   withTimeout,
 } from "../src/index.js";
+import { spawnMachine } from "../src/machine/index.js";
 
 const backends: [string, () => Backend][] = [
   ["emulated x86_64-sysv", () => loadBackend({ prefer: "emulated", abi: "x86_64-sysv" })],
@@ -30,7 +31,8 @@ describe.each(backends)("machine threads and the toolkit on %s", (_name, makeBac
     const rt = new Runtime();
     const ch = new Channel<bigint>(0, { name: "numbers" });
     // Sum values received until 0: the loop is in the program, the receive in JavaScript.
-    const t = rt.spawnMachine(
+    const t = spawnMachine(
+      rt,
       "mov r1, 0\nl:\n  hostcall recv() -> r0\n  add r1, r1, r0\n  bne r0, 0, l\n  exit r1",
       { backend, hostcalls: { recv: () => ch.recv() }, name: "summer" },
     );
@@ -45,7 +47,7 @@ describe.each(backends)("machine threads and the toolkit on %s", (_name, makeBac
   test("a machine thread blocked in a host call is named in a deadlock report", () => {
     const rt = new Runtime();
     const ch = new Channel<bigint>(0, { name: "never" });
-    const t = rt.spawnMachine("hostcall recv() -> r0\nexit r0", {
+    const t = spawnMachine(rt, "hostcall recv() -> r0\nexit r0", {
       backend: makeBackend(),
       hostcalls: { recv: () => ch.recv() },
       name: "m",
@@ -57,7 +59,7 @@ describe.each(backends)("machine threads and the toolkit on %s", (_name, makeBac
   test("cancelling a machine thread blocked on a channel takes nothing; a handed value goes back", () => {
     const rt = new Runtime();
     const ch = new Channel<bigint>(0);
-    const m = rt.spawnMachine("hostcall recv() -> r0\nexit r0", {
+    const m = spawnMachine(rt, "hostcall recv() -> r0\nexit r0", {
       backend: makeBackend(),
       hostcalls: { recv: () => ch.recv() },
     });
@@ -81,7 +83,7 @@ describe.each(backends)("machine threads and the toolkit on %s", (_name, makeBac
     const a = new Channel<bigint>(1);
     const b = new Channel<bigint>(1);
     b.trySend(20n);
-    const picked = rt.spawnMachine("hostcall pick() -> r0\nexit r0", {
+    const picked = spawnMachine(rt, "hostcall pick() -> r0\nexit r0", {
       backend: makeBackend(),
       hostcalls: {
         *pick() {
@@ -90,7 +92,7 @@ describe.each(backends)("machine threads and the toolkit on %s", (_name, makeBac
         },
       },
     });
-    const timed = rt.spawnMachine("hostcall recv() -> r0\nexit r0", {
+    const timed = spawnMachine(rt, "hostcall recv() -> r0\nexit r0", {
       backend: makeBackend(),
       hostcalls: { recv: () => withTimeout(5, a.recv()) },
     });
@@ -105,13 +107,13 @@ describe.each(backends)("machine threads and the toolkit on %s", (_name, makeBac
     const rt = new Runtime();
     const ch = new Channel<bigint>(0);
     const sem = new Semaphore(1);
-    const closed = rt.spawnMachine("hostcall recv() -> r0\nexit r0", {
+    const closed = spawnMachine(rt, "hostcall recv() -> r0\nexit r0", {
       backend: makeBackend(),
       hostcalls: { recv: () => ch.recv() },
     });
     const order: string[] = [];
     for (const k of [1, 2]) {
-      rt.spawnMachine("hostcall acquire()\nhostcall work()\nhostcall release()\nexit 0", {
+      spawnMachine(rt, "hostcall acquire()\nhostcall work()\nhostcall release()\nexit 0", {
         backend: makeBackend(),
         hostcalls: {
           acquire: () => sem.acquire(),

@@ -6,9 +6,11 @@ import {
   FIFO,
   join,
   Mutex,
+  Priority,
   RunFailedError,
   Runtime,
   SchedulerError,
+  Stride,
   sleep,
   type Thread,
   ThreadCancelledError,
@@ -428,15 +430,31 @@ describe("bad input gets a clear SchedulerError", () => {
   test("bad spawn options", () => {
     const rt = new Runtime();
     const body = function* () {};
-    expect(() => rt.spawn(body, { tickets: 0 })).toThrow(
-      /tickets must be a positive integer, got 0/,
-    );
-    expect(() => rt.spawn(body, { tickets: 1.5, name: "s" })).toThrow(
-      /thread "s": tickets must be a positive integer/,
-    );
-    expect(() => rt.spawn(body, { priority: Number.NaN })).toThrow(/priority must be a finite/);
     expect(() => rt.spawn(body, { name: 3 as never })).toThrow(/name must be a string/);
     expect(() => rt.spawn(body, 5 as never)).toThrow(/options must be an object/);
+    // priority and tickets are the options of Priority and Stride: other policies ignore them.
+    expect(rt.spawn(body, { tickets: 0, priority: Number.NaN }).id).toBe(1);
+  });
+
+  test("policies check the spawn options they read, and a refused spawn changes nothing", () => {
+    const stride = new Runtime({ scheduler: new Stride(), record: true });
+    const body = function* () {};
+    expect(() => stride.spawn(body, { tickets: 0 })).toThrow(
+      /spawn\(\): thread #1: tickets must be a positive integer, got 0/,
+    );
+    expect(() => stride.spawn(body, { tickets: 1.5, name: "s" })).toThrow(
+      /thread "s" \(#1\): tickets must be a positive integer/,
+    );
+    expect(stride.liveThreads).toBe(0);
+    expect(stride.spawn(body, { tickets: 5 }).id).toBe(1);
+    expect(stride.run().threads).toBe(1);
+    const priority = new Runtime({ scheduler: new Priority() });
+    expect(() => priority.spawn(body, { priority: Number.NaN })).toThrow(
+      /priority must be a finite number, got NaN/,
+    );
+    expect(() => priority.spawn(body, { priority: "high" as never })).toThrow(SchedulerError);
+    expect(priority.liveThreads).toBe(0);
+    expect(priority.spawn(body, { priority: 2 }).id).toBe(1);
   });
 
   test("bad runtime and run options", async () => {
@@ -732,5 +750,51 @@ describe("deadlock", () => {
     expect(err).toBeInstanceOf(DeadlockError);
     expect((err as DeadlockError).failures.length).toBe(1);
     expect((err as Error).message).toContain("and 1 thread(s) failed:\n  thread #2: Error: x");
+  });
+});
+
+describe("resuming generators", () => {
+  test("the runtime calls the generator builtins, not a next/throw/return the generator object carries", () => {
+    // The driver does no property lookup on a thread's generator (a lookup
+    // that goes megamorphic with many closure bodies), so properties a body
+    // puts on its own generator object are never called.
+    const rt = new Runtime();
+    const trap = () => {
+      throw new Error("looked up on the generator object");
+    };
+    const log: string[] = [];
+    const threads = [];
+    for (let i = 0; i < 3; i++) {
+      const t = rt.spawn(function* () {
+        try {
+          yield;
+          log.push(`resumed ${i}`);
+          yield;
+        } finally {
+          log.push(`finally ${i}`);
+        }
+        return i;
+      });
+      const g = t._body as Record<string, unknown>;
+      g.next = trap;
+      g.throw = trap;
+      g.return = trap;
+      threads.push(t);
+    }
+    // A thread that makes the runtime throw into it (a yielded promise).
+    const thrower = rt.spawn(function* () {
+      try {
+        yield Promise.resolve();
+      } catch (e) {
+        return (e as SchedulerError).code;
+      }
+    });
+    Object.assign(thrower._body as object, { next: trap, throw: trap, return: trap });
+    rt.run({ maxSwitches: 4 }); // each thread at its first yield
+    threads[2]!.cancel();
+    rt.run();
+    expect(threads.map((t) => t.outcome?.kind)).toEqual(["returned", "returned", "cancelled"]);
+    expect(thrower.result).toBe("BAD_YIELD");
+    expect(log).toEqual(["resumed 0", "resumed 1", "finally 2", "finally 0", "finally 1"]);
   });
 });

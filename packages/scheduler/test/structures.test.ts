@@ -40,11 +40,11 @@ test("IdOrderedReady (Fenwick tree) agrees with a sorted array", () => {
 test("ThreadHeap pops by key, then by push order", () => {
   const rng = new Xoshiro128(4);
   const heap = new ThreadHeap();
-  let model: { t: Thread; key: number; seq: number }[] = [];
-  let seq = 0;
+  // The model: a list kept sorted by key, ties in push order (a new entry goes
+  // after every entry whose key is not larger).
+  const model: { t: Thread; key: number }[] = [];
   for (let step = 0; step < 20_000; step++) {
     if (model.length > 0 && rng.nextInt(3) === 0) {
-      model.sort((a, b) => a.key - b.key || a.seq - b.seq);
       const top = model.shift()!;
       expect(heap.peekKey()).toBe(top.key);
       expect(heap.pop()).toBe(top.t);
@@ -52,11 +52,12 @@ test("ThreadHeap pops by key, then by push order", () => {
       const t = fake(step);
       const key = rng.nextInt(20);
       heap.push(t, key);
-      model.push({ t, key, seq: seq++ });
+      let at = model.length;
+      while (at > 0 && model[at - 1]!.key > key) at--;
+      model.splice(at, 0, { t, key });
     }
     expect(heap.size).toBe(model.length);
   }
-  model = model.sort((a, b) => a.key - b.key || a.seq - b.seq);
   for (const m of model) expect(heap.pop()).toBe(m.t);
   expect(heap.pop()).toBeUndefined();
   expect(heap.peekKey()).toBe(Number.POSITIVE_INFINITY);

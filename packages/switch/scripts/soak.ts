@@ -16,7 +16,7 @@
  * - `backend`: `backend.spawn` → `resume` (yield) → `resume` (exit) →
  *   `release`, on the native backend.
  * - `runtime`: one `Runtime.run()` in which a JavaScript thread spawns each
- *   machine thread with `rt.spawnMachine` and joins it. This is the one
+ *   machine thread with `spawnMachine(rt, ...)` and joins it. This is the one
  *   place that measures the switch and scheduler packages together; it
  *   imports the scheduler from source and is not part of any package's
  *   build.
@@ -91,13 +91,14 @@ if (child === "child") {
   else {
     // Load the scheduler first, so that the measured run is synchronous.
     const { join, Runtime } = await import("../../scheduler/src/index.js");
+    const { spawnMachine } = await import("../../scheduler/src/machine/index.js");
     const viaRuntime = (n: number, tick: (i: number) => void) => {
       const backend = new NativeBackend();
       const program = parseProgram(source);
       const rt = new Runtime();
       rt.spawn(function* () {
         for (let i = 0; i < n; i++) {
-          const thread = rt.spawnMachine(program, { backend });
+          const thread = spawnMachine(rt, program, { backend });
           if ((yield* join(thread)) !== 2n) throw new Error("soak: the thread did not exit with 2");
           tick(i);
         }

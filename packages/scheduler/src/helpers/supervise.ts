@@ -19,6 +19,7 @@
  * flag when it next resumes or yields. Nothing here is on the runtime's hot
  * path: only threads inside a supervised operation pay for the forwarding.
  */
+import { generatorNext, generatorReturn, generatorThrow } from "../generator-methods.js";
 import { wake } from "../runtime.js";
 import { BLOCKED, PARK, type Thread } from "../thread.js";
 
@@ -55,7 +56,7 @@ export function* supervise<R>(
 ): Generator<unknown, R | typeof INTERRUPTED, unknown> {
   let finished = false;
   try {
-    let r = op.next();
+    let r = generatorNext.call(op) as IteratorResult<unknown, R>;
     for (;;) {
       if (r.done === true) {
         finished = true;
@@ -77,22 +78,22 @@ export function* supervise<R>(
         v = yield r.value;
       } catch (e) {
         if (sup.interrupted) return INTERRUPTED;
-        r = op.throw(e);
+        r = generatorThrow.call(op, e) as IteratorResult<unknown, R>;
         continue;
       }
       if (sup.interrupted) return INTERRUPTED;
-      r = op.next(v);
+      r = generatorNext.call(op, v) as IteratorResult<unknown, R>;
     }
   } finally {
     // Interrupted, or the thread itself is cancelled or thrown into here:
     // cancel the operation, letting its finally blocks yield and block.
     if (!finished) {
-      let r = op.return(undefined as R);
+      let r = generatorReturn.call(op, undefined) as IteratorResult<unknown, R>;
       while (r.done !== true) {
         try {
-          r = op.next(yield r.value);
+          r = generatorNext.call(op, yield r.value) as IteratorResult<unknown, R>;
         } catch (e) {
-          r = op.throw(e);
+          r = generatorThrow.call(op, e) as IteratorResult<unknown, R>;
         }
       }
     }

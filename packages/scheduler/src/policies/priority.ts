@@ -78,6 +78,12 @@ export class Priority implements Scheduler {
 
   onSpawn(t: Thread, options: SpawnOptions | undefined): void {
     const p = options?.priority ?? 0;
+    if (typeof p !== "number" || !Number.isFinite(p)) {
+      throw new SchedulerError(
+        `spawn(): ${t.label}: priority must be a finite number, got ${String(p)}`,
+        { code: "BAD_ARGUMENT" },
+      );
+    }
     let lane = this.laneOf.get(p);
     if (lane === undefined) {
       lane = this.queue.addLane();

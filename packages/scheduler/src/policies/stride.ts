@@ -12,6 +12,7 @@
  * LaneQueue, and a switch costs O(log of the number of distinct strides).
  * Spawns and wakes that land out of order go to the queue's overflow heap.
  */
+import { SchedulerError } from "../errors.js";
 import { LaneQueue } from "../lane-queue.js";
 import type { Scheduler, SpawnOptions } from "../scheduler.js";
 import type { Thread } from "../thread.js";
@@ -56,6 +57,12 @@ export class Stride implements Scheduler {
 
   onSpawn(t: Thread, options: SpawnOptions | undefined): void {
     const tickets = options?.tickets ?? 100;
+    if (typeof tickets !== "number" || !Number.isInteger(tickets) || tickets <= 0) {
+      throw new SchedulerError(
+        `spawn(): ${t.label}: tickets must be a positive integer, got ${String(tickets)}`,
+        { code: "BAD_ARGUMENT" },
+      );
+    }
     const stride = L / tickets;
     let lane = this.laneOf.get(stride);
     if (lane === undefined) {
