@@ -73,7 +73,11 @@ export function renderSwitchChart(results: Results): string {
     Math.min(...rows.map((r) => r.threads)),
     Math.max(...rows.map((r) => r.threads)),
   );
-  const ys = decades(Math.min(...rows.map((r) => r.value)), Math.max(...rows.map((r) => r.value)));
+  // The y axis covers the spread bars too, not only the medians.
+  const ys = decades(
+    Math.min(...rows.map((r) => r.spread.min)),
+    Math.max(...rows.map((r) => r.spread.max)),
+  );
   const lx = (x: number) =>
     PLOT.left +
     ((Math.log10(x) - Math.log10(xs[0]!)) / (Math.log10(xs.at(-1)!) - Math.log10(xs[0]!))) *
