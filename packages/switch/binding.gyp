@@ -4,9 +4,11 @@
       "target_name": "greenthreads_switch",
       "sources": [
         "native/addon/addon.c",
-        "native/addon/fault.c",
+        "native/addon/fault_posix.c",
+        "native/addon/memory_posix.c",
         "native/addon/region.c",
-        "native/addon/signals.c",
+        "native/addon/signal_info.c",
+        "native/addon/signals_posix.c",
         "native/addon/stack.c",
         "native/addon/thread.c"
       ],

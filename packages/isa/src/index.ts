@@ -16,6 +16,7 @@ export * from "./arch/x86_64/index.js";
 export * from "./errors.js";
 export * from "./machine/lir.js";
 export * from "./machine/memory.js";
+export * from "./program/budget.js";
 export {
   ProgramBuilder,
   program,
@@ -45,6 +46,7 @@ export * from "./program/register-assignment.js";
 export * from "./program/stack-capacity.js";
 export { isProgramIdentifier, PROGRAM_LIMITS } from "./program/syntax.js";
 export * from "./program/thread-control-block.js";
+export * from "./program/thread-protocol.js";
 export * from "./program/trap.js";
 export { diagnoseProgram, type VerifyOptions, verifyProgram } from "./program/verify.js";
 export * from "./routines/initial-frame.js";

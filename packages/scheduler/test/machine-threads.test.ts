@@ -273,7 +273,7 @@ test("bad machine-thread input is a SchedulerError that says what is wrong", () 
   );
   expect(() => spawnMachine(rt, "bogus r9", { backend })).toThrow(SchedulerError);
   expect(() => spawnMachine(rt, "exit 0", { backend, budget: 0 })).toThrow(
-    /budget must be a positive/,
+    /budget must be a whole number of instructions from 1 to 2\^64 - 1/,
   );
   expect(() =>
     spawnMachine(rt, "exit 0", { backend, hostcalls: { f: 5 as unknown as () => void } }),

@@ -3,53 +3,14 @@
  * are bound to the real modules, the TypeScript is transpiled, and the code
  * must finish without throwing. Examples are the first code people copy.
  */
-import { readdirSync, readFileSync } from "node:fs";
 import * as isa from "@greenthreads/isa";
-import ts from "typescript";
 import { describe, expect, test } from "vitest";
 import * as stack from "../src/index.js";
+import { exampleScript, examples } from "./tsdoc-examples.js";
 
-const srcDir = new URL("../src/", import.meta.url);
-
-interface Example {
-  readonly file: string;
-  readonly index: number;
-  readonly code: string;
-}
-
-function examples(): Example[] {
-  const found: Example[] = [];
-  for (const file of readdirSync(srcDir)
-    .filter((f) => f.endsWith(".ts"))
-    .sort()) {
-    const text = readFileSync(new URL(file, srcDir), "utf8");
-    const blocks = text.matchAll(/@example\s*\n((?:\s*\*.*\n)+?)\s*\*\//g);
-    let index = 0;
-    for (const [, block] of blocks) {
-      const body = block!.replace(/^\s*\* ?/gm, "");
-      const code = /```ts\n([\s\S]*?)```/.exec(body)?.[1];
-      if (code) found.push({ file, index: index++, code });
-    }
-  }
-  return found;
-}
-
-/** Turns `import { a, type B } from "pkg"` into `const { a } = __pkg;` and drops type imports. */
-function bindImports(code: string): string {
-  return code.replace(
-    /import\s+(type\s+)?\{([^}]*)\}\s+from\s+"@greenthreads\/(isa|stack)";/g,
-    (_all, typeOnly: string | undefined, names: string, pkg: string) => {
-      if (typeOnly) return "";
-      const values = names
-        .split(",")
-        .map((n) => n.trim())
-        .filter((n) => n && !n.startsWith("type "));
-      return values.length ? `const { ${values.join(", ")} } = __${pkg};` : "";
-    },
-  );
-}
-
-const runnable = examples().filter((e) => e.file !== "stack-handle.ts"); // internal, needs `this`
+const runnable = examples(new URL("../src/", import.meta.url)).filter(
+  (e) => e.file !== "stack-handle.ts", // internal, needs `this`
+);
 
 describe("TSDoc examples", () => {
   test("there is an example per export", () => {
@@ -57,9 +18,7 @@ describe("TSDoc examples", () => {
   });
 
   test.each(runnable.map((e) => [`${e.file} #${e.index}`, e] as const))("%s runs", (_name, e) => {
-    const js = ts.transpileModule(bindImports(e.code), {
-      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
-    }).outputText;
+    const js = exampleScript(e.code);
     expect(js).not.toMatch(/\bimport\b/);
     const logs: unknown[][] = [];
     const quiet = { log: (...args: unknown[]) => logs.push(args) };

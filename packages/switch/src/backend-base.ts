@@ -1,17 +1,36 @@
 /**
- * What both backends share: checking arguments and keeping each thread's
- * state, so that the two backends cannot disagree on anything but how the
- * instructions get executed.
+ * What every backend shares: checking arguments, owning programs and
+ * threads, their lifecycle, and driving the isa's machine-thread protocol
+ * (`ThreadControl`), so that backends cannot disagree on anything but how
+ * memory is had, where code goes and how the instructions get executed.
  *
- * A backend subclass supplies four steps (place code, create a thread, run
- * it to its next trap, destroy it); this class verifies programs, validates
- * options, recognises its own programs and threads, and enforces the state
- * machine drawn in `backend.ts`. Every check happens before anything is
- * allocated or run, so bad input changes nothing.
+ * ```
+ *   resume(thread, value)
+ *     │ checks: owner (private field), state, value type
+ *     ├─► control.enter(value)        isa: resume value or fuel into the block
+ *     ├─► backend.runUntilTrap(thread) native: addon call; emulated: interpreter
+ *     └─► control.leave() → Trap      isa: decode the block (CORRUPT_THREAD if invalid)
+ * ```
+ *
+ * A loaded program's code is freed when it is unloaded (explicitly, or when
+ * the caller drops the {@link LoadedProgram} and the garbage collector
+ * finalizes it) and its last thread is released: a thread keeps its
+ * program's code alive. Every check happens before anything is allocated or
+ * run, so bad input changes nothing.
  *
  * @module
  */
-import { type Abi, IsaError, type Program, type Trap, verifyProgram } from "@greenthreads/isa";
+import {
+  type Abi,
+  budgetProblem,
+  IsaError,
+  PROGRAM_LIMITS,
+  type Program,
+  type ThreadControl,
+  type Trap,
+  toBudget,
+  verifyProgram,
+} from "@greenthreads/isa";
 import { type Stack, type StackAllocator, StackError } from "@greenthreads/stack";
 import {
   type Backend,
@@ -19,15 +38,33 @@ import {
   DEFAULT_STACK_SIZE,
   type LoadedProgram,
   type LoadOptions,
+  MAX_STACK_SIZE,
   type MachineThread,
   type MachineThreadState,
   type SpawnOptions,
 } from "./backend.js";
 import { SwitchError } from "./errors.js";
 
-/** A loaded program as a backend keeps it. */
-export interface ProgramRecord extends LoadedProgram {
-  readonly owner: object;
+/**
+ * A loaded program as a backend keeps it, apart from the {@link LoadedProgram}
+ * its caller holds: it must not reference that object, so that the caller's
+ * dropping it can free the code (see `BackendBase`'s finalization).
+ */
+export interface ProgramRecord {
+  /** The program, copied and frozen at load: later changes to the caller's object cannot reach it. */
+  readonly program: Program;
+  readonly fuel: boolean;
+  /** Per instruction, where a resume value goes (`resumeSlots` of the isa). */
+  readonly slots: Int32Array;
+  readonly codeSize: number;
+}
+
+/** Lifecycle bookkeeping of a loaded program. */
+interface ProgramLife {
+  /** Live (spawned, not released) threads. */
+  threads: number;
+  /** Unloaded (explicitly or by finalization): no new threads; code freed with the last thread. */
+  unloaded: boolean;
 }
 
 /*
@@ -50,33 +87,127 @@ const STATE_NAMES: readonly MachineThreadState[] = [
 /**
  * A thread as a backend keeps it. A class, so that every record of a
  * backend has one shape and the `state` and `lastTrap` getters live on the
- * prototype. A subclass's `run` records the trap it returns in `trap`, or
- * (the native backend) keeps enough to rebuild it in its own `lastTrap`.
+ * prototype. Which backend owns it is a private field: a copy of the object
+ * (a spread, say) is not a thread of any backend.
  */
 export class ThreadRecord implements MachineThread {
   /** One of the THREAD_* constants. */
   stateCode = THREAD_NEW;
-  /** The last trap, if kept as an object. */
-  trap: Trap | undefined = undefined;
+  readonly #owner: object;
 
   constructor(
-    readonly owner: object,
-    readonly program: ProgramRecord,
+    owner: object,
+    readonly program: LoadedProgram,
+    /** The backend's record of the program. */
+    readonly code: ProgramRecord,
     readonly stack: Stack,
     readonly capacityWords: number,
-    readonly budget: bigint | undefined,
-  ) {}
+    /** The host side of the protocol for this thread. */
+    readonly control: ThreadControl,
+  ) {
+    this.#owner = owner;
+  }
+
+  /** The backend that spawned `thread`, if it is a thread record at all. */
+  static ownerOf(thread: unknown): object | undefined {
+    return typeof thread === "object" && thread !== null && #owner in thread
+      ? thread.#owner
+      : undefined;
+  }
+
+  get budget(): bigint | undefined {
+    return this.control.budget;
+  }
 
   get state(): MachineThreadState {
     return STATE_NAMES[this.stateCode]!;
   }
 
   get lastTrap(): Trap | undefined {
-    return this.trap;
+    return this.control.lastTrap;
   }
 }
 
-/** Shared checks and state of {@link Backend} implementations. */
+/** Copies a program into fresh frozen objects, refusing anything that is not plain data. */
+function copyProgram(program: unknown, where: string): Program {
+  const p = program as Program;
+  if (typeof program !== "object" || program === null) {
+    throw new SwitchError(
+      "INVALID_PROGRAM",
+      `${where}: expected a Program (from parseProgram or ProgramBuilder), got ${program === null ? "null" : typeof program}`,
+    );
+  }
+  const { instructions, labels, hostcalls } = p;
+  if (!Array.isArray(instructions) || !(labels instanceof Map) || !Array.isArray(hostcalls)) {
+    throw new SwitchError(
+      "INVALID_PROGRAM",
+      `${where}: a Program has an instructions array, a labels Map and a hostcalls array; build it with parseProgram or ProgramBuilder`,
+    );
+  }
+  if (instructions.length > PROGRAM_LIMITS.maxInstructions) {
+    throw new SwitchError(
+      "INVALID_PROGRAM",
+      `${where}: the program has ${instructions.length} instructions, more than the limit of ${PROGRAM_LIMITS.maxInstructions}; split it`,
+    );
+  }
+  return Object.freeze({
+    instructions: copyPlain(instructions, 0) as Program["instructions"],
+    labels: copyPlain(labels, 0) as Program["labels"],
+    hostcalls: copyPlain(hostcalls, 0) as Program["hostcalls"],
+  });
+}
+
+/** How deep program data nests (instructions → instruction → operand or position → value). */
+const MAX_DEPTH = 4;
+
+/**
+ * A frozen copy of plain data: primitives, arrays, Maps and plain objects,
+ * each field read once (so a proxy or a getter cannot change what the
+ * verifier saw and what gets lowered). Anything else throws a TypeError.
+ */
+function copyPlain(value: unknown, depth: number): unknown {
+  if (typeof value !== "object" || value === null) {
+    if (typeof value === "function" || typeof value === "symbol") {
+      throw new TypeError(`a ${typeof value} is not program data`);
+    }
+    return value;
+  }
+  if (depth >= MAX_DEPTH) throw new TypeError("program data nests too deeply");
+  if (Array.isArray(value)) {
+    const length = value.length;
+    const out = new Array<unknown>(length);
+    for (let i = 0; i < length; i++) out[i] = copyPlain(value[i], depth + 1);
+    return Object.freeze(out);
+  }
+  if (value instanceof Map) {
+    const out = new Map<unknown, unknown>();
+    for (const [k, v] of value) out.set(copyPlain(k, depth + 1), copyPlain(v, depth + 1));
+    return Object.freeze(out);
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) {
+    throw new TypeError("program data holds an object that is not a plain object");
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    out[key] = copyPlain((value as Record<string, unknown>)[key], depth + 1);
+  }
+  return Object.freeze(out);
+}
+
+/**
+ * Shared checks, lifecycle and protocol of {@link Backend} implementations.
+ *
+ * A backend subclass supplies memory, code placement and "run until trap":
+ * `place` (lower and place a program), `create` (a thread's block, context,
+ * initial frame and its {@link ThreadControl}), `runUntilTrap`, `destroy`
+ * and `freeCode`. This class verifies programs, validates options, keeps
+ * ownership of programs (a private WeakMap) and threads (a private field),
+ * counts each program's threads so that its code outlives them, enforces the
+ * state machine drawn in `backend.ts`, and drives the isa's thread protocol:
+ * `control.enter(value)`, the backend's run, `control.leave()`. Every check
+ * happens before anything is allocated or run, so bad input changes nothing.
+ */
 export abstract class BackendBase<P extends ProgramRecord, T extends ThreadRecord>
   implements Backend
 {
@@ -86,11 +217,32 @@ export abstract class BackendBase<P extends ProgramRecord, T extends ThreadRecor
   abstract readonly routineSymbols: ReadonlyMap<bigint, string>;
   reason = "";
 
+  readonly #programs = new WeakMap<LoadedProgram, P & ProgramLife>();
+  readonly #finalizer = new FinalizationRegistry<P & ProgramLife>((record) => {
+    if (record.unloaded) return;
+    record.unloaded = true;
+    if (record.threads === 0) this.freeCode(record);
+  });
+
+  /** Lowers and places a verified program; the record must not reference any LoadedProgram. */
   protected abstract place(program: Program, fuel: boolean): P;
-  protected abstract create(program: P, stack: Stack, budget: bigint | undefined): T;
-  /** Runs the thread to its next trap and returns it; keeps it for `lastTrap` (see `ThreadRecord`). */
-  protected abstract run(thread: T, value: bigint): Trap;
+  /** A thread of `program` on `stack`: its memory, initial frame and control block. */
+  protected abstract create(
+    program: LoadedProgram,
+    record: P,
+    stack: Stack,
+    budget: bigint | undefined,
+  ): T;
+  /**
+   * Runs the thread until it traps. Returns `undefined` when the thread left
+   * a trap in its control block (the usual case), or a fault trap that the
+   * backend found itself (a machine fault the lowered code did not report).
+   */
+  protected abstract runUntilTrap(thread: T): Trap | undefined;
+  /** Frees a thread's memory (not its stack, which the base gives back). */
   protected abstract destroy(thread: T): void;
+  /** Frees a program's code: it is unloaded and no thread of it is left. */
+  protected abstract freeCode(program: P): void;
   /** Reads the `sp` slot of the thread's saved context. */
   protected abstract contextStackPointer(thread: T): bigint;
 
@@ -102,12 +254,16 @@ export abstract class BackendBase<P extends ProgramRecord, T extends ThreadRecor
         `${where}: options must be an object like { fuel: true }`,
       );
     }
-    if (options.fuel !== undefined && typeof options.fuel !== "boolean") {
+    const fuel = options.fuel;
+    if (fuel !== undefined && typeof fuel !== "boolean") {
       throw new SwitchError("BAD_OPTIONS", `${where}: fuel must be true or false`);
     }
+    let copy: Program;
     try {
-      verifyProgram(program);
+      copy = copyProgram(program, where);
+      verifyProgram(copy);
     } catch (cause) {
+      if (cause instanceof SwitchError) throw cause;
       if (cause instanceof IsaError) {
         throw new SwitchError(
           "INVALID_PROGRAM",
@@ -115,40 +271,80 @@ export abstract class BackendBase<P extends ProgramRecord, T extends ThreadRecor
           { cause, line: cause.line, column: cause.column },
         );
       }
-      throw cause;
+      throw new SwitchError(
+        "INVALID_PROGRAM",
+        `${where}: the program cannot be read as plain data (${cause instanceof Error ? cause.message : String(cause)}); build it with parseProgram or ProgramBuilder`,
+        { cause },
+      );
     }
-    return this.place(program, options.fuel ?? false);
+    let record: P;
+    try {
+      record = this.place(copy, fuel ?? false);
+    } catch (cause) {
+      if (cause instanceof SwitchError) throw cause;
+      throw new SwitchError(
+        "OUT_OF_MEMORY",
+        `${where}: no room to place the program's code (${cause instanceof Error ? cause.message : String(cause)}); unload programs that are no longer needed`,
+        { cause },
+      );
+    }
+    return this.adopt(record);
+  }
+
+  /** Hands out a placed program: the caller's object, owned through a private WeakMap. */
+  protected adopt(record: P): LoadedProgram {
+    const life = Object.assign(record, { threads: 0, unloaded: false });
+    const loaded: LoadedProgram = Object.freeze({
+      backend: this.kind,
+      program: record.program,
+      fuel: record.fuel,
+      codeSize: record.codeSize,
+    });
+    this.#programs.set(loaded, life);
+    this.#finalizer.register(loaded, life, loaded);
+    return loaded;
+  }
+
+  /** The backend's record of a program it loaded, or `undefined`. */
+  protected recordOf(program: LoadedProgram): P | undefined {
+    return this.#programs.get(program);
+  }
+
+  unload(program: LoadedProgram): void {
+    const record = this.#program(program, "unload");
+    record.unloaded = true;
+    this.#finalizer.unregister(program);
+    if (record.threads === 0) this.freeCode(record);
   }
 
   spawn(program: LoadedProgram, options: SpawnOptions = {}): MachineThread {
     const where = `${this.kind} backend: spawn`;
-    const record = program as P;
-    if (typeof program !== "object" || program === null || record.owner !== this) {
-      throw new SwitchError(
-        "FOREIGN_PROGRAM",
-        `${where}: the program was not loaded by this backend; load it with this backend's load()`,
-      );
-    }
+    const record = this.#program(program, "spawn");
     if (typeof options !== "object" || options === null) {
       throw new SwitchError(
         "BAD_OPTIONS",
         `${where}: options must be an object like { stackSize: 16384 }`,
       );
     }
-    const { budget } = options;
-    if (budget !== undefined && (typeof budget !== "bigint" || budget <= 0n)) {
+    let budget: bigint | undefined;
+    if (options.budget !== undefined) {
+      const problem = budgetProblem(options.budget);
+      if (problem !== undefined) throw new SwitchError("BAD_BUDGET", `${where}: ${problem}`);
+      if (!record.fuel) {
+        throw new SwitchError(
+          "BAD_BUDGET",
+          `${where}: a budget needs a program loaded with { fuel: true }; load it again with fuel`,
+        );
+      }
+      budget = toBudget(options.budget);
+    }
+    const stackSize = options.stackSize === undefined ? DEFAULT_STACK_SIZE : options.stackSize;
+    if (typeof stackSize !== "number") {
       throw new SwitchError(
-        "BAD_BUDGET",
-        `${where}: budget must be a positive bigint number of instructions, got ${String(budget)}`,
+        "BAD_STACK_SIZE",
+        `${where}: stackSize must be a number of bytes (a page multiple up to ${MAX_STACK_SIZE}) or absent for ${DEFAULT_STACK_SIZE}; got ${stackSize === null ? "null" : typeof stackSize}`,
       );
     }
-    if (budget !== undefined && !record.fuel) {
-      throw new SwitchError(
-        "BAD_BUDGET",
-        `${where}: a budget needs a program loaded with { fuel: true }; load it again with fuel`,
-      );
-    }
-    const stackSize = options.stackSize ?? DEFAULT_STACK_SIZE;
     let stack: Stack;
     try {
       stack = this.stacks.allocate(stackSize);
@@ -170,8 +366,9 @@ export abstract class BackendBase<P extends ProgramRecord, T extends ThreadRecor
         { cause },
       );
     }
+    let thread: T;
     try {
-      return this.create(record, stack, budget);
+      thread = this.create(program, record, stack, budget);
     } catch (cause) {
       this.stacks.release(stack);
       if (cause instanceof SwitchError) throw cause;
@@ -181,10 +378,13 @@ export abstract class BackendBase<P extends ProgramRecord, T extends ThreadRecor
         { cause },
       );
     }
+    record.threads++;
+    return thread;
   }
 
   resume(thread: MachineThread, value: bigint = 0n): Trap {
-    const record = this.#own(thread, "resume");
+    if (ThreadRecord.ownerOf(thread) !== this) this.#foreign("resume");
+    const record = thread as T;
     // One compare on the hot path: new and suspended threads may run.
     if (record.stateCode > THREAD_SUSPENDED) this.#refuseResume(record);
     if (typeof value !== "bigint") {
@@ -193,11 +393,27 @@ export abstract class BackendBase<P extends ProgramRecord, T extends ThreadRecor
         `${this.kind} backend: resume: the value must be a bigint, got ${typeof value}`,
       );
     }
-    const trap = this.run(record, value);
+    const control = record.control;
+    control.enter(value);
+    let trap: Trap;
+    try {
+      trap = this.runUntilTrap(record) ?? control.leave();
+    } catch (cause) {
+      throw this.#corrupt(cause);
+    }
     const kind = trap.kind;
     record.stateCode =
       kind === "exit" ? THREAD_EXITED : kind === "fault" ? THREAD_FAULTED : THREAD_SUSPENDED;
     return trap;
+  }
+
+  #corrupt(cause: unknown): SwitchError {
+    if (cause instanceof SwitchError) return cause;
+    return new SwitchError(
+      "CORRUPT_THREAD",
+      `${this.kind} backend: resume: ${cause instanceof Error ? cause.message : String(cause)}; release the thread`,
+      { cause },
+    );
   }
 
   #refuseResume(record: T): never {
@@ -235,17 +451,47 @@ export abstract class BackendBase<P extends ProgramRecord, T extends ThreadRecor
     this.destroy(record);
     this.stacks.release(record.stack);
     record.stateCode = THREAD_RELEASED;
+    this.threadGone(record.code as P);
   }
 
-  #own(thread: MachineThread, what: string): T {
-    const record = thread as T;
-    if (typeof thread !== "object" || thread === null || record.owner !== this) {
+  /**
+   * A thread of `program` is gone (released, or dropped and finalized): when
+   * it was the last one of an unloaded program, the code is freed.
+   */
+  protected threadGone(program: P): void {
+    const life = program as P & ProgramLife;
+    life.threads--;
+    if (life.unloaded && life.threads === 0) this.freeCode(program);
+  }
+
+  #program(program: LoadedProgram, what: string): P & ProgramLife {
+    const record =
+      typeof program === "object" && program !== null ? this.#programs.get(program) : undefined;
+    if (record === undefined) {
       throw new SwitchError(
-        "FOREIGN_THREAD",
-        `${this.kind} backend: ${what}: the thread was not spawned by this backend; use the backend that spawned it`,
+        "FOREIGN_PROGRAM",
+        `${this.kind} backend: ${what}: the program was not loaded by this backend (a copy of a loaded program is not one); load it with this backend's load()`,
+      );
+    }
+    if (record.unloaded) {
+      throw new SwitchError(
+        "PROGRAM_UNLOADED",
+        `${this.kind} backend: ${what}: the program was unloaded; load it again`,
       );
     }
     return record;
+  }
+
+  #own(thread: MachineThread, what: string): T {
+    if (ThreadRecord.ownerOf(thread) !== this) this.#foreign(what);
+    return thread as T;
+  }
+
+  #foreign(what: string): never {
+    throw new SwitchError(
+      "FOREIGN_THREAD",
+      `${this.kind} backend: ${what}: the thread was not spawned by this backend; use the backend that spawned it`,
+    );
   }
 }
 

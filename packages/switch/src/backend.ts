@@ -2,11 +2,19 @@
  * The backend interface: what the scheduler calls to run machine threads.
  *
  * A machine thread is a thread program of `@greenthreads/isa`, lowered for
- * one ABI and running on a stack of its own. Two backends run it: the native
- * one executes the lowered code on the CPU (through the Node-API addon), the
- * emulated one in the isa's interpreter. Both implement {@link Backend} and
- * give identical traps for the same program, so the scheduler never needs to
- * know which one it holds; {@link loadBackend} picks one.
+ * one ABI and running on a stack of its own. The native backend executes the
+ * lowered code on the CPU (through the Node-API addon), the emulated one in
+ * the isa's interpreter. Both implement {@link Backend} and give identical
+ * traps for the same program, so the scheduler never needs to know which one
+ * it holds; {@link loadBackend} picks one.
+ *
+ * What a backend must supply is small, because everything about the thread
+ * control block (setup, resume values, fuel, trap decoding) is the isa's one
+ * implementation, `ThreadControl` in `thread-protocol.ts`, and every check and
+ * lifecycle rule is `BackendBase`'s: memory for a thread's block, context and
+ * stack; a place for lowered code; and "run until trap". Another backend (a
+ * WebAssembly one, say, with the block in its linear memory) plugs in by
+ * extending `BackendBase` with those.
  *
  * Life of a machine thread:
  *
@@ -62,10 +70,18 @@ export interface LoadOptions {
  * ```
  */
 export interface SpawnOptions {
-  /** Usable stack bytes: a page multiple accepted by the backend's allocator. Default {@link DEFAULT_STACK_SIZE}. */
+  /**
+   * Usable stack bytes: a page multiple accepted by the backend's allocator,
+   * at most {@link MAX_STACK_SIZE}. Absent: {@link DEFAULT_STACK_SIZE} (`null`
+   * is not absent: it is refused).
+   */
   readonly stackSize?: number;
-  /** Instructions per run before a `budget` trap (needs a program loaded with `fuel`); refilled on each resume after one. */
-  readonly budget?: bigint;
+  /**
+   * Instructions per run before a `budget` trap (needs a program loaded with
+   * `fuel`); refilled on each resume after one. The isa's one rule
+   * (`toBudget`): 1 to 2^64 - 1, a bigint or an integer number.
+   */
+  readonly budget?: bigint | number;
 }
 
 /**
@@ -80,9 +96,25 @@ export interface SpawnOptions {
 export const DEFAULT_STACK_SIZE = 16384;
 
 /**
+ * The largest stack any backend gives a thread: 64 MiB. The same on every
+ * backend, so that a program that runs on one runs on all; a larger
+ * `stackSize` is {@link SwitchError} `BAD_STACK_SIZE` everywhere.
+ *
+ * @example
+ * ```ts
+ * import { MAX_STACK_SIZE } from "@greenthreads/switch";
+ * console.log(MAX_STACK_SIZE); // 67108864
+ * ```
+ */
+export const MAX_STACK_SIZE = 64 * 1024 * 1024;
+
+/**
  * A verified program, lowered for the backend's ABI and placed in executable
  * memory (never writable at the same time). Threads of it are made with
- * {@link Backend.spawn}. The code is freed when nothing references it.
+ * {@link Backend.spawn}. The code is freed by {@link Backend.unload}, or
+ * when nothing references this object any more (finalization), and in both
+ * cases only once its last thread is released. Only the very object that
+ * `load` returned is accepted by `spawn` (a copy is not).
  *
  * @example
  * ```ts
@@ -95,7 +127,7 @@ export const DEFAULT_STACK_SIZE = 16384;
 export interface LoadedProgram {
   /** The kind of backend that loaded it. */
   readonly backend: BackendKind;
-  /** The program as given. */
+  /** The program as loaded: a frozen copy of the one given. */
   readonly program: Program;
   /** Whether the code counts fuel. */
   readonly fuel: boolean;
@@ -157,6 +189,7 @@ export interface MachineThread {
  * console.log(backend.resume(thread, 42n)); // { kind: "yield", value: 42n }
  * console.log(backend.resume(thread)); // { kind: "exit", code: 0n }
  * backend.release(thread);
+ * backend.unload(program);
  * ```
  */
 export interface Backend {
@@ -168,13 +201,22 @@ export interface Backend {
   /** Where thread stacks come from. */
   readonly stacks: StackAllocator;
   /**
-   * Verifies, lowers and places a program. Throws {@link SwitchError}
-   * `INVALID_PROGRAM` (cause: the isa's `VERIFY_ERROR`) or `BAD_OPTIONS`.
+   * Copies, verifies, lowers and places a program. Throws {@link SwitchError}
+   * `INVALID_PROGRAM` (for any input that is not a valid program; cause: the
+   * isa's `VERIFY_ERROR` when it failed verification), `BAD_OPTIONS` or
+   * `OUT_OF_MEMORY`; never another error.
    */
   load(program: Program, options?: LoadOptions): LoadedProgram;
   /**
+   * Frees a loaded program's code once its last thread is released (at once
+   * when it has none); it can spawn no more threads. Throws
+   * {@link SwitchError} `FOREIGN_PROGRAM`, or `PROGRAM_UNLOADED` the second time.
+   */
+  unload(program: LoadedProgram): void;
+  /**
    * A new thread of a loaded program, on a new stack. Throws
-   * {@link SwitchError} `FOREIGN_PROGRAM`, `BAD_STACK_SIZE`, `BAD_BUDGET`.
+   * {@link SwitchError} `FOREIGN_PROGRAM`, `PROGRAM_UNLOADED`,
+   * `BAD_STACK_SIZE`, `BAD_BUDGET`, `BAD_OPTIONS`, `OUT_OF_MEMORY`.
    */
   spawn(program: LoadedProgram, options?: SpawnOptions): MachineThread;
   /**

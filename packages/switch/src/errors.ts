@@ -21,10 +21,11 @@
  * | `NATIVE_UNAVAILABLE` | the native backend was required (option or `GREENTHREADS_BACKEND=native`) but cannot run here |
  * | `UNKNOWN_ABI` | the ABI name is unknown, or the backend cannot run it |
  * | `BAD_OPTIONS` | an option has the wrong type or value |
- * | `INVALID_PROGRAM` | the program failed verification (`cause` is the isa's `VERIFY_ERROR`) |
- * | `FOREIGN_PROGRAM` | a loaded program of another backend was passed |
+ * | `INVALID_PROGRAM` | `load` got something that is not a valid program (failed verification: `cause` is the isa's `VERIFY_ERROR`; or not plain program data) |
+ * | `FOREIGN_PROGRAM` | a program this backend did not load (another backend's, or a copy) was passed |
+ * | `PROGRAM_UNLOADED` | the program was unloaded; load it again |
  * | `BAD_STACK_SIZE` | `stackSize` is not accepted by the backend's stack allocator (`cause` is the `StackError`) |
- * | `BAD_BUDGET` | `budget` is not a positive bigint, or the program was loaded without fuel |
+ * | `BAD_BUDGET` | `budget` breaks the isa's one budget rule (1 to 2^64 - 1), or the program was loaded without fuel |
  * | `BAD_VALUE` | a resume value is not a bigint |
  * | `FOREIGN_THREAD` | a thread of another backend was passed |
  * | `THREAD_RELEASED` | the thread was released; it cannot be resumed or released again |
@@ -45,6 +46,7 @@ export type SwitchErrorCode =
   | "BAD_OPTIONS"
   | "INVALID_PROGRAM"
   | "FOREIGN_PROGRAM"
+  | "PROGRAM_UNLOADED"
   | "BAD_STACK_SIZE"
   | "BAD_BUDGET"
   | "BAD_VALUE"

@@ -10,7 +10,13 @@
  * 2. An `abi` other than the addon's can only be emulated.
  * 3. The native backend must load (local build or prebuild) and pass
  *    {@link selfTest}; otherwise the emulated backend is used, with the
- *    reason in `backend.reason`.
+ *    reason in `backend.reason`. Where the package ships a prebuild for the
+ *    platform, that fallback is a surprise (the emulated backend is hundreds
+ *    of times slower), so the process gets one warning, code
+ *    {@link NATIVE_FALLBACK_WARNING}, once per process.
+ *
+ * `process` is read through `globalThis`, so that this module runs where
+ * there is none (a browser build of the emulated backend).
  *
  * @module
  */
@@ -18,6 +24,7 @@ import { type AbiName, getAbi, hostAbi, IsaError } from "@greenthreads/isa";
 import type { Backend, BackendKind } from "./backend.js";
 import { EmulatedBackend } from "./emulated/emulated-backend.js";
 import { SwitchError } from "./errors.js";
+import { prebuildExists } from "./native/addon.js";
 import { NativeBackend } from "./native/native-backend.js";
 import { selfTest } from "./self-test.js";
 
@@ -35,6 +42,52 @@ export interface LoadBackendOptions {
   readonly prefer?: BackendKind;
   /** The ABI to run; default the host's (or x86-64 System V where the host has none the isa knows). */
   readonly abi?: AbiName;
+}
+
+/**
+ * The code of the warning emitted when the native backend cannot run where a
+ * prebuild exists for the platform, to filter it in a `process.on("warning")`
+ * listener or to look it up.
+ *
+ * @example
+ * ```ts
+ * import { NATIVE_FALLBACK_WARNING } from "@greenthreads/switch";
+ * process.on("warning", (w) => {
+ *   if ((w as { code?: string }).code === NATIVE_FALLBACK_WARNING) console.log("running emulated");
+ * });
+ * ```
+ */
+export const NATIVE_FALLBACK_WARNING = "GREENTHREADS_NATIVE_FALLBACK";
+
+/** The host's `process`, if there is one (there is none in a browser). */
+interface HostProcess {
+  readonly env?: Record<string, string | undefined>;
+  readonly platform?: string;
+  readonly arch?: string;
+  emitWarning?(message: string, options: { type: string; code: string; detail: string }): void;
+}
+const hostProcess = (): HostProcess | undefined =>
+  (globalThis as { process?: HostProcess }).process;
+
+/** Set on `globalThis` so that the ESM and CommonJS builds in one process warn once between them. */
+const WARNED = Symbol.for("@greenthreads/switch: native fallback warned");
+
+/** Warns once per process that the native backend was expected and is not running. */
+function warnFallback(failure: string): void {
+  const flags = globalThis as { [WARNED]?: boolean };
+  if (flags[WARNED]) return;
+  flags[WARNED] = true;
+  const proc = hostProcess();
+  if (typeof proc?.emitWarning !== "function" || !prebuildExists()) return;
+  proc.emitWarning(
+    `the native backend cannot run here, so machine threads run emulated: ${failure}`,
+    {
+      type: "GreenthreadsWarning",
+      code: NATIVE_FALLBACK_WARNING,
+      detail:
+        'The package ships a prebuilt addon for this platform, so this is unexpected; the emulated backend is hundreds of times slower. Set GREENTHREADS_BACKEND=emulated (or prefer: "emulated") to choose it knowingly.',
+    },
+  );
 }
 
 let nativeVerdict: { backend: NativeBackend } | { error: string } | undefined;
@@ -78,7 +131,8 @@ function withReason<B extends Backend>(backend: B, reason: string): B {
  * ```
  */
 export function loadBackend(options: LoadBackendOptions = {}): Backend {
-  const env = process.env.GREENTHREADS_BACKEND;
+  const proc = hostProcess();
+  const env = proc?.env?.GREENTHREADS_BACKEND;
   if (env !== undefined && env !== "" && env !== "native" && env !== "emulated") {
     throw new SwitchError(
       "BAD_OPTIONS",
@@ -96,7 +150,7 @@ export function loadBackend(options: LoadBackendOptions = {}): Backend {
   const want = forced ?? prefer;
   let abiName: AbiName;
   try {
-    abiName = options.abi ?? hostAbi(process.platform, process.arch)?.name ?? "x86_64-sysv";
+    abiName = options.abi ?? hostAbi(proc?.platform ?? "", proc?.arch ?? "")?.name ?? "x86_64-sysv";
     getAbi(abiName);
   } catch (cause) {
     if (cause instanceof IsaError) {
@@ -127,5 +181,6 @@ export function loadBackend(options: LoadBackendOptions = {}): Backend {
       `loadBackend: GREENTHREADS_BACKEND=native, but the native backend cannot run here: ${failure}; unset it to fall back to the emulated backend`,
     );
   }
+  if ("error" in verdict) warnFallback(failure);
   return withReason(new EmulatedBackend(getAbi(abiName)), `emulated ${abiName}: ${failure}`);
 }

@@ -28,6 +28,16 @@ export function answer(trap: Trap): bigint | undefined {
 
 export const CORPUS: readonly CorpusEntry[] = [
   {
+    name: "a budget trap on a host call whose result register is its argument",
+    source: "mov r1, 42\nhostcall h(r1) -> r1\nexit r1",
+    budget: 1n,
+  },
+  {
+    name: "a budget trap on a yield whose result register is its value",
+    source: "mov r1, 42\nyield r1 -> r1\nexit r1",
+    budget: 1n,
+  },
+  {
     name: "counting loop",
     source: "mov r0, 0\nloop:\n  add r0, r0, 1\n  blt r0, 1000, loop\n  exit r0",
   },

@@ -1,7 +1,20 @@
-import { getAbi, IsaError, parseProgram } from "@greenthreads/isa";
+import {
+  budgetProblem,
+  getAbi,
+  IsaError,
+  parseProgram,
+  TCB,
+  type ThreadControl,
+} from "@greenthreads/isa";
 import { StackError } from "@greenthreads/stack";
 import { describe, expect, test } from "vitest";
-import { type Backend, EmulatedBackend, NativeBackend, SwitchError } from "../src/index.js";
+import {
+  type Backend,
+  EmulatedBackend,
+  MAX_STACK_SIZE,
+  NativeBackend,
+  SwitchError,
+} from "../src/index.js";
 
 const backends: [string, Backend | undefined][] = [
   ["emulated", new EmulatedBackend(getAbi("x86_64-sysv"))],
@@ -89,17 +102,82 @@ describe.each(backends)("%s backend", (name, maybe) => {
     },
   );
 
-  test.skipIf(skip)(`budgets: BAD_BUDGET without fuel or for a non-positive budget${tag}`, () => {
+  test.skipIf(skip)(
+    `stack sizes: null, strings and above MAX_STACK_SIZE are BAD_STACK_SIZE; MAX_STACK_SIZE runs${tag}`,
+    () => {
+      const program = backend.load(parseProgram("exit 0"));
+      const live = backend.stacks.stats().live;
+      for (const stackSize of [null, "16384", MAX_STACK_SIZE + 4096, Number.NaN]) {
+        expect(code(() => backend.spawn(program, { stackSize: stackSize as number }))).toBe(
+          "BAD_STACK_SIZE",
+        );
+      }
+      expect(backend.stacks.stats().live).toBe(live);
+      const big = backend.spawn(program, { stackSize: MAX_STACK_SIZE });
+      expect(backend.resume(big)).toEqual({ kind: "exit", code: 0n });
+      backend.release(big);
+    },
+  );
+
+  test.skipIf(skip)(`budgets: one rule, BAD_BUDGET with the isa's words${tag}`, () => {
     const plain = backend.load(parseProgram("exit 0"));
     const fueled = backend.load(parseProgram("exit 0"), { fuel: true });
     expect(code(() => backend.spawn(plain, { budget: 10n }))).toBe("BAD_BUDGET");
-    expect(code(() => backend.spawn(fueled, { budget: 0n }))).toBe("BAD_BUDGET");
-    expect(code(() => backend.spawn(fueled, { budget: 10 as unknown as bigint }))).toBe(
-      "BAD_BUDGET",
-    );
+    for (const budget of [0n, 0, -1n, -3, 1.5, 2n ** 64n, 2 ** 64, "10", null, Number.NaN]) {
+      let error: unknown;
+      try {
+        backend.spawn(fueled, { budget: budget as bigint });
+      } catch (e) {
+        error = e;
+      }
+      expect((error as SwitchError).code).toBe("BAD_BUDGET");
+      expect((error as SwitchError).message).toBe(
+        `${backend.kind} backend: spawn: ${budgetProblem(budget)}`,
+      );
+    }
+    for (const budget of [1, 1n, 2n ** 64n - 1n, 1000]) {
+      const thread = backend.spawn(fueled, { budget });
+      expect(thread.budget).toBe(BigInt(budget));
+      expect(backend.resume(thread)).toEqual({ kind: "exit", code: 0n });
+      backend.release(thread);
+    }
     const thread = backend.spawn(fueled);
     expect(backend.resume(thread)).toEqual({ kind: "exit", code: 0n });
     backend.release(thread);
+  });
+
+  test.skipIf(skip)(
+    `ownership: copies of a loaded program or a thread are refused; unload ends spawning${tag}`,
+    () => {
+      const program = backend.load(parseProgram("yield 5\nexit 0"));
+      expect(code(() => backend.spawn({ ...program }))).toBe("FOREIGN_PROGRAM");
+      expect(code(() => backend.spawn(Object.create(program)))).toBe("FOREIGN_PROGRAM");
+      const thread = backend.spawn(program);
+      const copy = { ...thread };
+      expect(code(() => backend.resume(copy))).toBe("FOREIGN_THREAD");
+      expect(code(() => backend.release(copy))).toBe("FOREIGN_THREAD");
+      // Unloaded with a live thread: the thread still runs, no new thread can start.
+      backend.unload(program);
+      expect(code(() => backend.spawn(program))).toBe("PROGRAM_UNLOADED");
+      expect(code(() => backend.unload(program))).toBe("PROGRAM_UNLOADED");
+      expect(backend.resume(thread)).toEqual({ kind: "yield", value: 5n });
+      expect(backend.resume(thread)).toEqual({ kind: "exit", code: 0n });
+      backend.release(thread);
+      expect(code(() => backend.unload({ ...program }))).toBe("FOREIGN_PROGRAM");
+    },
+  );
+
+  test.skipIf(skip)(`load copies the program: later changes to it change nothing${tag}`, () => {
+    const source = parseProgram("hostcall f(r0) -> r1\nexit r1");
+    const mutable = structuredClone(source) as unknown as { instructions: { op: string }[] };
+    const program = backend.load(mutable as never);
+    mutable.instructions[0]!.op = "ret";
+    mutable.instructions.length = 0;
+    const thread = backend.spawn(program);
+    expect(backend.resume(thread)).toEqual({ kind: "hostcall", name: "f", args: [0n] });
+    expect(backend.resume(thread, 9n)).toEqual({ kind: "exit", code: 9n });
+    backend.release(thread);
+    expect(Object.isFrozen(program.program.instructions[0])).toBe(true);
   });
 
   test.skipIf(skip)(`foreign programs and threads, bad values and options${tag}`, () => {
@@ -115,6 +193,39 @@ describe.each(backends)("%s backend", (name, maybe) => {
     ).toBe("BAD_OPTIONS");
     other.release(thread);
   });
+
+  test.skipIf(skip)(
+    `a control block with no valid trap is CORRUPT_THREAD, whatever the backend${tag}`,
+    () => {
+      const loaded = backend.load(parseProgram("yield 1\nexit 0"));
+      const thread = backend.spawn(loaded);
+      expect(backend.resume(thread)).toEqual({ kind: "yield", value: 1n });
+      // Memory changed from outside: an unknown trap kind, and a resume pc that re-enters the
+      // shared trap sequence (which switches back without writing a trap record).
+      const region = (backend as NativeBackend | EmulatedBackend).codeRegion(loaded)!;
+      const poke = (offset: number, value: bigint): void => {
+        if (backend instanceof EmulatedBackend) {
+          const { tcb } = (thread as unknown as { interpreted: { tcb: bigint } }).interpreted;
+          backend.host.memory.write64(tcb + BigInt(offset), value);
+        } else {
+          (thread as unknown as { control: ThreadControl }).control.words[offset / 8] = value;
+        }
+      };
+      poke(TCB.trapKind, 99n);
+      poke(TCB.resumePc, region.label("trap")!);
+      let error: unknown;
+      try {
+        backend.resume(thread);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(SwitchError);
+      expect((error as SwitchError).code).toBe("CORRUPT_THREAD");
+      expect((error as SwitchError).message).toMatch(/holds no valid trap \(kind 99\)/);
+      backend.release(thread);
+      backend.unload(loaded);
+    },
+  );
 
   test.skipIf(skip)(`a thread's state follows its traps${tag}`, () => {
     const thread = backend.spawn(backend.load(parseProgram("yield 1\nexit 0")));

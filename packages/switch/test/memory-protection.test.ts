@@ -29,7 +29,7 @@ withMaps("W^X: loaded code is r-x and no writable+executable mapping holds any o
   const threads = loaded.map((p) => backend.spawn(p));
   for (const t of threads) expect(backend.resume(t).kind).toBe("yield");
   for (const p of loaded) {
-    const { address, codeSize } = p as unknown as { address: bigint; codeSize: number };
+    const { address, size: codeSize } = backend.codeRegion(p)!;
     expect(mappingAt(address)?.perms).toBe("r-xp");
     expect(mappingAt(address + BigInt(codeSize) - 1n)?.perms).toBe("r-xp");
   }

@@ -1,13 +1,18 @@
-/** Runs a corpus entry on a backend to its final trap, answering as the corpus says. */
+/** Runs thread programs on a backend to their final trap, answering as the corpus says. */
 import { parseProgram, type Trap } from "@greenthreads/isa";
-import type { Backend } from "../src/index.js";
+import type { Backend, LoadedProgram } from "../src/index.js";
 import { answer, type CorpusEntry } from "./corpus.js";
 
-export function runOn(backend: Backend, entry: CorpusEntry, maxTraps = 10_000): Trap[] {
-  const program = backend.load(parseProgram(entry.source), { fuel: entry.budget !== undefined });
+/** Runs one thread of a loaded program; the thread is released afterwards. */
+export function runLoaded(
+  backend: Backend,
+  program: LoadedProgram,
+  options: { stackSize?: number; budget?: bigint | undefined },
+  maxTraps = 10_000,
+): Trap[] {
   const thread = backend.spawn(program, {
-    stackSize: entry.stackSize ?? 16384,
-    ...(entry.budget === undefined ? {} : { budget: entry.budget }),
+    stackSize: options.stackSize ?? 16384,
+    ...(options.budget === undefined ? {} : { budget: options.budget }),
   });
   const traps: Trap[] = [];
   try {
@@ -22,4 +27,14 @@ export function runOn(backend: Backend, entry: CorpusEntry, maxTraps = 10_000): 
     backend.release(thread);
   }
   return traps;
+}
+
+/** Loads a corpus entry, runs it with its own budget, and unloads it. */
+export function runOn(backend: Backend, entry: CorpusEntry, maxTraps = 10_000): Trap[] {
+  const program = backend.load(parseProgram(entry.source), { fuel: entry.budget !== undefined });
+  try {
+    return runLoaded(backend, program, entry, maxTraps);
+  } finally {
+    backend.unload(program);
+  }
 }

@@ -1,5 +1,5 @@
 /**
- * Signal storms while native machine threads run (native/addon/signals.c
+ * Signal storms while native machine threads run (native/addon/signals_posix.c
  * explains the design). Each test runs test/fixtures/signal-storm-child.ts
  * in a child process, which runs threads at depth 0, half and full stack
  * while test/fixtures/signal-sender.cjs sends it thousands of signals, one

@@ -140,6 +140,7 @@ export type LoadWidth = 8 | 4 | 2;
  * | `call` | native call of `target` (pushes the return address on x86-64, sets the link register elsewhere) |
  * | `callr` | native call of the address in `reg` |
  * | `trap` | an illegal instruction (`ud2`, `brk`, `ebreak`): the thread cannot continue |
+ * | `table` | data, not an instruction: one 32-bit word per entry, the distance from the word back to the entry's label (which must come before the table, less than 4 GiB away), or 0 for `null`; read it with a 4-byte `load`, subtract the word from its own address, `jr` there |
  *
  * @example
  * ```ts
@@ -173,4 +174,5 @@ export type LirOp =
   | { op: "jr"; reg: Reg }
   | { op: "call"; target: string }
   | { op: "callr"; reg: Reg }
-  | { op: "trap" };
+  | { op: "trap" }
+  | { op: "table"; entries: readonly (string | null)[] };

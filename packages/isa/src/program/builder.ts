@@ -27,6 +27,7 @@ import {
   isProgramIdentifier,
   isStackOffset,
   PROGRAM_LIMITS,
+  tooManyInstructions,
 } from "./syntax.js";
 
 /**
@@ -94,6 +95,7 @@ export class ProgramBuilder {
   private readonly instructions: ProgramInstruction[] = [];
   private readonly labels = new Map<string, number>();
   private readonly hostcalls: string[] = [];
+  private readonly hostcallNames = new Set<string>();
 
   private fail(message: string): never {
     const line = this.instructions.length + 1;
@@ -154,6 +156,11 @@ export class ProgramBuilder {
   }
 
   private add_(body: Body): this {
+    if (this.instructions.length >= PROGRAM_LIMITS.maxInstructions) {
+      this.fail(
+        tooManyInstructions(`${this.instructions.length + 1}`, PROGRAM_LIMITS.maxInstructions),
+      );
+    }
     const at = Object.freeze({ line: this.instructions.length + 1, column: 1 });
     this.instructions.push(Object.freeze({ ...body, at }) as ProgramInstruction);
     return this;
@@ -552,7 +559,10 @@ export class ProgramBuilder {
     }
     const regs = Object.freeze(args.map((r, i) => this.reg(r, `args[${i}]`)));
     const d = this.optionalReg(dst, "dst");
-    if (!this.hostcalls.includes(name)) this.hostcalls.push(name);
+    if (!this.hostcallNames.has(name)) {
+      this.hostcallNames.add(name);
+      this.hostcalls.push(name);
+    }
     return this.add_({ op: "hostcall", name, args: regs, dst: d });
   }
 

@@ -15,15 +15,23 @@
  *   <p>i0:        [fuel check]  body of instruction 0
  *   <p>i1:        [fuel check]  body of instruction 1
  *   …
- *   cold stubs:   budget, fault and trap sequences, out of the hot path
+ *   cold stubs:   one per check that can fail: the instruction's index into
+ *                 a temporary, then a jump to the shared sequence of its kind
+ *   <p>trapkind<k>: shared: store trap kind k, instruction, resume pc; jump to <p>trap
+ *   <p>faultcode<c>: shared: store fault code c (and the offending value); <p>trapkind5
  *   <p>trap:      spill r0..r7 → tcb; jump to switch(thread ctx, host ctx)
  *                 with <p>back as its return address (pushed, or in the link register)
  *   <p>back:      reload r0..r7 ← tcb; jump to tcb.resume pc
+ *   <p>returns:   the return table: one 32-bit word per program instruction
  * ```
  *
- * A trap site stores its kind and values in the control block, stores where
- * to continue in `resume pc`, and jumps to the shared trap sequence. Nothing
- * of it uses the stack except the return address it pushes for the switch
+ * A trap site stores its values in the control block, puts its instruction
+ * index and where to continue in two temporaries, and jumps to the shared
+ * sequence of its trap kind, which stores them and enters the shared trap
+ * sequence. Everything a site needs of its own is a few instructions, so the
+ * code grows by a bounded amount per program instruction: code size is
+ * linear in the program. Nothing of it uses the stack except the return
+ * address it pushes for the switch
  * (where the ABI keeps return addresses on the stack), one word below the
  * stack pointer: the stack limit leaves {@link STACK_RESERVE} bytes for that.
  * The switch is entered by a jump, not a call, so that the thread leaves no
@@ -35,13 +43,27 @@
  * wants the machine stack pointer aligned at all times, the program's is a
  * register and the machine's follows it, rounded down.) A `call` pushes the
  * index of the return instruction, not a machine address; `ret` pops it and
- * finds the machine address by a binary search over the program's return
- * sites, which is also what rejects a forged return.
+ * finds the machine address in the return table, indexed by instruction:
+ *
+ * ```
+ *   ret:  t0 ← popped index
+ *         t0 ≥ instruction count          → fault out-of-bounds (index t0)
+ *         t2 ← <p>returns + 4·t0;  t1 ← 32-bit word at t2
+ *         t1 = 0 (not a return site)      → fault out-of-bounds (index t0)
+ *         jump to t2 − t1                 (the word is its distance back to <p>i<t0>)
+ * ```
+ *
+ * A word is non-zero exactly for the instructions that follow a `call`, so a
+ * forged return faults, as the reference machine says, and never jumps
+ * anywhere else. The table lies after the code, in the same pages: read-only
+ * and executable once placed, and addressed PC-relative, so the code needs
+ * no relocation wherever it is placed.
  *
  * @module
  */
 import type { Abi } from "../abi/abi.js";
 import type { Arch } from "../arch/arch.js";
+import { TABLE_ENTRY_SIZE } from "../arch/table.js";
 import type { Cond, LirOp, Reg } from "../machine/lir.js";
 import type { Operand, Program, ProgramInstruction } from "./program.js";
 import { PROGRAM_REGISTERS } from "./program.js";
@@ -125,6 +147,20 @@ class Lowering {
   readonly #psp: Reg;
   readonly #hot: LirOp[] = [];
   readonly #cold: LirOp[] = [];
+  /** The label of each program instruction, made once: the return table names them again. */
+  readonly #labels: string[];
+  /** The host-call index of each name. */
+  readonly #hostcalls: Map<string, number>;
+  /** The fault codes whose shared sequences are used. */
+  readonly #faults = new Set<number>();
+  /**
+   * Operations that are the same wherever they occur, made once and placed
+   * many times: most of a lowered instruction is one of these, and a
+   * program of 2^18 instructions would otherwise make millions of equal
+   * objects.
+   */
+  readonly #same: ReturnType<typeof sameOperations>;
+  readonly #jumps = new Map<string, LirOp>();
   #stubs = 0;
 
   constructor(program: Program, abi: Abi, arch: Arch, options: LowerOptions) {
@@ -137,6 +173,9 @@ class Lowering {
     this.#t = regs.temps;
     this.#r = regs.program;
     this.#psp = regs.stackPointer;
+    this.#labels = Array.from(program.instructions, (_, i) => `${this.#prefix}i${i}`);
+    this.#hostcalls = new Map(program.hostcalls.map((name, i) => [name, i]));
+    this.#same = sameOperations(abi, this.#tcb, this.#t, this.#psp);
   }
 
   run(): LoweredProgram {
@@ -150,20 +189,20 @@ class Lowering {
       { op: "store", src: t0, base: this.#tcb, offset: TCB.stackHigh },
     );
     for (const reg of this.#r) this.#hot.push({ op: "li", dst: reg, imm: 0n });
-    this.#program.instructions.forEach((instruction, index) => {
-      this.#hot.push({ op: "label", name: this.#at(index) });
+    const instructions = this.#program.instructions;
+    for (let index = 0; index < instructions.length; index++) {
+      this.#hot.push({ op: "label", name: this.#labels[index]! });
       if (this.#fuel) this.#fuelCheck(index);
-      this.#lower(instruction, index);
-    });
-    return { ops: [...this.#hot, ...this.#cold, ...this.#trapSequence()], entry };
-  }
-
-  #at(index: number): string {
-    return `${this.#prefix}i${index}`;
-  }
-
-  #label(name: string): string {
-    return this.#at(this.#program.labels.get(name)!);
+      this.#lower(instructions[index]!, index);
+    }
+    // One array, appended in place: a copy of every operation would double the peak.
+    const ops = this.#hot;
+    for (const op of this.#cold) ops.push(op);
+    this.#cold.length = 0;
+    this.#sharedSequences(ops);
+    this.#trapSequence(ops);
+    ops.push({ op: "label", name: `${this.#prefix}returns` }, this.#returnTable());
+    return { ops, entry };
   }
 
   #stub(what: string): string {
@@ -172,22 +211,27 @@ class Lowering {
 
   /** Fuel zero: trap out of line, and check again when resumed. Otherwise spend one. */
   #fuelCheck(index: number): void {
-    const [t0] = this.#t;
+    const [t0, t1] = this.#t;
     const budget = this.#stub("budget");
+    const same = this.#same;
     this.#hot.push(
-      { op: "load", dst: t0, base: this.#tcb, offset: TCB.fuel },
+      same.loadFuel,
       { op: "br", cond: "eq", a: t0, b: 0n, target: budget },
-      { op: "alui", kind: "sub", dst: t0, a: t0, imm: 1n },
-      { op: "store", src: t0, base: this.#tcb, offset: TCB.fuel },
+      same.spendFuel,
+      same.storeFuel,
     );
-    this.#cold.push({ op: "label", name: budget });
-    this.#trap(this.#cold, TRAP_KIND.budget, index, this.#at(index));
+    this.#cold.push(
+      { op: "label", name: budget },
+      { op: "li", dst: t1, imm: BigInt(index) },
+      { op: "la", dst: t0, label: this.#labels[index]! },
+      this.#jmp(this.#kind(TRAP_KIND.budget)),
+    );
   }
 
   #lower(ins: ProgramInstruction, index: number): void {
     const out = this.#hot;
     const r = this.#r;
-    const [t0, t1, t2] = this.#t;
+    const [t0, t1] = this.#t;
     switch (ins.op) {
       case "mov":
         if ("reg" in ins.src) out.push({ op: "mov", dst: r[ins.dst]!, src: r[ins.src.reg]! });
@@ -222,16 +266,13 @@ class Lowering {
         return;
       case "push":
         this.#checkRoom(index);
-        out.push({ op: "alui", kind: "sub", dst: this.#psp, a: this.#psp, imm: 8n });
+        out.push(this.#same.stackDown);
         this.#followStackPointer();
         out.push({ op: "store", src: this.#operand(ins.src, t0), base: this.#psp, offset: 0 });
         return;
       case "call":
         this.#checkRoom(index);
-        out.push(
-          { op: "li", dst: t0, imm: BigInt(index + 1) },
-          { op: "alui", kind: "sub", dst: this.#psp, a: this.#psp, imm: 8n },
-        );
+        out.push({ op: "li", dst: t0, imm: BigInt(index + 1) }, this.#same.stackDown);
         this.#followStackPointer();
         out.push(
           { op: "store", src: t0, base: this.#psp, offset: 0 },
@@ -240,18 +281,12 @@ class Lowering {
         return;
       case "pop":
         this.#checkNotEmpty(index);
-        out.push(
-          { op: "load", dst: r[ins.dst]!, base: this.#psp, offset: 0 },
-          { op: "alui", kind: "add", dst: this.#psp, a: this.#psp, imm: 8n },
-        );
+        out.push({ op: "load", dst: r[ins.dst]!, base: this.#psp, offset: 0 }, this.#same.stackUp);
         this.#followStackPointer();
         return;
       case "ret":
         this.#checkNotEmpty(index);
-        out.push(
-          { op: "load", dst: t0, base: this.#psp, offset: 0 },
-          { op: "alui", kind: "add", dst: this.#psp, a: this.#psp, imm: 8n },
-        );
+        out.push({ op: "load", dst: t0, base: this.#psp, offset: 0 }, this.#same.stackUp);
         this.#followStackPointer();
         this.#returnDispatch(index);
         return;
@@ -261,33 +296,36 @@ class Lowering {
         if (ins.index === null) out.push({ op: "li", dst: t0, imm: BigInt(ins.offset) });
         else
           out.push({ op: "alui", kind: "add", dst: t0, a: r[ins.index]!, imm: BigInt(ins.offset) });
-        const fault = this.#stub("oob");
+        const fault = this.#faultStub(FAULT_CODE.outOfBoundsIndex, index);
+        const same = this.#same;
         out.push(
-          { op: "load", dst: t1, base: this.#tcb, offset: TCB.stackHigh },
-          { op: "mov", dst: t2, src: this.#psp },
-          { op: "alu", kind: "sub", dst: t1, a: t1, b: t2 },
-          { op: "alui", kind: "shr", dst: t1, a: t1, imm: 3n },
+          same.loadStackHigh,
+          same.stackPointerToT2,
+          same.depthBytes,
+          same.depthWords,
           { op: "br", cond: "geu", a: t0, b: t1, target: fault },
-          { op: "alui", kind: "shl", dst: t0, a: t0, imm: 3n },
-          { op: "alu", kind: "add", dst: t0, a: t0, b: t2 },
+          same.indexBytes,
+          same.indexAddress,
         );
         if (ins.op === "load") out.push({ op: "load", dst: r[ins.dst]!, base: t0, offset: 0 });
         else out.push({ op: "store", src: this.#operand(ins.src, t1), base: t0, offset: 0 });
-        this.#cold.push({ op: "label", name: fault });
-        this.#fault(FAULT_CODE.outOfBoundsIndex, index, t0);
         return;
       }
       case "hostcall": {
-        const name = this.#program.hostcalls.indexOf(ins.name);
         const resume = this.#stub("resume");
-        out.push({ op: "li", dst: t0, imm: BigInt(name) });
-        this.#trap(out, TRAP_KIND.hostcall, index, resume, t0);
+        out.push(
+          { op: "li", dst: t0, imm: BigInt(this.#hostcalls.get(ins.name)!) },
+          { op: "store", src: t0, base: this.#tcb, offset: TCB.trapA },
+        );
+        this.#trap(TRAP_KIND.hostcall, index, resume);
         out.push({ op: "label", name: resume });
         return;
       }
       case "yield": {
         const resume = this.#stub("resume");
-        this.#trap(out, TRAP_KIND.yield, index, resume, this.#operand(ins.value, t0));
+        const value = this.#operand(ins.value, t0);
+        out.push({ op: "store", src: value, base: this.#tcb, offset: TCB.trapA });
+        this.#trap(TRAP_KIND.yield, index, resume);
         out.push({ op: "label", name: resume });
         return;
       }
@@ -295,10 +333,16 @@ class Lowering {
         // An exited thread is never resumed; if it were, it reports the same exit again.
         const again = this.#stub("exit");
         out.push({ op: "label", name: again });
-        this.#trap(out, TRAP_KIND.exit, index, again, this.#operand(ins.code, t0));
+        const code = this.#operand(ins.code, t0);
+        out.push({ op: "store", src: code, base: this.#tcb, offset: TCB.trapA });
+        this.#trap(TRAP_KIND.exit, index, again);
         return;
       }
     }
+  }
+
+  #label(name: string): string {
+    return this.#labels[this.#program.labels.get(name)!]!;
   }
 
   /** The register holding an operand: its program register, or `scratch` loaded with the immediate. */
@@ -317,122 +361,157 @@ class Lowering {
    */
   #followStackPointer(): void {
     if (this.#psp === this.#abi.stackPointer) return;
-    const [, t1] = this.#t;
-    this.#hot.push(
-      { op: "alui", kind: "and", dst: t1, a: this.#psp, imm: -BigInt(this.#abi.stackAlignment) },
-      { op: "mov", dst: this.#abi.stackPointer, src: t1 },
-    );
+    this.#hot.push(this.#same.alignedStackPointer, this.#same.followStackPointer);
   }
 
   /** Faults stack-overflow unless one more word fits above the limit. */
   #checkRoom(index: number): void {
     const [t0, t1] = this.#t;
-    const fault = this.#stub("overflow");
-    this.#hot.push(
-      { op: "mov", dst: t0, src: this.#psp },
-      { op: "alui", kind: "sub", dst: t0, a: t0, imm: 8n },
-      { op: "load", dst: t1, base: this.#tcb, offset: TCB.stackLimit },
-      { op: "br", cond: "ltu", a: t0, b: t1, target: fault },
-    );
-    this.#cold.push({ op: "label", name: fault });
-    this.#fault(FAULT_CODE.stackOverflow, index);
+    const fault = this.#faultStub(FAULT_CODE.stackOverflow, index);
+    const same = this.#same;
+    this.#hot.push(same.stackPointerToT0, same.nextWord, same.loadStackLimit, {
+      op: "br",
+      cond: "ltu",
+      a: t0,
+      b: t1,
+      target: fault,
+    });
   }
 
   /** Faults out-of-bounds when the stack holds no word. */
   #checkNotEmpty(index: number): void {
     const [t0, t1] = this.#t;
-    const fault = this.#stub("empty");
-    this.#hot.push(
-      { op: "mov", dst: t0, src: this.#psp },
-      { op: "load", dst: t1, base: this.#tcb, offset: TCB.stackHigh },
-      { op: "br", cond: "geu", a: t0, b: t1, target: fault },
-    );
-    this.#cold.push({ op: "label", name: fault });
-    this.#fault(FAULT_CODE.outOfBounds, index);
+    const fault = this.#faultStub(FAULT_CODE.outOfBounds, index);
+    this.#hot.push(this.#same.stackPointerToT0, this.#same.loadStackHigh, {
+      op: "br",
+      cond: "geu",
+      a: t0,
+      b: t1,
+      target: fault,
+    });
   }
 
   /**
-   * Jumps to the instruction whose index is in t0, if it is a return site of
-   * the program: binary search over the sorted return sites, faulting with
-   * the popped value otherwise.
+   * Jumps to the instruction whose index is in t0 if it is a return site of
+   * the program, through the return table (see the module comment); faults
+   * with the popped value otherwise.
    */
   #returnDispatch(index: number): void {
-    const [t0] = this.#t;
-    const sites = [
-      ...new Set(
-        this.#program.instructions.flatMap((ins, i) =>
-          ins.op === "call" && i + 1 < this.#program.instructions.length ? [i + 1] : [],
-        ),
-      ),
-    ].sort((a, b) => a - b);
-    const fault = this.#stub("badret");
-    const search = (lo: number, hi: number): void => {
-      if (hi - lo <= 3) {
-        for (let i = lo; i < hi; i++) {
-          this.#hot.push({
-            op: "br",
-            cond: "eq",
-            a: t0,
-            b: BigInt(sites[i]!),
-            target: this.#at(sites[i]!),
-          });
-        }
-        this.#hot.push({ op: "jmp", target: fault });
-        return;
-      }
-      const mid = (lo + hi) >> 1;
-      const upper = this.#stub("ret");
-      this.#hot.push({ op: "br", cond: "geu", a: t0, b: BigInt(sites[mid]!), target: upper });
-      search(lo, mid);
-      this.#hot.push({ op: "label", name: upper });
-      search(mid, hi);
-    };
-    search(0, sites.length);
-    this.#cold.push({ op: "label", name: fault });
-    this.#fault(FAULT_CODE.outOfBoundsIndex, index, t0);
-  }
-
-  /**
-   * A fault trap in the cold section, recording the `offending` register's
-   * value as the trap's index when given; resuming a faulted thread reports
-   * the fault again.
-   */
-  #fault(code: number, index: number, offending?: Reg): void {
-    const again = this.#stub("fault");
-    if (offending) {
-      this.#cold.push({ op: "store", src: offending, base: this.#tcb, offset: TCB.trapIndex });
-    }
-    this.#cold.push({ op: "label", name: again });
-    const [, , t2] = this.#t;
-    this.#cold.push({ op: "li", dst: t2, imm: BigInt(code) });
-    this.#trap(this.#cold, TRAP_KIND.fault, index, again, t2);
-  }
-
-  /**
-   * Stores a trap record and enters the shared trap sequence, which comes
-   * back to the label `resume` (placed by the caller). `a`, when given, is
-   * stored as the trap's first value.
-   */
-  #trap(out: LirOp[], kind: number, index: number, resume: string, a?: Reg): void {
-    const [t0, t1] = this.#t;
-    const tmp = a === t1 ? t0 : t1;
-    if (a) out.push({ op: "store", src: a, base: this.#tcb, offset: TCB.trapA });
-    out.push(
-      { op: "li", dst: tmp, imm: BigInt(kind) },
-      { op: "store", src: tmp, base: this.#tcb, offset: TCB.trapKind },
-      { op: "li", dst: tmp, imm: BigInt(index) },
-      { op: "store", src: tmp, base: this.#tcb, offset: TCB.trapInstruction },
-      { op: "la", dst: tmp, label: resume },
-      { op: "store", src: tmp, base: this.#tcb, offset: TCB.resumePc },
-      { op: "jmp", target: `${this.#prefix}trap` },
+    const [t0, t1, t2] = this.#t;
+    const fault = this.#faultStub(FAULT_CODE.outOfBoundsIndex, index);
+    this.#hot.push(
+      {
+        op: "br",
+        cond: "geu",
+        a: t0,
+        b: BigInt(this.#program.instructions.length),
+        target: fault,
+      },
+      { op: "alui", kind: "shl", dst: t2, a: t0, imm: BigInt(Math.log2(TABLE_ENTRY_SIZE)) },
+      { op: "la", dst: t1, label: `${this.#prefix}returns` },
+      { op: "alu", kind: "add", dst: t2, a: t2, b: t1 },
+      { op: "load", dst: t1, base: t2, offset: 0, width: TABLE_ENTRY_SIZE },
+      { op: "br", cond: "eq", a: t1, b: 0n, target: fault },
+      { op: "alu", kind: "sub", dst: t2, a: t2, b: t1 },
+      { op: "jr", reg: t2 },
     );
+  }
+
+  /** The return table: for each instruction, its label if it follows a call, else none. */
+  #returnTable(): LirOp {
+    const instructions = this.#program.instructions;
+    const entries: (string | null)[] = new Array(instructions.length).fill(null);
+    for (let i = 0; i + 1 < instructions.length; i++) {
+      if (instructions[i]!.op === "call") entries[i + 1] = this.#labels[i + 1]!;
+    }
+    return { op: "table", entries };
+  }
+
+  /**
+   * A cold stub that puts the instruction's index into the second
+   * temporary and enters the shared sequence of fault `code` (which, for
+   * `outOfBoundsIndex`, records the first temporary as the offending value).
+   * Returns the stub's label.
+   */
+  #faultStub(code: number, index: number): string {
+    const [, t1] = this.#t;
+    const stub = this.#stub("check");
+    this.#faults.add(code);
+    this.#cold.push(
+      { op: "label", name: stub },
+      { op: "li", dst: t1, imm: BigInt(index) },
+      this.#jmp(`${this.#prefix}faultcode${code}`),
+    );
+    return stub;
+  }
+
+  /**
+   * Ends a trap site whose values are stored: the instruction's index into
+   * the second temporary, the label to resume at (placed by the caller)
+   * into the first, and on to the shared sequence of trap `kind`.
+   */
+  #trap(kind: number, index: number, resume: string): void {
+    const [t0, t1] = this.#t;
+    this.#hot.push(
+      { op: "li", dst: t1, imm: BigInt(index) },
+      { op: "la", dst: t0, label: resume },
+      this.#jmp(this.#kind(kind)),
+    );
+  }
+
+  /** A jump to a shared sequence, one object per target. */
+  #jmp(target: string): LirOp {
+    let op = this.#jumps.get(target);
+    if (op === undefined) {
+      op = Object.freeze({ op: "jmp", target });
+      this.#jumps.set(target, op);
+    }
+    return op;
+  }
+
+  #kind(kind: number): string {
+    return `${this.#prefix}trapkind${kind}`;
+  }
+
+  /**
+   * The sequences that trap sites share. `<p>trapkind<k>` stores trap kind k,
+   * the instruction index (second temporary) and the resume pc (first
+   * temporary). `<p>faultcode<c>` stores fault code c, and the offending value
+   * (first temporary) for `outOfBoundsIndex`; a faulted thread resumes at
+   * the trap sequence itself, so it reports the same fault again.
+   */
+  #sharedSequences(ops: LirOp[]): void {
+    const [t0, t1, t2] = this.#t;
+    const trap = `${this.#prefix}trap`;
+    for (const code of [...this.#faults].sort((a, b) => a - b)) {
+      ops.push({ op: "label", name: `${this.#prefix}faultcode${code}` });
+      if (code === FAULT_CODE.outOfBoundsIndex) {
+        ops.push({ op: "store", src: t0, base: this.#tcb, offset: TCB.trapIndex });
+      }
+      ops.push(
+        { op: "li", dst: t2, imm: BigInt(code) },
+        { op: "store", src: t2, base: this.#tcb, offset: TCB.trapA },
+        { op: "la", dst: t0, label: trap },
+        { op: "jmp", target: this.#kind(TRAP_KIND.fault) },
+      );
+    }
+    for (const kind of Object.values(TRAP_KIND)) {
+      ops.push(
+        { op: "label", name: this.#kind(kind) },
+        { op: "store", src: t1, base: this.#tcb, offset: TCB.trapInstruction },
+        { op: "store", src: t0, base: this.#tcb, offset: TCB.resumePc },
+        { op: "li", dst: t2, imm: BigInt(kind) },
+        { op: "store", src: t2, base: this.#tcb, offset: TCB.trapKind },
+        { op: "jmp", target: trap },
+      );
+    }
   }
 
   /** Spill, switch to the host, reload, continue at the resume pc. */
-  #trapSequence(): LirOp[] {
+  #trapSequence(ops: LirOp[]): void {
     const [t0] = this.#t;
     const [from, to, value] = this.#abi.argumentRegisters as [Reg, Reg, Reg];
-    const ops: LirOp[] = [{ op: "label", name: `${this.#prefix}trap` }];
+    ops.push({ op: "label", name: `${this.#prefix}trap` });
     for (let i = 0; i < PROGRAM_REGISTERS; i++) {
       ops.push({ op: "store", src: this.#r[i]!, base: this.#tcb, offset: TCB.registers + 8 * i });
     }
@@ -463,6 +542,36 @@ class Lowering {
       ops.push({ op: "load", dst: this.#r[i]!, base: this.#tcb, offset: TCB.registers + 8 * i });
     }
     ops.push({ op: "load", dst: t0, base: this.#tcb, offset: TCB.resumePc }, { op: "jr", reg: t0 });
-    return ops;
   }
+}
+
+/** The operations of a lowering that never vary (see `Lowering.#same`). */
+function sameOperations(abi: Abi, tcb: Reg, [t0, t1, t2]: readonly [Reg, Reg, Reg], psp: Reg) {
+  const same = {
+    alignedStackPointer: {
+      op: "alui",
+      kind: "and",
+      dst: t1,
+      a: psp,
+      imm: -BigInt(abi.stackAlignment),
+    },
+    followStackPointer: { op: "mov", dst: abi.stackPointer, src: t1 },
+    loadFuel: { op: "load", dst: t0, base: tcb, offset: TCB.fuel },
+    spendFuel: { op: "alui", kind: "sub", dst: t0, a: t0, imm: 1n },
+    storeFuel: { op: "store", src: t0, base: tcb, offset: TCB.fuel },
+    stackDown: { op: "alui", kind: "sub", dst: psp, a: psp, imm: 8n },
+    stackUp: { op: "alui", kind: "add", dst: psp, a: psp, imm: 8n },
+    stackPointerToT0: { op: "mov", dst: t0, src: psp },
+    stackPointerToT2: { op: "mov", dst: t2, src: psp },
+    nextWord: { op: "alui", kind: "sub", dst: t0, a: t0, imm: 8n },
+    loadStackLimit: { op: "load", dst: t1, base: tcb, offset: TCB.stackLimit },
+    loadStackHigh: { op: "load", dst: t1, base: tcb, offset: TCB.stackHigh },
+    depthBytes: { op: "alu", kind: "sub", dst: t1, a: t1, b: t2 },
+    depthWords: { op: "alui", kind: "shr", dst: t1, a: t1, imm: 3n },
+    indexBytes: { op: "alui", kind: "shl", dst: t0, a: t0, imm: 3n },
+    indexAddress: { op: "alu", kind: "add", dst: t0, a: t0, b: t2 },
+  } as const satisfies Record<string, LirOp>;
+  // Frozen: each is placed many times, and selection may share what it makes of it.
+  for (const op of Object.values(same)) Object.freeze(op);
+  return same;
 }

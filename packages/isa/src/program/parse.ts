@@ -13,7 +13,7 @@
  */
 import { IsaError } from "../errors.js";
 import type { Operand, Program, ProgramInstruction, ProgramRegister } from "./program.js";
-import { ALU_OPS, CONDS, MNEMONICS, PROGRAM_LIMITS } from "./syntax.js";
+import { ALU_OPS, CONDS, MNEMONICS, PROGRAM_LIMITS, tooManyInstructions } from "./syntax.js";
 
 type Token =
   | { readonly kind: "ident"; readonly text: string; readonly column: number }
@@ -240,7 +240,12 @@ type Body = ProgramInstruction extends infer I
     : never
   : never;
 
-function parseInstruction(p: LineParser, line: number, hostcalls: string[]): Body {
+function parseInstruction(
+  p: LineParser,
+  line: number,
+  hostcalls: string[],
+  hostcallNames: Set<string>,
+): Body {
   const t = p.here;
   if (t.kind !== "ident") {
     p.error(t, "an instruction or a label");
@@ -308,7 +313,10 @@ function parseInstruction(p: LineParser, line: number, hostcalls: string[]): Bod
         }
       }
       p.expect(")");
-      if (!hostcalls.includes(name)) hostcalls.push(name);
+      if (!hostcallNames.has(name)) {
+        hostcallNames.add(name);
+        hostcalls.push(name);
+      }
       return { op: "hostcall", name, args: Object.freeze(args), dst: p.optionalResult() };
     }
     case "yield": {
@@ -355,10 +363,17 @@ export function parseProgram(text: string): Program {
   const labels = new Map<string, number>();
   const labelLines = new Map<string, number>();
   const hostcalls: string[] = [];
-  const lines = text.split("\n");
-  for (let l = 0; l < lines.length; l++) {
-    const line = l + 1;
-    const tokens = lexLine(lines[l], line);
+  const hostcallNames = new Set<string>();
+  // Line by line, without splitting the whole text first: text far over the
+  // instruction limit is refused when the limit is passed, not after
+  // millions of lines have been copied.
+  let line = 0;
+  for (let from = 0; from <= text.length; ) {
+    let to = text.indexOf("\n", from);
+    if (to < 0) to = text.length;
+    line++;
+    const tokens = lexLine(text.slice(from, to), line);
+    from = to + 1;
     let pos = 0;
     for (;;) {
       const a = tokens[pos];
@@ -380,7 +395,10 @@ export function parseProgram(text: string): Program {
     const parser = new LineParser(tokens, line);
     parser.skipTo(pos);
     const column = tokens[pos].column;
-    const body = parseInstruction(parser, line, hostcalls);
+    if (instructions.length === PROGRAM_LIMITS.maxInstructions) {
+      fail(line, column, tooManyInstructions("more than that", PROGRAM_LIMITS.maxInstructions));
+    }
+    const body = parseInstruction(parser, line, hostcalls, hostcallNames);
     parser.end();
     instructions.push(Object.freeze({ ...body, at: Object.freeze({ line, column }) }));
   }

@@ -35,6 +35,7 @@
  */
 import { IsaError } from "../errors.js";
 import type { Cond } from "../machine/lir.js";
+import { toBudget } from "./budget.js";
 import type { Operand, Program, ProgramAlu } from "./program.js";
 import type { FaultKind, Trap } from "./trap.js";
 import { type VerifyOptions, verifyProgram } from "./verify.js";
@@ -54,8 +55,9 @@ export interface ReferenceOptions extends VerifyOptions {
   /**
    * The instruction budget per resume after a `budget` trap: fuel starts at
    * `budget`, and resuming after a `budget` trap refills it. No budget: no limit.
+   * The one rule of `toBudget`: 1 to 2^64 - 1, a bigint or an integer number.
    */
-  readonly budget?: bigint;
+  readonly budget?: bigint | number;
 }
 
 /**
@@ -275,12 +277,7 @@ export class ReferenceMachine {
         `stackWords must be a non-negative integer, got ${String(stackWords)}`,
       );
     }
-    if (budget !== undefined && (typeof budget !== "bigint" || budget < 0n)) {
-      throw new IsaError(
-        "BAD_ARGUMENT",
-        `budget must be a non-negative bigint or absent, got ${typeof budget === "bigint" ? budget : typeof budget}`,
-      );
-    }
+    const fuel = budget === undefined ? undefined : toBudget(budget, "ReferenceMachine");
     verifyProgram(program, options.hostcalls === undefined ? undefined : options);
     try {
       const { steps, lines } = compile(program);
@@ -299,8 +296,8 @@ export class ReferenceMachine {
     });
     this.returns = returns;
     this.capacity = stackWords;
-    this.budget = budget;
-    this.remaining = budget;
+    this.budget = fuel;
+    this.remaining = fuel;
   }
 
   /** `ready` while the program can run on, else `exited` or `faulted`. */

@@ -56,9 +56,30 @@ export const PROGRAM_LIMITS = Object.freeze({
   offsetMax: 65535,
   /** Most register arguments of one `hostcall`. */
   maxHostcallArgs: 6,
-  /** Most instructions in one program. */
-  maxInstructions: 1_048_576,
+  /**
+   * Most instructions in one program: 2^18. Lowered and loaded with fuel,
+   * a program costs about 100 bytes of machine code and 2 to 4 KB of peak JS
+   * heap per instruction (see the package README's figures), so a program at
+   * this limit loads within about 0.5 GiB of heap natively and 1 GiB
+   * emulated, under Node's default heap limit; at 2^20 it did not load at all. A host
+   * can set a lower limit with `verifyProgram`'s `maxInstructions`.
+   */
+  maxInstructions: 262_144,
 });
+
+/**
+ * What the parser, the builder and the verifier say of a program over the
+ * instruction limit: one message, so that the three stop alike.
+ *
+ * @internal
+ */
+export function tooManyInstructions(count: number | string, limit: number): string {
+  const most =
+    limit === PROGRAM_LIMITS.maxInstructions
+      ? `the most a program may have (PROGRAM_LIMITS.maxInstructions, ${limit})`
+      : `the limit of ${limit} set by options.maxInstructions`;
+  return `the program has ${count} instructions, more than ${most}: split it into several programs`;
+}
 
 /** Arithmetic mnemonics, which are also their `op`. @internal */
 export const ALU_OPS: readonly ProgramAlu[] = [

@@ -15,12 +15,15 @@
  * the last instruction, and rejects every `call` whose target has no path to a
  * `ret` (following inner calls only into callees that can themselves return).
  *
+ * Every check is linear in the size of the program (programs come from
+ * untrusted text too, and may have a million instructions).
+ *
  * Whatever it is given, the verifier throws nothing but {@link IsaError}.
  *
  * @module
  */
 import { IsaError } from "../errors.js";
-import type { Program, ProgramInstruction } from "./program.js";
+import type { Program } from "./program.js";
 import {
   CONDS,
   isImmediate,
@@ -29,6 +32,7 @@ import {
   isStackOffset,
   OPS,
   PROGRAM_LIMITS,
+  tooManyInstructions,
 } from "./syntax.js";
 
 /**
@@ -43,6 +47,13 @@ import {
 export interface VerifyOptions {
   /** The host calls the host answers. When given, any other host-call name is an error. */
   readonly hostcalls?: readonly string[];
+  /**
+   * The most instructions a program may have: a whole number from 1 to
+   * `PROGRAM_LIMITS.maxInstructions` (the default). A host that takes
+   * programs from untrusted sources can set it lower, to bound the time and
+   * memory that lowering and loading one program may take.
+   */
+  readonly maxInstructions?: number;
 }
 
 interface Position {
@@ -375,47 +386,11 @@ function checkFlow(ctx: Context, nodes: readonly (Node | null)[], at: readonly P
     );
   }
 
-  // Which call targets can reach a ret: a least fixed point, so that a
-  // function whose only way back is through itself counts as never returning.
-  const targets = new Set<number>();
-  for (const n of nodes)
-    if (n !== null && n.op === "call" && n.target !== null) targets.add(n.target);
-  const returns = new Map<number, boolean>();
-  for (const t of targets) returns.set(t, false);
-  const seen = new Uint8Array(count + 1);
-  let changed = true;
-  while (changed) {
-    changed = false;
-    for (const t of targets) {
-      if (returns.get(t)) continue;
-      seen.fill(0);
-      const stack = [t];
-      let found = false;
-      while (stack.length > 0 && !found) {
-        const i = stack.pop()!;
-        if (i >= count || seen[i]) continue;
-        seen[i] = 1;
-        const n = nodes[i];
-        if (n === null) continue;
-        if (n.op === "ret") {
-          found = true;
-        } else if (n.op === "call") {
-          if (n.target !== null && returns.get(n.target)) stack.push(i + 1);
-        } else {
-          next.length = 0;
-          successors(nodes, i, next);
-          stack.push(...next);
-        }
-      }
-      if (found) {
-        returns.set(t, true);
-        changed = true;
-      }
-    }
-  }
+  if (!nodes.some((n) => n !== null && n.op === "call" && n.target !== null)) return;
+  const returns = canReturn(nodes);
   for (let i = 0; i < count; i++) {
     const n = nodes[i];
-    if (n !== null && n.op === "call" && n.target !== null && !returns.get(n.target)) {
+    if (n !== null && n.op === "call" && n.target !== null && !returns[n.target]) {
       ctx.problems.push(
         problem(
           at[i],
@@ -426,9 +401,94 @@ function checkFlow(ctx: Context, nodes: readonly (Node | null)[], at: readonly P
   }
 }
 
+/**
+ * Which instructions have a path to a `ret`, where a `call` continues to the
+ * instruction after it only if its target has such a path itself: the least
+ * fixed point, so that a function whose only way back is through itself
+ * counts as never returning.
+ *
+ * Computed backwards from the `ret`s in one pass over the reversed edges, so
+ * every edge is looked at a bounded number of times: linear in the program.
+ * (Searching forwards from each call target until nothing changes is
+ * quadratic or worse: one search per target per round, and a chain of calls
+ * settles one target per round.) An instruction is marked when a successor
+ * is marked, except a `call`, which is marked when both the instruction
+ * after it and its target are, whichever of the two is marked last.
+ */
+function canReturn(nodes: readonly (Node | null)[]): Uint8Array {
+  const count = nodes.length;
+  // Predecessors along ordinary edges, in compressed rows: into[start[j]..start[j+1]).
+  const start = new Int32Array(count + 2);
+  for (let i = 0; i < count; i++) {
+    const n = nodes[i];
+    if (n === null || n.op === "call" || n.op === "ret" || n.op === "exit") {
+      continue;
+    }
+    if (n.target !== null) start[n.target + 1]++;
+    if (n.op !== "jmp" && i + 1 < count) start[i + 2]++;
+  }
+  for (let j = 1; j < count + 2; j++) start[j] += start[j - 1];
+  const into = new Int32Array(start[count + 1]);
+  const fill = start.slice(0, count + 1);
+  // Calls by target, in compressed rows too.
+  const callStart = new Int32Array(count + 1);
+  for (let i = 0; i < count; i++) {
+    const n = nodes[i];
+    if (n !== null && n.op === "call" && n.target !== null) callStart[n.target + 1]++;
+  }
+  for (let j = 1; j < count + 1; j++) callStart[j] += callStart[j - 1];
+  const callers = new Int32Array(callStart[count]);
+  const callFill = callStart.slice(0, count);
+  for (let i = 0; i < count; i++) {
+    const n = nodes[i];
+    if (n === null || n.op === "ret" || n.op === "exit") continue;
+    if (n.op === "call") {
+      if (n.target !== null) callers[callFill[n.target]++] = i;
+      continue;
+    }
+    if (n.target !== null) into[fill[n.target]++] = i;
+    if (n.op !== "jmp" && i + 1 < count) into[fill[i + 1]++] = i;
+  }
+
+  const marked = new Uint8Array(count);
+  const work: number[] = [];
+  const mark = (i: number): void => {
+    if (!marked[i]) {
+      marked[i] = 1;
+      work.push(i);
+    }
+  };
+  for (let i = 0; i < count; i++) if (nodes[i]?.op === "ret") mark(i);
+  while (work.length > 0) {
+    const j = work.pop()!;
+    for (let k = start[j]; k < start[j + 1]; k++) mark(into[k]);
+    // The call just before j returns to j: it can return once its target can.
+    const before = j > 0 ? nodes[j - 1] : null;
+    if (before?.op === "call" && before.target !== null && marked[before.target]) mark(j - 1);
+    // Calls of j, now known to return, continue where they return to.
+    for (let k = callStart[j]; k < callStart[j + 1]; k++) {
+      const c = callers[k];
+      if (c + 1 < count && marked[c + 1]) mark(c);
+    }
+  }
+  return marked;
+}
+
+/** The index of the first instruction that names each target label. */
+function firstUsers(instructions: readonly unknown[]): Map<string, number> {
+  const users = new Map<string, number>();
+  instructions.forEach((ins, i) => {
+    if (typeof ins !== "object" || ins === null || !("target" in ins)) return;
+    const target = (ins as { target: unknown }).target;
+    if (typeof target === "string" && !users.has(target)) users.set(target, i);
+  });
+  return users;
+}
+
 function collect(program: unknown, options: unknown, mode: Mode): IsaError[] {
   const problems: IsaError[] = [];
   let allowed: Set<string> | null = null;
+  let limit: number = PROGRAM_LIMITS.maxInstructions;
   if (options !== undefined) {
     if (typeof options !== "object" || options === null) {
       throw new IsaError("BAD_ARGUMENT", `verify options must be an object, got ${show(options)}`);
@@ -442,6 +502,16 @@ function collect(program: unknown, options: unknown, mode: Mode): IsaError[] {
         );
       }
       allowed = new Set(list);
+    }
+    const max = (options as { maxInstructions?: unknown }).maxInstructions;
+    if (max !== undefined) {
+      if (!isPositiveInt(max) || max > PROGRAM_LIMITS.maxInstructions) {
+        throw new IsaError(
+          "BAD_ARGUMENT",
+          `options.maxInstructions must be a whole number from 1 to ${PROGRAM_LIMITS.maxInstructions}, got ${show(max)}`,
+        );
+      }
+      limit = max;
     }
   }
   if (typeof program !== "object" || program === null) {
@@ -460,13 +530,8 @@ function collect(program: unknown, options: unknown, mode: Mode): IsaError[] {
     return problems;
   }
   const count = instructions.length;
-  if (count > PROGRAM_LIMITS.maxInstructions) {
-    problems.push(
-      problem(
-        TOP,
-        `the program has ${count} instructions: at most ${PROGRAM_LIMITS.maxInstructions} are allowed; split it up`,
-      ),
-    );
+  if (count > limit) {
+    problems.push(problem(TOP, tooManyInstructions(count, limit)));
     return problems;
   }
   if (count === 0 && mode === "verify") {
@@ -482,6 +547,7 @@ function collect(program: unknown, options: unknown, mode: Mode): IsaError[] {
   const at: Position[] = [];
   const nodes: (Node | null)[] = [];
   const used: string[] = [];
+  const usedNames = new Set<string>();
   for (let i = 0; i < count; i++) {
     const ins = instructions[i];
     const pos = positionOf(ctx, ins, i);
@@ -496,9 +562,10 @@ function collect(program: unknown, options: unknown, mode: Mode): IsaError[] {
     if (
       record.op === "hostcall" &&
       isProgramIdentifier(record.name) &&
-      !used.includes(record.name)
+      !usedNames.has(record.name)
     ) {
       used.push(record.name);
+      usedNames.add(record.name);
     }
     // A malformed instruction still has its place in control flow, so that
     // one bad operand does not hide the flow problems around it; only an
@@ -518,11 +585,12 @@ function collect(program: unknown, options: unknown, mode: Mode): IsaError[] {
 
   if (labels !== null) {
     const highest = mode === "verify" ? count - 1 : count;
+    let firstUser: Map<string, number> | null = null;
     for (const [name, index] of labels) {
       if (Number.isInteger(index) && index >= 0 && index <= highest) continue;
-      const user = (instructions as ProgramInstruction[]).findIndex(
-        (ins) => typeof ins === "object" && ins !== null && "target" in ins && ins.target === name,
-      );
+      // Built once, on the first bad label, so that many bad labels stay linear.
+      firstUser ??= firstUsers(instructions);
+      const user = firstUser.get(name) ?? -1;
       const pos = user >= 0 ? at[user] : count > 0 ? at[count - 1] : TOP;
       const reason =
         typeof index === "number" && index === count
@@ -600,8 +668,10 @@ export function diagnoseProgram(program: Program, options?: VerifyOptions): IsaE
  * immediates in -2^63..2^64-1, stack offsets in -65536..65535, at most 6
  * host-call arguments, every label defined and pointing at an instruction, no
  * path running past the last instruction, every `call` able to return, and,
- * when `options.hostcalls` is given, only those host calls. Throws nothing
- * but {@link IsaError}, whatever it is given.
+ * when `options.hostcalls` is given, only those host calls; at most
+ * `options.maxInstructions` instructions (by default, and at most,
+ * `PROGRAM_LIMITS.maxInstructions`). Runs in time linear in the program.
+ * Throws nothing but {@link IsaError}, whatever it is given.
  *
  * @throws {@link IsaError} `VERIFY_ERROR` for the first problem (by line and
  *   column), with `line` and `column` set; `BAD_ARGUMENT` when `options` is

@@ -182,6 +182,56 @@ export const CORPUS: readonly CorpusProgram[] = [
       ret`,
   },
   {
+    name: "forged return to the last instruction, which is in the table but no return site",
+    source: `
+      call f
+      push 4
+      ret
+    f:
+      ret
+      exit 9`,
+  },
+  {
+    name: "forged return to a return site goes there",
+    source: `
+      call f
+      add r0, r0, 1       ; the return site, reached again by each forged return
+      bgeu r0, 3, done
+      push 1
+      ret
+    done:
+      exit r0
+    f:
+      ret`,
+  },
+  {
+    name: "forged return one past the last instruction",
+    source: `
+      call f
+      push 4
+      ret
+    f:
+      ret`,
+  },
+  {
+    name: "forged return of the largest word",
+    source: `
+      call f
+      push -1
+      ret
+    f:
+      ret`,
+  },
+  {
+    name: "forged return to a call instruction itself",
+    source: `
+      call f
+      push 0
+      ret
+    f:
+      ret`,
+  },
+  {
     name: "budget preempts a loop",
     budget: 7n,
     source: `

@@ -1,8 +1,12 @@
 /**
  * Random but well-formed thread programs for differential tests: arithmetic
- * on random values (edge values likely), forward branches, bounded loops,
- * stack traffic and yields of intermediate results, so a wrong instruction
- * selection on any ISA shows up as a different trap value.
+ * on random values (edge values likely), forward branches, stack traffic,
+ * calls of a subroutine, yields of intermediate results, and host calls and
+ * yields whose result register is also an operand (`hostcall h(r1) -> r1`),
+ * so a wrong instruction selection on any ISA shows up as a different trap
+ * value, and a resume value written at the wrong time shows up as a
+ * different host-call argument. Shared by the isa's lowering test and the
+ * switch package's differential test.
  */
 const EDGE = [0n, 1n, -1n, 2n, 63n, 64n, 0x7fffffffn, 0x80000000n, 0xffffffffn, 0x100000000n];
 const EDGE64 = [0x7fffffffffffffffn, -0x8000000000000000n, 0x123456789abcdefn, -0x5a5a5a5a5a5an];
@@ -46,7 +50,14 @@ export function randomProgram(seed: number): { source: string; budget?: bigint }
       else if (kind < 0.8)
         lines.push(`  load ${reg()}, stack[${reg()} + ${Math.floor(random() * 4) - 1}]`);
       else if (kind < 0.85) lines.push(`  store stack[${Math.floor(random() * 3)}], ${src()}`);
-      else if (kind < 0.93) lines.push(`  yield ${reg()}`);
+      else if (kind < 0.88) lines.push(`  yield ${reg()}`);
+      else if (kind < 0.9) {
+        const r = reg();
+        lines.push(`  yield ${r} -> ${r}`);
+      } else if (kind < 0.92) {
+        const r = reg();
+        lines.push(`  hostcall h(${r}, ${reg()}) -> ${r}`);
+      } else if (kind < 0.93) lines.push("  call sub");
       else if (b + 1 < blocks) {
         // Forward branches only, so every program ends.
         const target = Math.min(blocks - 1, b + 1 + Math.floor(random() * 2));
@@ -56,6 +67,8 @@ export function randomProgram(seed: number): { source: string; budget?: bigint }
     lines.push(`  yield ${reg()}`);
   }
   lines.push(`  exit ${reg()}`);
+  // A subroutine: a little arithmetic on r0 and a host call, then back.
+  lines.push("sub:", `  ${pick(ALU)} r0, r0, ${src()}`, "  hostcall g(r0) -> r1", "  ret");
   const budget = random() < 0.3 ? BigInt(1 + Math.floor(random() * 9)) : undefined;
   return budget === undefined ? { source: lines.join("\n") } : { source: lines.join("\n"), budget };
 }

@@ -156,7 +156,7 @@ function expectIsaError(e: unknown, code: string, input: unknown): void {
 
 /** Runs a verified program for a few resumes under a small budget; only IsaErrors may escape. */
 function run(r: Random, p: Program): number {
-  const m = new ReferenceMachine(p, { stackWords: r.int(6), budget: BigInt(r.int(64)) });
+  const m = new ReferenceMachine(p, { stackWords: r.int(6), budget: BigInt(1 + r.int(64)) });
   let steps = 0;
   for (let k = 0; k < 8; k++) {
     const t = m.resume(r.chance(0.5) ? immediate(r) : undefined);

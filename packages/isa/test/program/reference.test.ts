@@ -290,11 +290,31 @@ describe("reference machine: budget", () => {
     expect(m.resume()).toEqual({ kind: "exit", code: 0n });
   });
 
-  test("budget 0 never runs anything; no budget runs unlimited", () => {
-    const m = machine("exit 0", 4, 0n);
-    expect(m.resume()).toEqual({ kind: "budget" });
-    expect(m.resume()).toEqual({ kind: "budget" });
+  test("no budget runs unlimited; a number budget is the same as a bigint one", () => {
     expect(machine("exit 0").fuel).toBeUndefined();
+    const m = new ReferenceMachine(parseProgram("top: jmp top"), { stackWords: 4, budget: 7 });
+    expect(m.resume()).toEqual({ kind: "budget" });
+    expect(m.executed).toBe(7);
+  });
+
+  test.each([0n, 0, -1n, -5, 1.5, Number.NaN, 2n ** 64n, 2 ** 64, "10", null, true])(
+    "budget %s is refused with the one budget rule's words",
+    (budget) => {
+      const build = () =>
+        new ReferenceMachine(parseProgram("exit 0"), { stackWords: 4, budget: budget as never });
+      expect(build).toThrow(expect.objectContaining({ code: "BAD_ARGUMENT" }));
+      expect(build).toThrow(
+        /ReferenceMachine: budget must be a whole number of instructions from 1 to 2\^64 - 1/,
+      );
+    },
+  );
+
+  test("the largest budget, 2^64 - 1, is accepted", () => {
+    const m = new ReferenceMachine(parseProgram("exit 0"), {
+      stackWords: 4,
+      budget: 2n ** 64n - 1n,
+    });
+    expect(m.resume()).toEqual({ kind: "exit", code: 0n });
   });
 
   test("an infinite loop is preempted every `budget` instructions", () => {
@@ -375,7 +395,7 @@ describe("reference machine: construction", () => {
     [{ stackWords: -1 }],
     [{ stackWords: 1.5 }],
     [{ stackWords: "8" }],
-    [{ stackWords: 8, budget: 5 }],
+    [{ stackWords: 8, budget: 5.5 }],
     [{ stackWords: 8, budget: -1n }],
     [null],
   ])("bad options #%# are BAD_ARGUMENT", (options) => {

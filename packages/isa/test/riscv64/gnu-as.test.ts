@@ -14,7 +14,9 @@ import { getAbi } from "../../src/abi/registry.js";
 import { assemble } from "../../src/arch/assemble.js";
 import { riscv64 } from "../../src/arch/riscv64/index.js";
 import type { LirOp } from "../../src/machine/lir.js";
+import { lowerProgram } from "../../src/program/lower.js";
 import { threadRoutines } from "../../src/routines/trampolines.js";
+import { callsProgram } from "../lowering/calls-program.js";
 
 function hasTool(name: string): boolean {
   try {
@@ -79,6 +81,19 @@ const sample: LirOp[] = [
 ];
 
 describe("riscv64 whole routines against GNU as", () => {
+  test.skipIf(!TOOLS)(
+    `${TOOLS ? "" : "skipped: riscv64-linux-gnu-as not installed; "}a lowered thread program with its return table assembles to the same bytes`,
+    () => {
+      const lowered = lowerProgram(callsProgram(), getAbi("riscv64-lp64d"), riscv64, {
+        fuel: true,
+      });
+      const items = riscv64.select(lowered.ops);
+      expect(gnuBytes(riscv64.format(items)).toString("hex")).toBe(
+        Buffer.from(assemble(riscv64, items, BASE).bytes).toString("hex"),
+      );
+    },
+  );
+
   test.skipIf(!TOOLS)(
     `${TOOLS ? "" : "skipped: riscv64-linux-gnu-as not installed; "}a sample of every LIR op assembles to the same bytes`,
     () => {

@@ -14,7 +14,9 @@ import { assemble } from "../../src/arch/assemble.js";
 import type { X86Instruction } from "../../src/arch/x86_64/index.js";
 import { x86_64 } from "../../src/arch/x86_64/index.js";
 import type { LirOp } from "../../src/machine/lir.js";
+import { lowerProgram } from "../../src/program/lower.js";
 import { switchRoutine } from "../../src/routines/switch-routine.js";
+import { callsProgram } from "../lowering/calls-program.js";
 import { x86CorpusItems } from "./corpus.js";
 
 function has(tool: string): boolean {
@@ -83,6 +85,17 @@ describe("x86_64 encoder against GNU as", () => {
       ];
       const items = x86_64.select(ops);
       expect(gnuBytes(items, "program")).toEqual(assemble(x86_64, items, 0n).bytes);
+    },
+  );
+
+  test.skipIf(!tools)(
+    `${tools ? "" : "skipped: as not installed; "}a lowered thread program with its return table matches`,
+    () => {
+      for (const abi of ["x86_64-sysv", "x86_64-win64"]) {
+        const lowered = lowerProgram(callsProgram(), getAbi(abi), x86_64, { fuel: true });
+        const items = x86_64.select(lowered.ops);
+        expect(gnuBytes(items, `lowered-${abi}`)).toEqual(assemble(x86_64, items, 0n).bytes);
+      }
     },
   );
 });

@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { type Program, parseProgram, verifyProgram } from "@greenthreads/isa";
+import { budgetProblem, type Program, parseProgram, verifyProgram } from "@greenthreads/isa";
 import { type Backend, loadBackend } from "@greenthreads/switch";
 import { type Runtime, SchedulerError, type Thread } from "../index.js";
 import { defaultBudgetOf, type MachineBody, MachineDriver } from "./machine-driver.js";
@@ -80,19 +80,11 @@ export function spawnMachine(
   }
   let budget: bigint | undefined;
   if (options.budget !== undefined && options.budget !== Number.POSITIVE_INFINITY) {
-    const b = options.budget;
-    if (
-      !(
-        (typeof b === "bigint" && b > 0n) ||
-        (typeof b === "number" && Number.isSafeInteger(b) && b > 0)
-      )
-    ) {
-      throw new SchedulerError(
-        `spawnMachine(): ${who}: budget must be a positive whole number of instructions, got ${String(b)}`,
-        { code: "BAD_ARGUMENT" },
-      );
+    const problem = budgetProblem(options.budget);
+    if (problem !== undefined) {
+      throw new SchedulerError(`spawnMachine(): ${who}: ${problem}`, { code: "BAD_ARGUMENT" });
     }
-    budget = BigInt(b);
+    budget = BigInt(options.budget);
   }
   const defaultBudget = options.budget === undefined;
   let backend = options.backend;

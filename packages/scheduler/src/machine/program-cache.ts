@@ -25,15 +25,14 @@ import type { Backend, LoadedProgram } from "@greenthreads/switch";
  * @example
  * ```ts
  * import { PROGRAM_CACHE_SIZE } from "@greenthreads/scheduler/machine";
- * console.log(PROGRAM_CACHE_SIZE); // 256
+ * console.log(PROGRAM_CACHE_SIZE); // 1024
  * ```
  */
-export const PROGRAM_CACHE_SIZE = 256;
+export const PROGRAM_CACHE_SIZE = 1024;
 
 /** The one call that gives a loaded program back to its backend. */
 export function unloadProgram(backend: Backend, program: LoadedProgram): void {
-  const b = backend as Backend & { unload?: (program: LoadedProgram) => void };
-  b.unload?.(program);
+  backend.unload(program);
 }
 
 /** Per backend: programs loaded from text (LRU), and from Program objects. */

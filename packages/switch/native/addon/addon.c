@@ -89,7 +89,7 @@ static void finalize_instance(napi_env env, void *data, void *hint) {
   gt_instance_free_threads(instance);
   gt_instance_free_stacks(instance);
   gt_alt_stack_uninstall(instance);
-  free(instance);
+  gt_aligned_free(instance);
 }
 
 /* The selection buffer's memory belongs to the instance, which frees it in finalize_instance. */
@@ -100,15 +100,15 @@ static void keep_instance_memory(napi_env env, void *data, void *hint) {
 }
 
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
-  gt_instance *instance = NULL;
-  if (posix_memalign((void **)&instance, 64, sizeof *instance) != 0) {
+  gt_instance *instance = gt_aligned_alloc(sizeof *instance);
+  if (!instance) {
     return gt_throw(env, "OUT_OF_MEMORY", "no memory for the addon instance");
   }
   memset(instance, 0, sizeof *instance);
   instance->free_thread = GT_NO_ID;
   instance->free_stack = GT_NO_ID;
   if (napi_set_instance_data(env, instance, finalize_instance, NULL) != napi_ok) {
-    free(instance);
+    gt_aligned_free(instance);
     return gt_throw(env, "NATIVE_CALL_FAILED", "napi_set_instance_data failed");
   }
   gt_signals_measure();

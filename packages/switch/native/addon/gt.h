@@ -19,7 +19,12 @@
 #include <stdint.h>
 
 /* The generated routines of the host ABI (generated into native/asm). */
-#if defined(__x86_64__)
+#if defined(__x86_64__) && defined(_WIN32)
+#define GT_ABI_NAME "x86_64-win64"
+#define GT_SWITCH gt_switch_x86_64_win64
+#define GT_START gt_start_x86_64_win64
+#define GT_EXIT gt_exit_x86_64_win64
+#elif defined(__x86_64__)
 #define GT_ABI_NAME "x86_64-sysv"
 #define GT_SWITCH gt_switch_x86_64_sysv
 #define GT_START gt_start_x86_64_sysv
@@ -39,7 +44,12 @@
  * no other library can interpose them. The linker gives a symbol the most
  * restrictive visibility any object declares.
  */
+#if defined(_WIN32)
+/* A DLL exports only what it names (NAPI_MODULE_INIT's functions): nothing to hide. */
+#define GT_HIDDEN
+#else
 #define GT_HIDDEN __attribute__((visibility("hidden")))
+#endif
 GT_HIDDEN uint64_t GT_SWITCH(void *from, void *to, uint64_t value);
 GT_HIDDEN void GT_START(void);
 GT_HIDDEN void GT_EXIT(void);
@@ -59,7 +69,22 @@ GT_HIDDEN void GT_EXIT(void);
  */
 static inline __attribute__((always_inline)) uint64_t gt_enter(void *from, void *to,
                                                                uint64_t value) {
-#if defined(__x86_64__)
+#if defined(__x86_64__) && defined(_WIN32)
+  /* Microsoft x64: arguments in rcx, rdx, r8; no red zone below rsp to step over. */
+  register void *a0 __asm__("rcx") = from;
+  register void *a1 __asm__("rdx") = to;
+  register uint64_t a2 __asm__("r8") = value;
+  register uint64_t result __asm__("rax");
+  __asm__ volatile(
+      "lea 1f(%%rip), %%rax\n\t"
+      "push %%rax\n\t"
+      "jmp " GT_STR(GT_SWITCH) "\n"
+      "1:"
+      : "+r"(a0), "+r"(a1), "+r"(a2), "=r"(result)
+      :
+      : "r9", "r10", "r11", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "memory", "cc");
+  return result;
+#elif defined(__x86_64__)
   register void *a0 __asm__("rdi") = from;
   register void *a1 __asm__("rsi") = to;
   register uint64_t a2 __asm__("rdx") = value;
@@ -100,6 +125,8 @@ static inline __attribute__((always_inline)) uint64_t gt_enter(void *from, void 
 #define GT_CONTEXT_CAPACITY 1024
 /* What the fault handler passes through the switch so that resume() can tell a fault from a trap. */
 #define GT_FAULT_VALUE 0x6774666c74ULL
+/* Windows: PAGE_GUARD pages between a stack's no-access floor and its dispatch room (memory_win32.c). */
+#define GT_TRIPWIRE_PAGES 3
 /* Trap kind written into the control block after a machine fault (isa kinds are 1..5). */
 #define GT_TRAP_MACHINE_FAULT 255
 
@@ -130,7 +157,8 @@ typedef struct gt_thread {
   int live;     /* created and not released */
   int dead;     /* context unusable after a machine fault */
   int running;
-  int fault_signal;
+  int fresh;    /* not run yet: gt_context_prepare is due */
+  uint32_t fault_signal; /* POSIX signal number, or Windows exception code */
   uint64_t fault_address;
   uint64_t fault_pc;
   /* Where the fault handler lets the switch save the dead thread's registers. */
@@ -161,7 +189,7 @@ typedef struct gt_instance {
   uint32_t stack_capacity;
   uint32_t stack_count;
   uint32_t free_stack;
-  void *alt_stack;       /* the signal stack mapping this instance installed, if any */
+  void *alt_stack;       /* the signal stack mapping this instance installed, if any (POSIX) */
   size_t alt_stack_length;
   /*
    * The id of the thread resume() runs, written by JavaScript through an
@@ -180,12 +208,38 @@ typedef struct gt_running {
   uintptr_t alt_high;
 } gt_running;
 
-extern __thread gt_running gt_current __attribute__((tls_model("initial-exec")));
+#if defined(_WIN32)
+/* mingw-w64 has no native TLS model for C: gcc emulates __thread (TlsGetValue underneath). */
+#define GT_THREAD_LOCAL __thread
+#else
+#define GT_THREAD_LOCAL __thread __attribute__((tls_model("initial-exec")))
+#endif
+extern GT_THREAD_LOCAL gt_running gt_current;
 
 /* region.c: code pages */
 napi_value gt_code_map(napi_env env, napi_callback_info info);
 napi_value gt_region_release(napi_env env, napi_callback_info info);
+
+/* memory_posix.c / memory_win32.c: pages from the operating system */
+typedef struct gt_map_budget {
+  long max_map_count; /* 0 where the OS has no such limit */
+  long budget;        /* mappings the process may have before stacks are refused, -1: no limit */
+  long total;         /* mappings of the process at the last count, -1: never counted */
+} gt_map_budget;
 size_t gt_page_size(void);
+void *gt_aligned_alloc(size_t size); /* 64-byte aligned, freed with gt_aligned_free */
+void gt_aligned_free(void *p);
+/* Fresh pages holding `bytes`, read-execute (never writable and executable at once); NULL and *error on failure. */
+void *gt_code_pages(const void *bytes, size_t length, size_t mapped, const char **error);
+/* A stack mapping of `length` bytes: guard at the base, then headroom, then the usable part. */
+void *gt_stack_pages(size_t length, size_t guard, size_t headroom, const char **error);
+void gt_pages_free(void *base, size_t length);
+/* Before a thread first runs: what the OS must know about its stack goes into its context. */
+void gt_context_prepare(gt_thread *thread);
+/* After a fault on a thread's stack: the guard as it was. */
+void gt_stack_rearm(gt_region *stack);
+int gt_maps_allow(long n);
+gt_map_budget gt_maps_budget(int recount);
 
 /* stack.c: stacks, their table and the mapping budget */
 napi_value gt_stack_map(napi_env env, napi_callback_info info);
@@ -207,18 +261,28 @@ napi_value gt_thread_release(napi_env env, napi_callback_info info);
 napi_value gt_thread_fault(napi_env env, napi_callback_info info);
 void gt_instance_free_threads(gt_instance *instance);
 
-/* fault.c */
+/* fault_posix.c / fault_win32.c */
 int gt_fault_install(void);
 int gt_fault_handler_live(void);
 extern int gt_fault_reinstalls;
 napi_value gt_fault_handler_installed(napi_env env, napi_callback_info info);
 
-/* signals.c */
+/* signals_posix.c / signals_win32.c */
 void gt_signals_measure(void);
 int gt_alt_stack_install(gt_instance *instance);
 void gt_alt_stack_uninstall(gt_instance *instance);
 int gt_signals_cover(void);
 size_t gt_signal_headroom(void);
+typedef struct gt_signal_figures {
+  size_t frame_size;     /* bytes of the frame the OS writes for a handler */
+  size_t reported_frame; /* what the OS or CPU reports it from (AT_MINSIGSTKSZ; XSAVE size) */
+  size_t headroom;       /* below every stack */
+  size_t alt_stack_size; /* this OS thread's signal stack, 0 if none */
+} gt_signal_figures;
+gt_signal_figures gt_signal_figures_now(void);
+int gt_signals_uncovered(int *out, int capacity);
+
+/* signal_info.c */
 napi_value gt_signals_cover_napi(napi_env env, napi_callback_info info);
 napi_value gt_signal_info(napi_env env, napi_callback_info info);
 

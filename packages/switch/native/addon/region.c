@@ -12,8 +12,8 @@
  *   code mapping
  *   ┌──────────────────────┐
  *   │ code    r-x          │ written while rw-,
- *   │                      │ then mprotect'ed:
- *   └──────────────────────┘ never w and x at once
+ *   │                      │ then made r-x (mprotect,
+ *   └──────────────────────┘ VirtualProtect): never w and x at once
  *
  * Stacks live in stack.c: they are many, short-lived, and addressed by id,
  * so that spawning and releasing a thread creates no object with a
@@ -21,23 +21,15 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "gt.h"
 
 static const napi_type_tag REGION_TAG = {0x67726e7468726473ULL, 0x726567696f6e0001ULL};
 
-size_t gt_page_size(void) {
-  static size_t page = 0;
-  if (page == 0) page = (size_t)sysconf(_SC_PAGESIZE);
-  return page;
-}
-
 static void code_unmap(gt_region *region) {
   if (region->freed) return;
   region->freed = 1;
-  munmap(region->base, region->length);
+  gt_pages_free(region->base, region->length);
   __atomic_sub_fetch(&gt_vmas, 1, __ATOMIC_RELAXED);
 }
 
@@ -78,17 +70,12 @@ napi_value gt_code_map(napi_env env, napi_callback_info info) {
   }
   size_t page = gt_page_size();
   size_t mapped = (length + page - 1) / page * page;
-  void *base = mmap(NULL, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (base == MAP_FAILED) return gt_throw(env, "MAP_FAILED", "mmap of code pages failed");
-  memcpy(base, bytes, length);
-  __builtin___clear_cache((char *)base, (char *)base + length);
-  if (mprotect(base, mapped, PROT_READ | PROT_EXEC) != 0) {
-    munmap(base, mapped);
-    return gt_throw(env, "MAP_FAILED", "mprotect of code pages to read-execute failed");
-  }
+  const char *error = NULL;
+  void *base = gt_code_pages(bytes, length, mapped, &error);
+  if (!base) return gt_throw(env, "MAP_FAILED", error);
   gt_region *region = calloc(1, sizeof *region);
   if (!region) {
-    munmap(base, mapped);
+    gt_pages_free(base, mapped);
     return gt_throw(env, "OUT_OF_MEMORY", "no memory for a region");
   }
   region->kind = GT_REGION_CODE;

@@ -1,33 +1,23 @@
 /*
  * Native stacks: one mapping per stack, addressed by a small integer id.
  *
- * Each stack is one mmap, laid out from its base upwards as a no-access
- * guard, the signal headroom, and the usable stack that JavaScript knows as
- * `Stack.low .. Stack.high` (signals.c explains the headroom and measures it):
+ * Each stack is one mapping (memory_posix.c: mmap; memory_win32.c:
+ * VirtualAlloc), laid out from its base upwards as a no-access guard, the
+ * headroom, and the usable stack that JavaScript knows as
+ * `Stack.low .. Stack.high` (signals_posix.c explains the headroom on
+ * Linux and measures it; signals_win32.c what it holds on Windows):
  *
  *   high ─► ┌──────────────────────────┐  ◄─ the initial frame, then the program's words
  *           │ usable          rw-      │     (Stack.size bytes)
  *   low  ─► ├──────────────────────────┤
- *           │ signal headroom rw-      │  never program data: the lowered code's
+ *           │ headroom        rw-      │  never program data: the lowered code's
  *           │                          │  stack limit is above `low`
  *           ├──────────────────────────┤
- *           │ guard           ---      │  at least one page, mprotect'ed
+ *           │ guard           ---      │  at least one page
  *   base ─► └──────────────────────────┘
  *
- * The kernel shows this as two VMAs (guard, then headroom and usable
- * together), and no layout with a guard can do with fewer: a VMA has one
- * protection. So the number of live stacks is bounded by vm.max_map_count,
- * which V8 and libuv share: when the process reaches it, every mmap fails,
- * and V8 dies in its next heap growth. The allocator therefore keeps a
- * margin of the limit for the rest of the process (MAP_MARGIN_DIVISOR) and
- * refuses a stack that would eat into it, with error code MAP_LIMIT.
- *
- * Counting: the addon knows its own mappings (gt_vmas); the rest of the
- * process is counted from /proc/self/maps, which costs milliseconds near
- * the limit, so it is counted again only when this addon has taken half of
- * what was left at the last count (a logarithmic number of counts on the way
- * to the limit; the margin absorbs what the rest of the process maps in
- * between).
+ * On Linux the kernel shows this as two VMAs, and the process has
+ * vm.max_map_count of them: memory_posix.c keeps the budget (MAP_LIMIT).
  *
  * Lifetime: no JavaScript object with a finalizer stands for a stack (a
  * Node-API finalizer runs only after the event loop turns, and a long
@@ -37,74 +27,16 @@
  * stack is dropped. JavaScript reads and writes stack memory through
  * stackPeek/stackPoke, which check the range against the table.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "gt.h"
 
 /* Mappings this addon holds now: two per stack, one per code region. */
 long gt_vmas = 0;
 
-/* A quarter of vm.max_map_count stays for V8, libuv and the rest of the process. */
-#define MAP_MARGIN_DIVISOR 4
+/* Mappings per stack: the guard, and the rest (a mapping has one protection). */
 #define VMAS_PER_STACK 2
-
-static long max_map_count = 0;
-static long counted_total = -1; /* process mappings at the last count, -1: never counted */
-static long counted_ours = 0;   /* gt_vmas at the last count */
-
-static long read_max_map_count(void) {
-  long value = 65530; /* the kernel's default */
-  int fd = open("/proc/sys/vm/max_map_count", O_RDONLY | O_CLOEXEC);
-  if (fd >= 0) {
-    char buf[32];
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    if (n > 0) {
-      buf[n] = 0;
-      long v = strtol(buf, NULL, 10);
-      if (v > 0) value = v;
-    }
-    close(fd);
-  }
-  return value;
-}
-
-/* Lines of /proc/self/maps, or -1 if it cannot be read. */
-static long count_process_maps(void) {
-  int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return -1;
-  char buf[16384]; /* on the caller's stack: workers may count at the same time */
-  long lines = 0;
-  for (;;) {
-    ssize_t n = read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    for (ssize_t i = 0; i < n; i++) lines += buf[i] == '\n';
-  }
-  close(fd);
-  return lines;
-}
-
-static long map_budget(void) {
-  if (max_map_count == 0) max_map_count = read_max_map_count();
-  return max_map_count - max_map_count / MAP_MARGIN_DIVISOR;
-}
-
-/* May this addon take `n` more mappings? Counts the process again when due (see above). */
-static int maps_allow(long n) {
-  long budget = map_budget();
-  long left_at_count = budget - counted_total;
-  if (counted_total >= 0 && (gt_vmas + n - counted_ours) * 2 <= left_at_count) return 1;
-  long total = count_process_maps();
-  if (total < 0) return 1; /* no /proc: mmap's own failure is the only limit */
-  counted_total = total;
-  counted_ours = gt_vmas;
-  return total + n <= budget;
-}
 
 gt_region *gt_stack_of(gt_instance *instance, uint32_t id) {
   return id < instance->stack_count ? instance->stacks[id] : NULL;
@@ -121,7 +53,7 @@ static int stack_id_of(napi_env env, gt_instance *instance, napi_value v, uint32
 static void stack_unmap_memory(gt_region *region) {
   if (region->freed) return;
   region->freed = 1;
-  munmap(region->base, region->length);
+  gt_pages_free(region->base, region->length);
   __atomic_sub_fetch(&gt_vmas, VMAS_PER_STACK, __ATOMIC_RELAXED);
 }
 
@@ -163,7 +95,7 @@ napi_value gt_stack_map(napi_env env, napi_callback_info info) {
   if ((size_t)size % page != 0 || (size_t)guard % page != 0) {
     return gt_throw(env, "BAD_ARGUMENT", "stack and guard sizes must be page multiples");
   }
-  if (!maps_allow(VMAS_PER_STACK)) {
+  if (!gt_maps_allow(VMAS_PER_STACK)) {
     return gt_throw(env, "MAP_LIMIT", "the process is near vm.max_map_count");
   }
   if (instance->free_stack == GT_NO_ID && instance->stack_count == instance->stack_capacity &&
@@ -172,16 +104,12 @@ napi_value gt_stack_map(napi_env env, napi_callback_info info) {
   }
   size_t headroom = gt_signal_headroom();
   size_t length = (size_t)size + headroom + (size_t)guard;
-  void *base = mmap(NULL, length, PROT_READ | PROT_WRITE,
-                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
-  if (base == MAP_FAILED) return gt_throw(env, "MAP_FAILED", "mmap of a stack failed");
-  if (mprotect(base, (size_t)guard, PROT_NONE) != 0) {
-    munmap(base, length);
-    return gt_throw(env, "MAP_FAILED", "mprotect of a guard page failed");
-  }
+  const char *error = NULL;
+  void *base = gt_stack_pages(length, (size_t)guard, headroom, &error);
+  if (!base) return gt_throw(env, "MAP_FAILED", error);
   gt_region *region = calloc(1, sizeof *region);
   if (!region) {
-    munmap(base, length);
+    gt_pages_free(base, length);
     return gt_throw(env, "OUT_OF_MEMORY", "no memory for a stack");
   }
   __atomic_add_fetch(&gt_vmas, VMAS_PER_STACK, __ATOMIC_RELAXED);
@@ -301,19 +229,15 @@ napi_value gt_mappings(napi_env env, napi_callback_info info) {
   bool recount = false;
   GT_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc >= 1) napi_get_value_bool(env, argv[0], &recount);
-  long budget = map_budget();
-  if (recount) {
-    counted_total = count_process_maps();
-    counted_ours = gt_vmas;
-  }
+  gt_map_budget budget = gt_maps_budget(recount);
   GT_CALL(env, napi_create_object(env, &result));
   const struct {
     const char *name;
     long value;
-  } fields[] = {{"maxMapCount", max_map_count},
-                {"budget", budget},
+  } fields[] = {{"maxMapCount", budget.max_map_count},
+                {"budget", budget.budget},
                 {"ours", gt_vmas},
-                {"total", counted_total}};
+                {"total", budget.total}};
   for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
     GT_CALL(env, napi_create_int64(env, fields[i].value, &v));
     GT_CALL(env, napi_set_named_property(env, result, fields[i].name, v));

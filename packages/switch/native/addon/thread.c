@@ -42,7 +42,7 @@
 
 #include "gt.h"
 
-__thread gt_running gt_current __attribute__((tls_model("initial-exec")));
+GT_THREAD_LOCAL gt_running gt_current;
 
 static gt_thread *slot_of(gt_instance *instance, uint32_t id) {
   uint32_t chunk = id / GT_CHUNK_THREADS;
@@ -66,11 +66,12 @@ static int chunk_add(gt_instance *instance) {
   gt_chunk **chunks = realloc(instance->chunks, (instance->chunk_count + 1) * sizeof *chunks);
   if (!chunks) return 0;
   instance->chunks = chunks;
-  gt_chunk *chunk = NULL;
-  if (posix_memalign((void **)&chunk, 64, sizeof *chunk) != 0) return 0;
+  gt_chunk *chunk = gt_aligned_alloc(sizeof *chunk);
+  if (!chunk) return 0;
   memset(chunk, 0, sizeof *chunk);
-  if (posix_memalign((void **)&chunk->blocks, 64, GT_CHUNK_THREADS * instance->block_stride) != 0) {
-    free(chunk);
+  chunk->blocks = gt_aligned_alloc(GT_CHUNK_THREADS * instance->block_stride);
+  if (!chunk->blocks) {
+    gt_aligned_free(chunk);
     return 0;
   }
   uint32_t first = instance->chunk_count * GT_CHUNK_THREADS;
@@ -111,6 +112,7 @@ napi_value gt_thread_create(napi_env env, napi_callback_info info) {
   thread->live = 1;
   thread->dead = 0;
   thread->running = 0;
+  thread->fresh = 1;
   thread->fault_signal = 0;
   thread->fault_address = 0;
   thread->fault_pc = 0;
@@ -165,6 +167,10 @@ napi_value gt_thread_resume(napi_env env, napi_callback_info info) {
       gt_current.thread != NULL) {
     return gt_throw(env, "BAD_THREAD", "the thread cannot run: it faulted, or its memory was released");
   }
+  if (thread->fresh) {
+    thread->fresh = 0;
+    gt_context_prepare(thread);
+  }
   thread->running = 1;
   gt_current.thread = thread;
   gt_current.host_context = instance->host_context;
@@ -174,6 +180,7 @@ napi_value gt_thread_resume(napi_env env, napi_callback_info info) {
   if (how == GT_FAULT_VALUE) {
     thread->dead = 1;
     ((uint64_t *)thread->tcb)[0] = GT_TRAP_MACHINE_FAULT;
+    gt_stack_rearm(thread->stack);
   }
   return NULL;
 }
@@ -196,6 +203,10 @@ napi_value gt_thread_resume_many(napi_env env, napi_callback_info info) {
     return gt_throw(env, "BAD_THREAD", "the thread cannot run");
   }
   uint32_t done = 0;
+  if (thread->fresh) {
+    thread->fresh = 0;
+    gt_context_prepare(thread);
+  }
   gt_current.host_context = instance->host_context;
   for (; done < n; done++) {
     gt_current.thread = thread;
@@ -204,6 +215,7 @@ napi_value gt_thread_resume_many(napi_env env, napi_callback_info info) {
     if (how == GT_FAULT_VALUE) {
       thread->dead = 1;
       ((uint64_t *)thread->tcb)[0] = GT_TRAP_MACHINE_FAULT;
+      gt_stack_rearm(thread->stack);
       break;
     }
     if (((uint64_t *)thread->tcb)[0] != 1) break;
@@ -213,7 +225,7 @@ napi_value gt_thread_resume_many(napi_env env, napi_callback_info info) {
   return result;
 }
 
-/* threadFault(id) → [signal, address, pc] of the machine fault that killed it. */
+/* threadFault(id) → [signal or exception code, address, pc] of the machine fault that killed it. */
 napi_value gt_thread_fault(napi_env env, napi_callback_info info) {
   napi_value argv[1], result, v;
   size_t argc = 1;
@@ -222,7 +234,8 @@ napi_value gt_thread_fault(napi_env env, napi_callback_info info) {
   gt_thread *thread = argc == 1 ? thread_of(env, instance, argv[0]) : NULL;
   if (!thread) return NULL;
   GT_CALL(env, napi_create_array_with_length(env, 3, &result));
-  GT_CALL(env, napi_create_int32(env, thread->dead ? thread->fault_signal : 0, &v));
+  /* A signal number (POSIX) or an NTSTATUS exception code (Windows), as an unsigned number. */
+  GT_CALL(env, napi_create_double(env, thread->dead ? (double)thread->fault_signal : 0, &v));
   GT_CALL(env, napi_set_element(env, result, 0, v));
   GT_CALL(env, napi_create_bigint_uint64(env, thread->fault_address, &v));
   GT_CALL(env, napi_set_element(env, result, 1, v));
@@ -257,8 +270,8 @@ void gt_instance_free_threads(gt_instance *instance) {
     for (uint32_t i = 0; i < GT_CHUNK_THREADS; i++) {
       if (chunk->threads[i].live) gt_region_drop(chunk->threads[i].stack);
     }
-    free(chunk->blocks);
-    free(chunk);
+    gt_aligned_free(chunk->blocks);
+    gt_aligned_free(chunk);
   }
   free(instance->chunks);
   instance->chunks = NULL;

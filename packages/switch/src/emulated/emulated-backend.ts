@@ -32,10 +32,10 @@ import {
   IsaError,
   type Program,
   routineSymbol,
-  TCB,
   type Trap,
 } from "@greenthreads/isa";
 import { EmulatedStackAllocator, type Stack } from "@greenthreads/stack";
+import { type LoadedProgram, MAX_STACK_SIZE } from "../backend.js";
 import { BackendBase, instructionAt, type ProgramRecord, ThreadRecord } from "../backend-base.js";
 
 /** Bytes of interpreter address space given to stacks: 1 GiB. */
@@ -43,20 +43,19 @@ const STACK_RANGE = 0x4000_0000n;
 
 interface EmulatedProgram extends ProgramRecord {
   readonly interpreted: InterpretedProgram;
-  readonly prefix: string;
 }
 
 class EmulatedThread extends ThreadRecord {
-  declare readonly program: EmulatedProgram;
+  declare readonly code: EmulatedProgram;
 
   constructor(
     owner: object,
-    program: EmulatedProgram,
+    program: LoadedProgram,
+    code: EmulatedProgram,
     stack: Stack,
-    budget: bigint | undefined,
     readonly interpreted: InterpretedThread,
   ) {
-    super(owner, program, stack, interpreted.capacityWords, budget);
+    super(owner, program, code, stack, interpreted.capacityWords, interpreted.control);
   }
 }
 
@@ -79,7 +78,6 @@ export class EmulatedBackend extends BackendBase<EmulatedProgram, EmulatedThread
   readonly stacks: EmulatedStackAllocator;
   /** The interpreter's host: its memory, CPU and routines. */
   readonly host: InterpretedHost;
-  #programs = 0;
 
   constructor(abi: Abi) {
     super();
@@ -89,68 +87,54 @@ export class EmulatedBackend extends BackendBase<EmulatedProgram, EmulatedThread
       memory: this.host.memory,
       base: INTERPRETED_LAYOUT.stacks,
       limit: INTERPRETED_LAYOUT.stacks + STACK_RANGE,
+      maximumSize: MAX_STACK_SIZE,
     });
   }
 
   protected place(program: Program, fuel: boolean): EmulatedProgram {
-    const prefix = `p${this.#programs++}_`;
     const interpreted = this.host.loadProgram(program, { fuel });
-    return Object.freeze({
-      owner: this,
-      backend: "emulated" as const,
+    return {
       program,
       fuel,
+      slots: interpreted.slots,
       codeSize: interpreted.code.bytes.length,
       interpreted,
-      prefix,
-    });
+    };
   }
 
   protected create(
-    program: EmulatedProgram,
+    program: LoadedProgram,
+    code: EmulatedProgram,
     stack: Stack,
     budget: bigint | undefined,
   ): EmulatedThread {
-    const interpreted = this.host.createThread(program.interpreted, {
+    const interpreted = this.host.createThread(code.interpreted, {
       stackLow: stack.low,
       stackHigh: stack.high,
       ...(budget === undefined ? {} : { budget }),
     });
-    // No budget: fuel that never runs out, as in the reference machine and the native backend.
-    if (budget === undefined)
-      this.host.memory.write64(interpreted.tcb + BigInt(TCB.fuel), (1n << 64n) - 1n);
-    return new EmulatedThread(this, program, stack, budget, interpreted);
+    return new EmulatedThread(this, program, code, stack, interpreted);
   }
 
-  protected run(thread: EmulatedThread, value: bigint): Trap {
-    const trap = this.#run(thread, value);
-    thread.trap = trap;
-    return trap;
-  }
-
-  #run(thread: EmulatedThread, value: bigint): Trap {
+  protected runUntilTrap(thread: EmulatedThread): Trap | undefined {
     try {
-      return this.host.resume(thread.interpreted, value);
+      this.host.runUntilTrap(thread.interpreted);
+      return undefined;
     } catch (e) {
       if (!(e instanceof IsaError) || e.code !== "MACHINE_FAULT") throw e;
       // Lowered code never faults; if it did, report it the way the native backend does.
       const address = /of 0x([0-9a-f]+) at pc/.exec(e.message)?.[1];
-      const code = thread.program.interpreted.code;
-      const where = instructionAt(
-        code.labels,
-        thread.program.prefix,
-        thread.program.program,
-        this.host.cpu.pc,
-      );
+      const code = thread.code.interpreted;
+      const where = instructionAt(code.code.labels, code.prefix, code.program, this.host.cpu.pc);
       const inGuard =
         address !== undefined &&
         BigInt(`0x${address}`) < thread.stack.low &&
         BigInt(`0x${address}`) >= thread.stack.low - BigInt(thread.stack.guardSize);
-      return {
+      return thread.control.fault({
         kind: "fault",
         fault: inGuard ? "stack-overflow" : "out-of-bounds",
         details: where ?? { instruction: -1, line: 0 },
-      };
+      });
     }
   }
 
@@ -170,5 +154,23 @@ export class EmulatedBackend extends BackendBase<EmulatedProgram, EmulatedThread
 
   protected destroy(thread: EmulatedThread): void {
     this.host.releaseThread(thread.interpreted);
+  }
+
+  /** @internal Where a loaded program's code lives in the interpreter's memory, and its labels (for tests). */
+  codeRegion(
+    program: LoadedProgram,
+  ): { address: bigint; size: number; label(name: string): bigint | undefined } | undefined {
+    const record = this.recordOf(program);
+    if (record === undefined) return undefined;
+    const { code, prefix } = record.interpreted;
+    return {
+      address: code.base,
+      size: record.codeSize,
+      label: (name) => code.labels.get(prefix + name),
+    };
+  }
+
+  protected freeCode(program: EmulatedProgram): void {
+    this.host.unloadProgram(program.interpreted);
   }
 }

@@ -23,7 +23,7 @@ export interface AddonInfo {
   readonly machineFaultKind: number;
   /** Thread slots per chunk of control blocks (ids `c * threadsPerChunk + slot`). */
   readonly threadsPerChunk: number;
-  /** Bytes of signal headroom between each stack's guard and its usable part (native/addon/signals.c). */
+  /** Bytes of signal headroom between each stack's guard and its usable part (native/addon/signals_posix.c). */
   readonly signalHeadroom: number;
   readonly switchRoutine: bigint;
   readonly startRoutine: bigint;
@@ -136,4 +136,19 @@ export function loadAddon(): { addon: NativeAddon } | { error: string } {
     cached = { error: e instanceof Error ? e.message.split("\n")[0]! : String(e) };
   }
   return cached;
+}
+
+/**
+ * Whether the package ships a prebuilt addon for this platform and
+ * architecture (a fallback to the emulated backend there is a surprise worth
+ * a warning; elsewhere it is expected).
+ */
+export function prebuildExists(): boolean {
+  try {
+    const require = createRequire(join(packageRoot(), "package.json"));
+    const fs = require("node:fs") as { existsSync(path: string): boolean };
+    return fs.existsSync(join(packageRoot(), "prebuilds", `${process.platform}-${process.arch}`));
+  } catch {
+    return false;
+  }
 }

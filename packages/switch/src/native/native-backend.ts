@@ -27,31 +27,33 @@
  * `release` is released when the garbage collector finds it (a
  * FinalizationRegistry), and so is its stack.
  *
- * A resume writes the resume value (and refilled fuel) into the block and the
- * thread's id into the addon's selection buffer, makes one addon call (no
- * arguments) that switches to the thread and returns when it traps, and
- * decodes the trap from the block with the isa's `decodeTrap`, exactly as the
- * interpreter's host does. JavaScript never runs on the thread's stack.
+ * The control block is driven by the isa's one host-side protocol
+ * (`ThreadControl`, through `BackendBase.resume`): it writes the resume value
+ * or refilled fuel into the block, this backend writes the thread's id into
+ * the addon's selection buffer and makes one addon call (no arguments) that
+ * switches to the thread and returns when it traps, and the protocol decodes
+ * the trap from the block, exactly as for the interpreter's host. JavaScript
+ * never runs on the thread's stack.
  *
  * @module
  */
 import {
   type Abi,
   assemble,
-  decodeTrap,
-  FRAME_RESERVE,
   getAbi,
   getArch,
   lowerProgram,
   type Program,
-  resumeValueOffset,
+  resumeSlots,
   routineSymbol,
   stackCapacityWords,
   TCB,
-  TRAP_KIND,
+  ThreadControl,
   type Trap,
+  threadStackLimit,
 } from "@greenthreads/isa";
 import { inGuard, type Stack, writeInitialFrame } from "@greenthreads/stack";
+import type { LoadedProgram } from "../backend.js";
 import { BackendBase, instructionAt, type ProgramRecord, ThreadRecord } from "../backend-base.js";
 import { SwitchError } from "../errors.js";
 import { type AddonInfo, loadAddon, type NativeAddon, type RegionHandle } from "./addon.js";
@@ -63,64 +65,39 @@ import { threadBlock } from "./thread-blocks.js";
 /** Offset of the saved context in a thread block: the control block, rounded up to a cache line. */
 const CONTEXT_OFFSET = Math.ceil(TCB.size / 64) * 64;
 const PREFIX = "gtp_";
-/** The fuel of a thread of a fuel-counting program spawned without a budget: 2^64 - 1 instructions. */
-const UNLIMITED_FUEL = (1n << 64n) - 1n;
 
-/** Small yield values, shared: reading a BigUint64Array element allocates a BigInt. */
-const SMALL_VALUES: readonly bigint[] = Array.from({ length: 256 }, (_, i) => BigInt(i));
-
-/** Frees the slot of a thread dropped without release. */
-const droppedThreads = new FinalizationRegistry<{ addon: NativeAddon; id: number }>(
-  ({ addon, id }) => addon.threadRelease(id),
-);
-
-/** Every budget trap is the same value, so the hot path allocates none. */
-const BUDGET: Trap = Object.freeze({ kind: "budget" });
+/** Frees the slot of a thread dropped without release, and lets its program's code go. */
+const droppedThreads = new FinalizationRegistry<{
+  addon: NativeAddon;
+  id: number;
+  gone: () => void;
+}>(({ addon, id, gone }) => {
+  addon.threadRelease(id);
+  gone();
+});
 
 interface NativeProgram extends ProgramRecord {
   readonly handle: RegionHandle;
   readonly address: bigint;
   readonly entry: bigint;
   readonly labels: ReadonlyMap<string, bigint>;
-  /** Per instruction: where its resume value goes in the control block, or -1. */
-  readonly resumeOffsets: Int32Array;
 }
 
-/**
- * A native thread. Its last trap is kept as the trap kind and instruction
- * only (a yield trap as an object would have to be kept alive, and the hot
- * path allocates it only to return it): `lastTrap` decodes a yield again
- * from the control block, where it stays until the next resume.
- */
+/** A native thread: the isa's {@link ThreadControl} over its slot's block, and the addon's id. */
 class NativeThread extends ThreadRecord {
-  declare readonly program: NativeProgram;
-  /** TRAP_KIND of the last trap (or the addon's machine-fault kind); 0 before the first. */
-  lastKind = 0;
-  lastInstruction = -1;
-  readonly words: BigUint64Array;
-  readonly small: Int32Array;
+  declare readonly code: NativeProgram;
 
   constructor(
     owner: object,
-    program: NativeProgram,
+    program: LoadedProgram,
+    code: NativeProgram,
     stack: Stack,
     capacityWords: number,
-    budget: bigint | undefined,
+    control: ThreadControl,
     readonly id: number,
     readonly blockMemory: BufferMemory,
-    blockBuffer: ArrayBuffer,
-    blockOffset: number,
   ) {
-    super(owner, program, stack, capacityWords, budget);
-    this.words = new BigUint64Array(blockBuffer, blockOffset, TCB.size / 8);
-    this.small = new Int32Array(blockBuffer, blockOffset, TCB.size / 4);
-  }
-
-  override get lastTrap(): Trap | undefined {
-    if (this.trap === undefined && this.lastKind === TRAP_KIND.yield) {
-      this.trap = { kind: "yield", value: this.words[TCB.trapA >> 3]! };
-    }
-    return this.trap;
+    super(owner, program, code, stack, capacityWords, control);
   }
 }
 
@@ -151,6 +128,8 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
   readonly #hostContext: bigint;
   /** Bytes per thread block: the control block and the context, rounded up to 64. */
   readonly #blockStride: number;
+  /** The trap kind the addon writes after a machine fault (a field: read on every resume). */
+  readonly #machineFaultKind: number;
 
   constructor(options: { stacks?: NativeStackAllocator } = {}) {
     super();
@@ -164,6 +143,7 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
     this.#addon = loaded.addon;
     this.#selection = new Uint32Array(this.#addon.selection);
     this.info = this.#addon.info();
+    this.#machineFaultKind = this.info.machineFaultKind;
     this.abi = getAbi(this.info.abi);
     if (this.abi.context.size > this.info.contextCapacity) {
       throw new SwitchError(
@@ -208,24 +188,45 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
         { cause },
       );
     }
-    return Object.freeze({
-      owner: this,
-      backend: "native" as const,
+    return {
       program,
       fuel,
+      slots: resumeSlots(program),
       codeSize: bytes.length,
       handle,
       address,
       entry: address + entryOffset,
       labels,
-      resumeOffsets: Int32Array.from(
-        program.instructions,
-        (_, i) => resumeValueOffset(program, i) ?? -1,
-      ),
-    });
+    };
   }
 
-  protected create(program: NativeProgram, stack: Stack, budget: bigint | undefined): NativeThread {
+  /** @internal Where a loaded program's code lives, and its labels' addresses (for tests). */
+  codeRegion(
+    program: LoadedProgram,
+  ): { address: bigint; size: number; label(name: string): bigint | undefined } | undefined {
+    const record = this.recordOf(program);
+    if (record === undefined) return undefined;
+    const at = (name: string) => record.labels.get(PREFIX + name);
+    return {
+      address: record.address,
+      size: record.codeSize,
+      label: (name) => {
+        const offset = at(name);
+        return offset === undefined ? undefined : record.address + offset;
+      },
+    };
+  }
+
+  protected freeCode(program: NativeProgram): void {
+    this.#addon.regionRelease(program.handle);
+  }
+
+  protected create(
+    loaded: LoadedProgram,
+    program: NativeProgram,
+    stack: Stack,
+    budget: bigint | undefined,
+  ): NativeThread {
     const addon = this.#addon;
     coverSignalsIfDue(addon);
     const capacityWords = stackCapacityWords(stack.size);
@@ -247,32 +248,31 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
         start: this.info.startRoutine,
         exit: this.info.exitRoutine,
       });
-      const limit = frame.sp - BigInt(8 * capacityWords);
-      if (limit < stack.low + BigInt(FRAME_RESERVE) / 2n) {
-        throw new SwitchError(
-          "BAD_STACK_SIZE",
-          "native backend: spawn: the stack is too small for its initial frame",
-        );
-      }
+      const control = new ThreadControl(
+        program.program,
+        program.slots,
+        block.buffer,
+        block.byteOffset,
+        budget,
+        {
+          stackLimit: threadStackLimit(stack.low, frame.sp, capacityWords),
+          hostContext: this.#hostContext,
+          threadContext: context,
+          switchRoutine: this.info.switchRoutine,
+        },
+      );
       const thread = new NativeThread(
         this,
+        loaded,
         program,
         stack,
         capacityWords,
-        budget,
+        control,
         id,
         blockMemory,
-        block.buffer,
-        block.byteOffset,
       );
-      const words = thread.words;
-      // No budget: fuel that never runs out, as in the reference machine.
-      words[TCB.fuel / 8] = budget ?? UNLIMITED_FUEL;
-      words[TCB.stackLimit / 8] = limit;
-      words[TCB.hostContext / 8] = this.#hostContext;
-      words[TCB.threadContext / 8] = context;
-      words[TCB.switchRoutine / 8] = this.info.switchRoutine;
-      droppedThreads.register(thread, { addon, id }, thread);
+      const gone = () => this.threadGone(program);
+      droppedThreads.register(thread, { addon, id, gone }, thread);
       return thread;
     } catch (e) {
       addon.threadRelease(id);
@@ -280,59 +280,23 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
     }
   }
 
-  protected run(thread: NativeThread, value: bigint): Trap {
-    const { words, small } = thread;
-    const last = thread.lastKind;
-    if (last !== 0) {
-      const offset = thread.program.resumeOffsets[thread.lastInstruction]!;
-      if (offset >= 0) words[offset >> 3] = BigInt.asUintN(64, value);
-      if (last === TRAP_KIND.budget && thread.budget !== undefined) {
-        words[TCB.fuel >> 3] = thread.budget;
-      }
-    }
+  protected runUntilTrap(thread: NativeThread): Trap | undefined {
     this.#selection[0] = thread.id;
     this.#addon.resume();
-    // The hot path reads the trap's kind and instruction as 32-bit halves: a
-    // BigUint64Array read allocates a BigInt, and a round trip is a few dozen ns.
-    const kind = small[TCB.trapKind >> 2]!;
-    thread.lastKind = kind;
-    thread.lastInstruction = small[TCB.trapInstruction >> 2]!;
-    if (kind === TRAP_KIND.yield) {
-      // Not kept: lastTrap decodes it again if asked.
-      thread.trap = undefined;
-      const low = small[TCB.trapA >> 2]! >>> 0;
-      const small64 = small[(TCB.trapA >> 2) + 1] === 0 && low < SMALL_VALUES.length;
-      return { kind: "yield", value: small64 ? SMALL_VALUES[low]! : words[TCB.trapA >> 3]! };
-    }
-    const trap = this.#slowTrap(thread, kind);
-    thread.trap = trap;
-    return trap;
-  }
-
-  /** Any trap but a yield. */
-  #slowTrap(thread: NativeThread, kind: number): Trap {
-    if (kind === TRAP_KIND.budget) return BUDGET;
-    if (kind === this.info.machineFaultKind) return this.#machineFault(thread);
-    const { words } = thread;
-    try {
-      return decodeTrap(thread.program.program, (offset) => words[offset >> 3]!);
-    } catch (cause) {
-      throw new SwitchError(
-        "CORRUPT_THREAD",
-        `native backend: resume: ${cause instanceof Error ? cause.message : String(cause)}`,
-        { cause },
-      );
-    }
+    const control = thread.control;
+    return control.halves[0] === this.#machineFaultKind
+      ? control.fault(this.#machineFault(thread))
+      : undefined;
   }
 
   /** A fault the CPU raised (the addon's signal handler caught it): reported as a fault trap. */
-  #machineFault(thread: NativeThread): Trap {
+  #machineFault(thread: NativeThread): Trap & { kind: "fault" } {
     const [, address, pc] = this.#addon.threadFault(thread.id);
     const where = instructionAt(
-      thread.program.labels,
+      thread.code.labels,
       PREFIX,
-      thread.program.program,
-      pc - thread.program.address,
+      thread.code.program,
+      pc - thread.code.address,
     );
     return {
       kind: "fault",
@@ -358,7 +322,7 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
 
   protected destroy(thread: NativeThread): void {
     // The control block goes away: keep the last trap as an object from now on.
-    thread.trap = thread.lastTrap;
+    thread.control.detach();
     droppedThreads.unregister(thread);
     // The slot (and its block) goes to the next thread spawned: nothing here may read it again.
     this.#addon.threadRelease(thread.id);

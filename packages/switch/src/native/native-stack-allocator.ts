@@ -22,7 +22,7 @@
  *
  * The headroom is where the kernel's frame for a signal handler that runs
  * on the interrupted stack lands when a program has filled its stack
- * (native/addon/signals.c measures it and explains why); the guard catches
+ * (native/addon/signals_posix.c measures it and explains why); the guard catches
  * anything beyond. A stack without a guard page is refused: a frame that
  * outgrew the headroom would land in whatever is mapped below, which may be
  * another thread's stack.

@@ -16,6 +16,6 @@ import { NativeBackend } from "./native-backend.js";
 export class RawCodeBackend extends NativeBackend {
   /** Loads `bytes` as code whose entry is its first byte (the control block's address arrives in the first argument register). */
   loadRaw(bytes: Uint8Array): LoadedProgram {
-    return this.placeCode(parseProgram("exit 0"), false, bytes, new Map(), 0n);
+    return this.adopt(this.placeCode(parseProgram("exit 0"), false, bytes, new Map(), 0n));
   }
 }

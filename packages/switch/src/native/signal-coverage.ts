@@ -3,7 +3,7 @@
  * threads run.
  *
  * A signal handler that runs on the interrupted stack would put its frame
- * on a green thread's stack (native/addon/signals.c explains this, the
+ * on a green thread's stack (native/addon/signals_posix.c explains this, the
  * frame sizes measured, and the headroom below each stack that absorbs what
  * is not covered yet). The addon covers the handlers (adds SA_ONSTACK, and
  * puts back its fault handler if it was replaced) with one sigaction per

@@ -14,6 +14,7 @@
  * @module
  */
 import { IsaError } from "../../errors.js";
+import { encodeTable, TABLE_ENTRY_SIZE } from "../table.js";
 import { A64_CONDITIONS, type A64Instruction } from "./instructions.js";
 import {
   a64RegisterKind,
@@ -95,6 +96,7 @@ const SYSREG_FPCR = 0x1b4400;
  * ```
  */
 export function a64SizeOf(instr: A64Instruction): number {
+  if (instr.op === "table") return instr.entries.length * TABLE_ENTRY_SIZE;
   if (!Object.hasOwn(ENCODERS, instr.op)) throw unsupported(instr);
   return 4;
 }
@@ -153,7 +155,8 @@ function branchOffset(
 
 type Encoder = (instr: never, address: bigint, label: (name: string) => bigint) => number;
 
-const ENCODERS: Record<A64Instruction["op"], Encoder> = {
+// Instruction words only: a table is data of any length, encoded by encodeTable.
+const ENCODERS: Record<Exclude<A64Instruction["op"], "table">, Encoder> = {
   movz: moveWide,
   movk: moveWide,
   movn: moveWide,
@@ -376,6 +379,7 @@ export function a64Encode(
   address: bigint,
   label: (name: string) => bigint,
 ): Uint8Array {
+  if (instr.op === "table") return encodeTable("aarch64", instr.entries, address, label);
   if (!Object.hasOwn(ENCODERS, instr.op)) throw unsupported(instr);
   const encoder = ENCODERS[instr.op] as (
     i: A64Instruction,

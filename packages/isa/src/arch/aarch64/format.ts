@@ -11,6 +11,7 @@
  * @module
  */
 import { formatListing } from "../format-listing.js";
+import { formatTable } from "../table.js";
 import type { A64Instruction, A64Item } from "./instructions.js";
 import { a64CanonicalRegister as r } from "./registers.js";
 
@@ -111,6 +112,8 @@ export function a64FormatInstruction(instr: A64Instruction): string {
       return `msr ${instr.sysreg}, ${r(instr.rt)}`;
     case "brk":
       return `brk #${instr.imm}`;
+    case "table":
+      return formatTable(instr.entries);
     case "nop":
       return "nop";
   }

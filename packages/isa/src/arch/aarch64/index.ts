@@ -5,7 +5,9 @@
  *
  * @module
  */
+
 import type { Arch } from "../arch.js";
+import { sharingFrozen } from "../shared-selection.js";
 import { a64Encode, a64SizeOf } from "./encode.js";
 import { A64_ASM_PROLOGUE, a64Format } from "./format.js";
 import type { A64Instruction } from "./instructions.js";
@@ -39,7 +41,7 @@ export const aarch64: Arch<A64Instruction> = {
   floatRegisters: A64_D_REGISTERS,
   stackPointer: "sp",
   reserved: A64_RESERVED,
-  select: a64Select,
+  select: sharingFrozen(a64Select),
   sizeOf: a64SizeOf,
   encode: a64Encode,
   format: a64Format,

@@ -113,6 +113,7 @@ export type A64Shift = "lsl" | "lsr" | "asr" | "ror";
  * | `mrs`/`msr` | `mrs x0, fpcr` | FPCR only |
  * | `brk` | `brk #imm16` | the interpreter stops with `illegal` |
  * | `nop` | `nop` | |
+ * | `table` | `.4byte . - target` per entry | data, 4 bytes per entry (see LIR `table`) |
  *
  * @example
  * ```ts
@@ -187,7 +188,8 @@ export type A64Instruction =
   | { readonly op: "mrs"; readonly rt: string; readonly sysreg: "fpcr" }
   | { readonly op: "msr"; readonly sysreg: "fpcr"; readonly rt: string }
   | { readonly op: "brk"; readonly imm: number }
-  | { readonly op: "nop" };
+  | { readonly op: "nop" }
+  | { readonly op: "table"; readonly entries: readonly (string | null)[] };
 
 /**
  * An AArch64 instruction or a label, the items of an instruction list.

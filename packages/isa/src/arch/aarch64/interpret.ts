@@ -30,6 +30,7 @@ import { IsaError } from "../../errors.js";
 import type { Reg } from "../../machine/lir.js";
 import { type Memory, MemoryFault, PAGE_SIZE } from "../../machine/memory.js";
 import type { AssembledCode, Cpu, StopReason } from "../arch.js";
+import { CodeIndex } from "../code-index.js";
 import { A64_CONDITIONS, type A64Instruction } from "./instructions.js";
 import {
   a64CanonicalRegister,
@@ -303,6 +304,9 @@ function decode(
       return { ...base, k: K.Brk, imm: BigInt(instr.imm), text: `brk #${instr.imm}` };
     case "nop":
       return base;
+    case "table":
+      // Executing a table's data stops the interpreter, as a trap does.
+      return { ...base, k: K.Brk, text: "table data" };
   }
   throw new IsaError(
     "UNSUPPORTED_INSTRUCTION",
@@ -340,6 +344,10 @@ class A64Cpu implements Cpu {
   #vf = false;
   /** Decoded instructions by address, as a plain number: number keys hash much faster than bigints. */
   readonly #code = new Map<number, Decoded>();
+  /** Loaded code not yet decoded: an instruction is decoded the first time it runs. */
+  readonly #loaded = new CodeIndex<Decoded>((p, labels) =>
+    decode(p.instruction as A64Instruction, p.address, p.size, labels),
+  );
 
   constructor(memory: Memory) {
     this.memory = memory;
@@ -415,12 +423,9 @@ class A64Cpu implements Cpu {
         `aarch64 interpreter: cannot load code assembled for ${code.arch}; assemble it with aarch64`,
       );
     }
-    const decoded = code.instructions.map((p) =>
-      decode(p.instruction as A64Instruction, p.address, p.size, code.labels),
-    );
-    code.instructions.forEach((p, i) => {
-      this.#code.set(Number(p.address), decoded[i]!);
-    });
+    // Checks every instruction first, so that a bad instruction loads nothing.
+    this.#loaded.add(code);
+    this.#code.clear();
   }
 
   run(options: { stopAt: readonly bigint[]; maxSteps?: number }): StopReason {
@@ -452,7 +457,11 @@ class A64Cpu implements Cpu {
           pageLow = pc - (pc % PAGE);
           pageHigh = pageLow + PAGE;
         }
-        const op = this.#code.get(at);
+        let op = this.#code.get(at);
+        if (op === undefined) {
+          op = this.#loaded.find(at);
+          if (op !== undefined) this.#code.set(at, op);
+        }
         if (op === undefined) {
           this.pc = pc;
           return {

@@ -348,6 +348,9 @@ export function a64Select(ops: readonly LirOp[]): A64Item[] {
       case "trap":
         out.push({ op: "brk", imm: 0 });
         break;
+      case "table":
+        out.push({ op: "table", entries: op.entries });
+        break;
       default:
         throw unsupported((op as { op: string }).op, "is not an LIR operation");
     }

@@ -11,6 +11,7 @@
  * @module
  */
 import { IsaError } from "../../errors.js";
+import { encodeTable, TABLE_ENTRY_SIZE } from "../table.js";
 import type { RvInstruction } from "./instructions.js";
 import { rvFloatNumber, rvIntegerNumber } from "./registers.js";
 
@@ -200,6 +201,7 @@ function unsupported(instr: RvInstruction): never {
  */
 export function rvSizeOf(instr: RvInstruction): number {
   if (instr.op === "la") return 8;
+  if (instr.op === "table") return instr.entries.length * TABLE_ENTRY_SIZE;
   if (!KNOWN.has(instr.op)) unsupported(instr);
   return 4;
 }
@@ -352,6 +354,8 @@ export function rvEncode(
     }
     case "ebreak":
       return words(0x00100073);
+    case "table":
+      return encodeTable("riscv64", instr.entries, address, label);
     case "nop":
       return words(0x00000013);
   }

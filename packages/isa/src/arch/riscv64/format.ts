@@ -24,6 +24,7 @@
  * @module
  */
 import { formatListing } from "../format-listing.js";
+import { formatTable } from "../table.js";
 import type { RvInstruction, RvItem, RvTarget } from "./instructions.js";
 import { rvFloatName as fr, RV_CSRS, rvIntegerName as r } from "./registers.js";
 
@@ -126,6 +127,8 @@ export function rvFormatInstruction(instr: RvInstruction): string {
     }
     case "ebreak":
       return "ebreak";
+    case "table":
+      return formatTable(instr.entries);
     case "nop":
       return "nop";
   }

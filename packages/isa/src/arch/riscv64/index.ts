@@ -5,8 +5,10 @@
  *
  * @module
  */
+
 import type { Memory } from "../../machine/memory.js";
 import type { Arch } from "../arch.js";
+import { sharingFrozen } from "../shared-selection.js";
 import { rvEncode, rvSizeOf } from "./encode.js";
 import { RV_ASM_PROLOGUE, rvFormat } from "./format.js";
 import type { RvInstruction } from "./instructions.js";
@@ -41,7 +43,7 @@ export const riscv64: Arch<RvInstruction> = {
   floatRegisters: RV_FLOAT_REGISTERS,
   stackPointer: "sp",
   reserved: ["t6", "t5"],
-  select: rvSelect,
+  select: sharingFrozen(rvSelect),
   sizeOf: rvSizeOf,
   encode: rvEncode,
   format: rvFormat,

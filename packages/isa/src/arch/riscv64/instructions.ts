@@ -171,7 +171,9 @@ export type RvInstruction =
   | { readonly op: RvCsrOp; readonly rd: string; readonly csr: number; readonly rs1: string }
   | { readonly op: "la"; readonly rd: string; readonly target: string }
   | { readonly op: "ebreak" }
-  | { readonly op: "nop" };
+  | { readonly op: "nop" }
+  /** Data, not an instruction: 4 bytes per entry (see LIR `table`). */
+  | { readonly op: "table"; readonly entries: readonly (string | null)[] };
 
 /**
  * An instruction or a label: what {@link riscv64}'s `select` returns and

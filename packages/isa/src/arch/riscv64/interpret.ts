@@ -23,6 +23,7 @@ import { IsaError } from "../../errors.js";
 import type { Reg } from "../../machine/lir.js";
 import { type Memory, MemoryFault, PAGE_SIZE } from "../../machine/memory.js";
 import type { AssembledCode, Cpu, StopReason } from "../arch.js";
+import { CodeIndex } from "../code-index.js";
 import type { RvInstruction } from "./instructions.js";
 import {
   isRvFloatRegister,
@@ -136,6 +137,8 @@ const KIND: Record<RvInstruction["op"], K> = {
   la: K.La,
   ebreak: K.Ebreak,
   nop: K.Nop,
+  // Executing a table's data stops the interpreter, as a trap does.
+  table: K.Ebreak,
 };
 
 /** Index of the write-only slot that stands in for x0 as a destination. */
@@ -328,6 +331,10 @@ export class RvCpu implements Cpu {
   #fcsr = 0n;
   /** Decoded instructions by address, as a plain number: number keys hash much faster than bigints. */
   readonly #code = new Map<number, Decoded>();
+  /** Loaded code not yet decoded: an instruction is decoded the first time it runs. */
+  readonly #loaded = new CodeIndex<Decoded>((p, labels) =>
+    decode(p.instruction as RvInstruction, p.address, p.size, labels),
+  );
 
   constructor(memory: Memory) {
     this.memory = memory;
@@ -387,12 +394,9 @@ export class RvCpu implements Cpu {
         `riscv64 interpreter: cannot load code assembled for ${code.arch}; assemble it with riscv64`,
       );
     }
-    const decoded = code.instructions.map((p) =>
-      decode(p.instruction as RvInstruction, p.address, p.size, code.labels),
-    );
-    code.instructions.forEach((p, i) => {
-      this.#code.set(Number(p.address), decoded[i]!);
-    });
+    // Checks every instruction first, so that a bad instruction loads nothing.
+    this.#loaded.add(code);
+    this.#code.clear();
   }
 
   run(options: { stopAt: readonly bigint[]; maxSteps?: number }): StopReason {
@@ -409,7 +413,11 @@ export class RvCpu implements Cpu {
       if (n >= limit) return { kind: "step-limit", pc };
       try {
         mem.checkExecute(pc);
-        const d = code.get(at);
+        let d = code.get(at);
+        if (d === undefined) {
+          d = this.#loaded.find(at);
+          if (d !== undefined) code.set(at, d);
+        }
         if (d === undefined) {
           return { kind: "illegal", pc, reason: `no instruction loaded at 0x${pc.toString(16)}` };
         }

@@ -366,6 +366,9 @@ export function rvSelect(ops: readonly LirOp[]): RvItem[] {
       case "trap":
         code.push({ op: "ebreak" });
         break;
+      case "table":
+        code.push({ op: "table", entries: op.entries });
+        break;
       default:
         unsupported(op, `unknown LIR operation ${JSON.stringify((op as { op: string }).op)}`);
     }

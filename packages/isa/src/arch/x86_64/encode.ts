@@ -21,6 +21,7 @@
  * @module
  */
 import { IsaError } from "../../errors.js";
+import { encodeTable, TABLE_ENTRY_SIZE } from "../table.js";
 import type { X86Instruction } from "./instructions.js";
 import { X86_CONDITIONS } from "./instructions.js";
 import {
@@ -345,6 +346,7 @@ export function encodeX86(
   address: bigint,
   label: (name: string) => bigint,
 ): Uint8Array {
+  if (instruction.op === "table") return encodeTable("x86_64", instruction.entries, address, label);
   return Uint8Array.from(emit(instruction, address, label));
 }
 
@@ -359,6 +361,7 @@ export function encodeX86(
  * ```
  */
 export function sizeOfX86(instruction: X86Instruction): number {
+  if (instruction.op === "table") return instruction.entries.length * TABLE_ENTRY_SIZE;
   // Every label resolves to the instruction's own address: rel32 always fits.
   return emit(instruction, 0n, () => 0n).length;
 }

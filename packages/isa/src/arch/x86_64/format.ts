@@ -17,6 +17,7 @@
 import { IsaError } from "../../errors.js";
 import type { LabelItem } from "../arch.js";
 import { formatListing } from "../format-listing.js";
+import { formatTable } from "../table.js";
 import type { X86Instruction } from "./instructions.js";
 import { X86_CONDITIONS } from "./instructions.js";
 import {
@@ -140,6 +141,8 @@ export function formatX86Instruction(instruction: X86Instruction): string {
       return `mov ${int(i.dst)}, qword ptr gs:[${checkDisp(i, "disp", i.disp)}]`;
     case "storeGs":
       return `mov qword ptr gs:[${checkDisp(i, "disp", i.disp)}], ${int(i.src)}`;
+    case "table":
+      return formatTable(i.entries);
     default:
       throw new IsaError(
         "UNSUPPORTED_INSTRUCTION",

@@ -3,8 +3,10 @@
  *
  * @module
  */
+
 import type { Memory } from "../../machine/memory.js";
 import type { Arch } from "../arch.js";
+import { sharingFrozen } from "../shared-selection.js";
 import { encodeX86, sizeOfX86 } from "./encode.js";
 import { formatX86, X86_ASM_PROLOGUE } from "./format.js";
 import type { X86Instruction } from "./instructions.js";
@@ -53,7 +55,7 @@ export const x86_64: Arch<X86Instruction> = {
   floatRegisters: X86_XMM_REGISTERS,
   stackPointer: "rsp",
   reserved: ["r11", "rcx"],
-  select: selectX86,
+  select: sharingFrozen(selectX86),
   sizeOf: sizeOfX86,
   encode: encodeX86,
   format: formatX86,

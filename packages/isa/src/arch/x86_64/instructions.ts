@@ -111,6 +111,7 @@ export type X86ShiftKind = "shl" | "shr" | "sar";
  * | `ldmxcsr`/`stmxcsr` | `ldmxcsr dword ptr [m]` | `0F AE /2` / `0F AE /3` |
  * | `fldcw`/`fnstcw` | `fldcw word ptr [m]` | `D9 /5` / `D9 /7` |
  * | `loadGs`/`storeGs` | `mov dst, qword ptr gs:[disp]` and back | `65 REX.W 8B/89 /r` with SIB `25` disp32 |
+ * | `table` | `.4byte . - target` per entry (data; see LIR `table`) | 4 bytes per entry |
  *
  * @example
  * ```ts
@@ -154,7 +155,8 @@ export type X86Instruction =
   | { readonly op: "fldcw"; readonly base: Reg; readonly disp: number }
   | { readonly op: "fnstcw"; readonly base: Reg; readonly disp: number }
   | { readonly op: "loadGs"; readonly dst: Reg; readonly disp: number }
-  | { readonly op: "storeGs"; readonly src: Reg; readonly disp: number };
+  | { readonly op: "storeGs"; readonly src: Reg; readonly disp: number }
+  | { readonly op: "table"; readonly entries: readonly (string | null)[] };
 
 /**
  * The `op` of every x86-64 instruction.

@@ -34,6 +34,7 @@ import { IsaError } from "../../errors.js";
 import type { Reg } from "../../machine/lir.js";
 import { type Memory, MemoryFault, PAGE_SIZE } from "../../machine/memory.js";
 import type { AssembledCode, Cpu, StopReason } from "../arch.js";
+import { CodeIndex } from "../code-index.js";
 import type { X86Instruction } from "./instructions.js";
 import { X86_CONDITIONS } from "./instructions.js";
 import { aluImm32, checkDisp, shiftCount, signed64 } from "./operands.js";
@@ -237,6 +238,8 @@ function decode(
       d.k = K.Nop;
       break;
     case "ud2":
+    case "table":
+      // Executing a table's data is an illegal instruction, as a trap is.
       d.k = K.Ud2;
       break;
     case "movdquLoad":
@@ -320,6 +323,10 @@ export class X86Cpu implements Cpu {
   #pfByte = 0;
   /** Decoded instructions by address, as a plain number: number keys hash much faster than bigints. */
   readonly #code = new Map<number, Decoded>();
+  /** Loaded code not yet decoded: an instruction is decoded the first time it runs. */
+  readonly #loaded = new CodeIndex<Decoded>((p, labels) =>
+    decode(p.instruction as X86Instruction, p.address, p.size, labels),
+  );
 
   constructor(memory: Memory) {
     this.memory = memory;
@@ -390,11 +397,9 @@ export class X86Cpu implements Cpu {
         `x86_64 interpreter: cannot load code assembled for ${code.arch}; assemble it with x86_64`,
       );
     }
-    // Decode everything first so that a bad instruction loads nothing.
-    const decoded = code.instructions.map((p) =>
-      decode(p.instruction as X86Instruction, p.address, p.size, code.labels),
-    );
-    for (const d of decoded) this.#code.set(Number(d.pc), d);
+    // Checks every instruction first, so that a bad instruction loads nothing.
+    this.#loaded.add(code);
+    this.#code.clear();
   }
 
   run(options: { stopAt: readonly bigint[]; maxSteps?: number }): StopReason {
@@ -410,7 +415,11 @@ export class X86Cpu implements Cpu {
       if (stops.has(at)) return { kind: "stopped", pc };
       if (n >= limit) return { kind: "step-limit", pc };
       try {
-        const d = code.get(at);
+        let d = code.get(at);
+        if (d === undefined) {
+          d = this.#loaded.find(at);
+          if (d !== undefined) code.set(at, d);
+        }
         if (d === undefined) {
           mem.checkExecute(pc);
           return { kind: "illegal", pc, reason: `no instruction loaded at 0x${pc.toString(16)}` };

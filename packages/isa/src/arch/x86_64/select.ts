@@ -327,6 +327,9 @@ export function selectX86(ops: readonly LirOp[]): (X86Instruction | LabelItem)[]
       case "trap":
         out.push({ op: "ud2" });
         break;
+      case "table":
+        out.push({ op: "table", entries: op.entries });
+        break;
       default:
         unsupported(op, `unknown LIR operation ${JSON.stringify((op as { op: string }).op)}`);
     }

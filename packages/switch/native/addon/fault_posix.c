@@ -24,7 +24,7 @@
  * routines) on a thread whose stack is still mapped returns to JavaScript as
  * a fault, with the process intact, provided the signal can be delivered:
  * the handler runs on an alternate signal stack that the addon installs for
- * each OS thread that loads it (signals.c). A fault raised by another
+ * each OS thread that loads it (signals_posix.c). A fault raised by another
  * signal handler that runs on that alternate stack while a green thread is
  * interrupted (a profiler's sampler, say) is not the thread's: it goes to
  * the previous handler, as any fault outside a green thread does.
@@ -34,7 +34,7 @@
  * `process.on("SIGSEGV")` listener (libuv installs its handler then, and
  * sets the default action back when the last listener goes). The addon
  * re-installs its handler whenever it covers the signal handlers
- * (signals.c: when the addon loads, when a signal listener is added or
+ * (signals_posix.c: when the addon loads, when a signal listener is added or
  * removed, and at spawn time at most every 100 ms), keeping the replacing
  * handler as the one it chains to, so the replacing handler still gets
  * every fault outside green threads. faultHandlerInstalled() asks the

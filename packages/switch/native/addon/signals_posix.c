@@ -35,7 +35,7 @@
  *    "removeListener": libuv has installed or removed its handler by the
  *    time those are emitted), and when a thread is spawned, at most every
  *    100 ms. Covering also puts back the fault handler if it was replaced
- *    (fault.c).
+ *    (fault_posix.c).
  *
  * 2. Headroom for what is not yet covered. A handler installed by native
  *    code between two coverings (libuv's SIGCHLD handler, installed at the
@@ -69,7 +69,7 @@
  *               │   handler, × 2)          │  twice, fits here
  *               ├──────────────────────────┤
  *               │ guard            ---     │  ≥ 1 page: anything past the
- *       base ─► └──────────────────────────┘  headroom faults (fault.c)
+ *       base ─► └──────────────────────────┘  headroom faults (fault_posix.c)
  *
  *       OS thread's signal stack (sigaltstack, one per OS thread)
  *               ┌──────────────────────────┐
@@ -87,7 +87,7 @@
  * A covered handler also sees the green thread's registers in its context
  * (a profiler's sampler reads pc, sp and fp); whatever it does with them is
  * its own business, and a fault it raises on the signal stack goes to the
- * previous SIGSEGV handler, not to the green thread (fault.c).
+ * previous SIGSEGV handler, not to the green thread (fault_posix.c).
  *
  * Not covered: a handler that native code installs and whose signal arrives
  * before the next covering lands below the program's words (invisible to
@@ -220,47 +220,23 @@ int gt_signals_cover(void) {
   return changed;
 }
 
-/* signalsCover() → how many handlers it changed. */
-napi_value gt_signals_cover_napi(napi_env env, napi_callback_info info) {
-  (void)info;
-  napi_value v;
-  GT_CALL(env, napi_create_int32(env, gt_signals_cover(), &v));
-  return v;
+/* The measured figures of signalInfo() (signal_info.c). */
+gt_signal_figures gt_signal_figures_now(void) {
+  gt_signals_measure();
+  gt_signal_figures f = {frame_size, auxv_frame, headroom,
+                         (size_t)(gt_current.alt_high - gt_current.alt_low)};
+  return f;
 }
 
-/*
- * signalInfo() → the measured figures: the signal frame, what the kernel
- * reports in AT_MINSIGSTKSZ, the headroom below each stack, this OS
- * thread's signal stack, which signals' handlers lack SA_ONSTACK now, and
- * how often the fault handler was put back.
- */
-napi_value gt_signal_info(napi_env env, napi_callback_info info) {
-  (void)info;
-  gt_signals_measure();
-  napi_value result, v, uncovered;
-  GT_CALL(env, napi_create_object(env, &result));
-  const struct {
-    const char *name;
-    double value;
-  } fields[] = {{"frameSize", (double)frame_size},
-                {"auxvMinSigStackSize", (double)auxv_frame},
-                {"headroom", (double)headroom},
-                {"altStackSize", (double)(gt_current.alt_high - gt_current.alt_low)},
-                {"faultHandlerReinstalls", (double)gt_fault_reinstalls}};
-  for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-    GT_CALL(env, napi_create_double(env, fields[i].value, &v));
-    GT_CALL(env, napi_set_named_property(env, result, fields[i].name, v));
-  }
-  GT_CALL(env, napi_create_array(env, &uncovered));
-  uint32_t n = 0;
-  for (int sig = 1; sig < NSIG; sig++) {
+/* Signals whose handler lacks SA_ONSTACK now: up to `capacity` into `out`; returns how many were written. */
+int gt_signals_uncovered(int *out, int capacity) {
+  int n = 0;
+  for (int sig = 1; sig < NSIG && n < capacity; sig++) {
     struct sigaction current;
     if (sig == SIGKILL || sig == SIGSTOP || sigaction(sig, NULL, &current) != 0) continue;
     if (current.sa_handler == SIG_DFL || current.sa_handler == SIG_IGN) continue;
     if (current.sa_flags & SA_ONSTACK) continue;
-    GT_CALL(env, napi_create_int32(env, sig, &v));
-    GT_CALL(env, napi_set_element(env, uncovered, n++, v));
+    out[n++] = sig;
   }
-  GT_CALL(env, napi_set_named_property(env, result, "uncovered", uncovered));
-  return result;
+  return n;
 }
