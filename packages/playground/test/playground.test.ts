@@ -125,6 +125,22 @@ describe.skipIf(!installed)(
       },
     );
 
+    test("the fast backend of the browser (WebAssembly) runs the program with the interpreter's traps", async () => {
+      const page = await context.newPage();
+      await page.goto(`file://${join(site, "index.html")}`);
+      await page.click("#tab-program");
+      await page.click("#p-fast");
+      const text = await page.textContent("#p-fast-result");
+      const lab = new ProgramLab("x86_64-sysv");
+      while (!lab.finished) lab.runToTrap();
+      expect(text).toMatch(
+        new RegExp(
+          `^wasm: ${lab.traps.length} traps in [0-9.]+ ms; the same as the interpreter's: yes$`,
+        ),
+      );
+      await page.close();
+    });
+
     test("running back to main completes a round trip: main's context holds main's registers", async () => {
       const page = await context.newPage();
       await page.goto(`file://${join(site, "index.html")}`);
