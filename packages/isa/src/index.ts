@@ -55,3 +55,8 @@ export * from "./routines/scratch-registers.js";
 export * from "./routines/switch-routine.js";
 export * from "./routines/symbols.js";
 export * from "./routines/trampolines.js";
+export * from "./wasm/format-wat.js";
+export * from "./wasm/lower-to-wasm.js";
+export * from "./wasm/wasm-encoding.js";
+export * from "./wasm/wasm-thread-layout.js";
+export * from "./wasm/webassembly-api.js";

@@ -1,25 +1,39 @@
 /**
  * Benchmark: machine-thread switches through the runtime on each backend,
- * next to the raw resume of @greenthreads/switch measured in the same run.
+ * next to the raw resume of @greenthreads/switch measured in the same run;
+ * and what spawning, starting and finishing a thread costs, machine threads
+ * next to JavaScript threads.
  *
- *   pnpm --filter @greenthreads/scheduler bench:machine
+ *   pnpm --filter @greenthreads/scheduler bench:machine [--quick]
  *
  * Each thread runs `loop: yield 0; jmp loop`, so every switch is one resume
  * that ends in a yield trap. "raw" resumes the same kind of thread in a plain
  * loop; "runtime" lets a RoundRobin runtime pick among `threads` machine
  * threads; "C round trip" (native) loops the same resume inside the addon,
  * without JavaScript. The ratios are the runtime's cost per switch over each.
- * With GREENTHREADS_BENCH_JSON naming a file, JSON rows are appended.
+ * With GREENTHREADS_BENCH_JSON set, the figures are also appended as JSON
+ * lines for the report (tinybench's median iteration, and its fastest and
+ * slowest as the spread).
  */
-import { appendFileSync } from "node:fs";
 import { parseProgram } from "@greenthreads/isa";
 import { RoundRobin, Runtime } from "@greenthreads/scheduler";
 import { spawnMachine } from "@greenthreads/scheduler/machine";
 import { type Backend, loadBackend, type NativeBackend } from "@greenthreads/switch";
-import { Bench } from "tinybench";
+import { Bench, type Task } from "tinybench";
+import {
+  type BenchRow,
+  quickMode,
+  type RowFields,
+  rowFromLatency,
+  writeBenchRows,
+} from "../../isa/bench/bench-json.js";
 
 const SPIN = parseProgram("loop:\n  yield 0\n  jmp loop");
+const EXIT = parseProgram("exit 0");
 const THREADS = 100;
+const SPAWNS = 100;
+const quick = quickMode();
+const time = quick ? 300 : 1500;
 
 function backends(): Backend[] {
   const list: Backend[] = [];
@@ -30,6 +44,27 @@ function backends(): Backend[] {
   return list;
 }
 
+function latencyOf(task: Task | undefined): {
+  min: number;
+  p50: number;
+  max: number;
+  mean: number;
+} {
+  const r = task?.result;
+  if (!r || !("latency" in r)) throw new Error(`${task?.name ?? "a task"} did not complete`);
+  return r.latency;
+}
+
+function row(
+  fields: RowFields,
+  task: Task | undefined,
+  perIteration: number,
+  peer?: BenchRow,
+): BenchRow {
+  return rowFromLatency(fields, latencyOf(task), perIteration, peer);
+}
+
+const json: BenchRow[] = [];
 const rows: { backend: string; c: number; raw: number; runtime: number }[] = [];
 for (const backend of backends()) {
   const batch = backend.kind === "native" ? 10_000 : 50;
@@ -37,7 +72,7 @@ for (const backend of backends()) {
   const rawThread = backend.spawn(loaded);
   const rt = new Runtime({ scheduler: new RoundRobin() });
   for (let i = 0; i < THREADS; i++) spawnMachine(rt, SPIN, { backend });
-  const bench = new Bench({ time: 1500, warmup: true });
+  const bench = new Bench({ time, warmup: true });
   // The floor: the same round trip (switch in, yield trap, switch back) looped inside C.
   const addon = backend.kind === "native" ? (backend as NativeBackend).addon : undefined;
   if (addon) {
@@ -53,16 +88,53 @@ for (const backend of backends()) {
     rt.run({ maxSwitches: batch });
   });
   await bench.run();
-  const ns = (name: string) => {
-    const r = bench.getTask(name)?.result;
-    return r && "latency" in r ? (r.latency.mean * 1e6) / batch : Number.NaN;
-  };
+  const ns = (name: string) => (latencyOf(bench.getTask(name)).mean * 1e6) / batch;
+  const name = `${backend.kind} ${backend.abi.name}`;
   rows.push({
-    backend: `${backend.kind} ${backend.abi.name}`,
-    c: ns("C round trip"),
+    backend: name,
+    c: addon ? ns("C round trip") : Number.NaN,
     raw: ns("raw"),
     runtime: ns("runtime"),
   });
+  const group = "scheduler-machine";
+  const raw = row(
+    { name: `raw backend.resume, ${name}`, unit: "ns", group },
+    bench.getTask("raw"),
+    batch,
+  );
+  json.push(
+    row(
+      {
+        name: `machine-thread switch through the runtime, ${name}, ${THREADS} threads`,
+        unit: "ns",
+        group,
+      },
+      bench.getTask("runtime"),
+      batch,
+      raw,
+    ),
+    raw,
+  );
+  if (addon) {
+    const c = row(
+      { name: `switch round trip inside the addon (no JavaScript), ${name}`, unit: "ns", group },
+      bench.getTask("C round trip"),
+      batch,
+    );
+    json.push(
+      row(
+        {
+          name: `machine-thread switch through the runtime vs the C round trip, ${name}, ${THREADS} threads`,
+          unit: "ns",
+          group,
+        },
+        bench.getTask("runtime"),
+        batch,
+        c,
+      ),
+      c,
+    );
+  }
   backend.release(rawThread);
 }
 console.table(
@@ -75,28 +147,46 @@ console.table(
     "runtime / C round trip": Number((r.runtime / r.c).toFixed(2)),
   })),
 );
-const json = process.env.GREENTHREADS_BENCH_JSON;
-if (json) {
-  for (const r of rows) {
-    const line = (name: string, value: number, peer: number) =>
-      `${JSON.stringify({ name, unit: "ns", value, peer, ratio: value / peer })}\n`;
-    appendFileSync(
-      json,
-      line(
-        `runtime machine-thread switch vs raw resume (${r.backend}, ${THREADS} threads, RoundRobin)`,
-        r.runtime,
-        r.raw,
-      ),
-    );
-    if (Number.isFinite(r.c)) {
-      appendFileSync(
-        json,
-        line(
-          `runtime machine-thread switch vs C round trip (${r.backend}, ${THREADS} threads, RoundRobin)`,
-          r.runtime,
-          r.c,
-        ),
-      );
-    }
-  }
+
+// Spawn, start and finish: SPAWNS threads that end at once, then run() until all have.
+const spawning = new Bench({ time: quick ? 200 : 1000, warmup: true });
+const idle = function* () {};
+spawning.add("JavaScript thread", () => {
+  const rt = new Runtime();
+  for (let i = 0; i < SPAWNS; i++) rt.spawn(idle);
+  rt.run();
+});
+for (const backend of backends()) {
+  spawning.add(`machine thread, ${backend.kind} ${backend.abi.name}`, () => {
+    const rt = new Runtime();
+    for (let i = 0; i < SPAWNS; i++) spawnMachine(rt, EXIT, { backend });
+    rt.run();
+  });
 }
+await spawning.run();
+const js = row(
+  { name: "spawn, start and finish: JavaScript thread", unit: "ns", group: "spawn" },
+  spawning.getTask("JavaScript thread"),
+  SPAWNS,
+);
+json.push(js);
+for (const task of spawning.tasks.filter((t) => t.name !== "JavaScript thread")) {
+  json.push(
+    row(
+      { name: `spawn, start and finish: ${task.name}`, unit: "ns", group: "spawn" },
+      task,
+      SPAWNS,
+      js,
+    ),
+  );
+}
+console.table(
+  json
+    .filter((r) => r.group === "spawn")
+    .map((r) => ({
+      task: r.name,
+      "ns per thread": Number(r.value.toFixed(0)),
+      "× JavaScript thread": r.ratio ? Number(r.ratio.toFixed(1)) : 1,
+    })),
+);
+writeBenchRows(json);

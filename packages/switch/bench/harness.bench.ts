@@ -5,22 +5,29 @@
  * and one thread, several rounds alternating the two, medians of wall time and
  * of thread CPU time).
  *
- * Run: `pnpm --filter @greenthreads/switch bench:harness [round trips] [rounds]`.
+ * Run: `pnpm --filter @greenthreads/switch bench:harness [round trips] [rounds]`
+ * (fewer of both with --quick). With GREENTHREADS_BENCH_JSON set, the
+ * routines' thread-CPU-time medians are also appended as JSON lines for the
+ * report, the rounds' fastest and slowest as the spread, Boost as the peer.
  * Boost.Context comes from Debian's libboost-context-dev; it is linked
  * statically when its archive is installed (a call then costs the same as a
  * call of our routine: no PLT), else from the shared library. Without it the
  * peer's line says `skipped: libboost-context-dev not installed`.
  *
- * A third line measures the lowered switch (`gt_switch_lowered`, the one the
- * addon runs between the host and lowered programs: only the callee-saved
- * registers lowered code can write, no float state). With
- * GREENTHREADS_BENCH_JSON naming a file, one JSON line per routine is
- * appended: name, unit, value, peer (Boost.Context), ratio.
+ * A third line measures the addon's switch pair (`gt_switch_lowered` into a
+ * thread, `gt_switch_to_host` back: only the callee-saved registers lowered
+ * code can write, no float state), with a thread written as lowered code is.
  */
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getAbi, routineSymbol } from "@greenthreads/isa";
+import {
+  type BenchRow,
+  quickMode,
+  rowFromSamples,
+  writeBenchRows,
+} from "../../isa/bench/bench-json.js";
 import {
   compileHarness,
   HarnessCommandError,
@@ -29,7 +36,10 @@ import {
   runHarness,
 } from "../scripts/harness-toolchains.js";
 
-const [iterations = "5000000", rounds = "9"] = process.argv.slice(2);
+const quick = quickMode();
+const [iterations = quick ? "1000000" : "5000000", rounds = quick ? "3" : "9"] = process.argv
+  .slice(2)
+  .filter((a) => a !== "--quick");
 const host = harnessTargets().find((t) => t.how === "native");
 if (!host) {
   console.log(
@@ -50,10 +60,11 @@ try {
     { flags: ['-DGT_BOOST="shared libboost_context.so"'], libraries: ["-lboost_context"] },
     { flags: [], libraries: [] },
   ];
-  // The lowered switch (committed in the same switch_* file), against a thread
-  // written as lowered code is (native/harness/generated, gt_pingpong_lowered):
-  // it keeps only the registers lowered code writes, so the thread may write
-  // no others; main is C, and keeps every register the thread leaves alone.
+  // The addon's switch pair: into a thread through gt_switch_lowered, back
+  // through gt_switch_to_host, with a thread written as lowered code is
+  // (native/harness/generated, gt_pingpong_lowered): the pair keeps only the
+  // registers lowered code writes, so the thread may write no others; main is
+  // C, and keeps every register the thread leaves alone.
   const abi = getAbi(host.abi);
   const variantSymbol = routineSymbol("switch_lowered", abi.name);
   const variantFlags = [
@@ -80,40 +91,13 @@ try {
   }
   const output = runHarness(host, exe, [iterations, rounds]);
   console.log(output.trimEnd());
-  // Rows: ns per switch (thread CPU time) of each routine, next to Boost.Context's.
-  const cpuMedian = (what: string) =>
-    Number(new RegExp(`^${what} cpu median ([0-9.]+) ns/switch`, "m").exec(output)?.[1]);
-  const peer = cpuMedian("peer boost jump_fcontext \\([^)]*\\)");
-  const rows = [
-    {
-      name: `C ping-pong: gt_switch (${host.abi})`,
-      value: cpuMedian(`routine gt_switch_${host.cName}`),
-      target: undefined,
-    },
-    {
-      name: `C ping-pong: gt_switch_lowered (${host.abi})`,
-      value: cpuMedian(`variant ${variantSymbol}`),
-      target: 0.6,
-    },
-  ];
-  for (const r of rows) {
-    const ratio = r.value / peer;
-    const verdict =
-      r.target === undefined
-        ? ""
-        : ` (target <= ${r.target}x: ${ratio <= r.target ? "met" : "not met"})`;
+  writeBenchRows(harnessRows(output));
+  const ratio = /^variant ratio wall ([0-9.]+) cpu ([0-9.]+)$/m.exec(output);
+  if (ratio) {
+    const cpu = Number(ratio[2]);
     console.log(
-      `${r.name}: ${r.value.toFixed(2)} ns/switch, ${ratio.toFixed(2)}x Boost jump_fcontext${verdict}`,
+      `target: ${host.abi} switch pair (gt_switch_lowered, gt_switch_to_host) <= 0.60x Boost.Context (thread CPU time): ${cpu <= 0.6 ? "met" : "not met"} (${cpu.toFixed(2)}x)`,
     );
-  }
-  const json = process.env.GREENTHREADS_BENCH_JSON;
-  if (json && Number.isFinite(peer)) {
-    for (const r of rows) {
-      appendFileSync(
-        json,
-        `${JSON.stringify({ name: r.name, unit: "ns/switch", value: r.value, peer, ratio: r.value / peer })}\n`,
-      );
-    }
   }
 
   // The routine must end in an indirect jump: a `ret` would mispredict on every switch.
@@ -130,4 +114,47 @@ try {
   );
 } finally {
   rmSync(work, { recursive: true, force: true });
+}
+
+/** One row per routine from the harness's "… cpu median … (rounds: …)" lines; Boost.Context is the peer. */
+function harnessRows(output: string): BenchRow[] {
+  const rounds = (prefix: string): number[] | undefined => {
+    const line = output.split("\n").find((l) => l.startsWith(prefix) && l.includes(" cpu median "));
+    const list = line && /\(rounds: ([0-9. ]+)\)/.exec(line)?.[1];
+    return list ? list.trim().split(/\s+/).map(Number) : undefined;
+  };
+  const group = "machine-switch";
+  const boostRounds = rounds("peer boost");
+  const boost = boostRounds
+    ? rowFromSamples(
+        { name: "Boost.Context jump_fcontext (C ping-pong)", unit: "ns", group },
+        boostRounds,
+      )
+    : undefined;
+  const rows: BenchRow[] = [];
+  const ours = rounds("routine ");
+  if (ours) {
+    rows.push(
+      rowFromSamples(
+        { name: `native switch ${host!.abi}, generated routine (C ping-pong)`, unit: "ns", group },
+        ours,
+        boost,
+      ),
+    );
+  }
+  const variant = rounds("variant ");
+  if (variant) {
+    rows.push(
+      rowFromSamples(
+        {
+          name: `native switch ${host!.abi}, gt_switch_lowered + gt_switch_to_host (C ping-pong, lowered-code thread)`,
+          unit: "ns",
+          group,
+        },
+        variant,
+        boost,
+      ),
+    );
+  }
+  return boost ? [...rows, boost] : rows;
 }
