@@ -13,14 +13,8 @@
  */
 
 import { IsaError } from "../errors.js";
-import type { Cond } from "../machine/lir.js";
-import type {
-  Operand,
-  Program,
-  ProgramAlu,
-  ProgramInstruction,
-  ProgramRegister,
-} from "./program.js";
+import type { AluKind, Cond } from "../machine/lir.js";
+import type { Operand, Program, ProgramInstruction, ProgramRegister } from "./program.js";
 import {
   CONDS,
   isImmediate,
@@ -166,7 +160,7 @@ export class ProgramBuilder {
     return this;
   }
 
-  private alu(op: ProgramAlu, dst: RegisterName, a: RegisterName, b: SourceOperand): this {
+  private alu(op: AluKind, dst: RegisterName, a: RegisterName, b: SourceOperand): this {
     return this.add_({
       op,
       dst: this.reg(dst, "dst"),
