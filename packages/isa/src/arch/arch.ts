@@ -196,6 +196,10 @@ export interface Arch<I extends Instruction = Instruction> {
   format(items: readonly (I | LabelItem)[]): string;
   /** The directives that make `format`'s output assemble with GNU `as` (syntax, options). */
   readonly asmPrologue: string;
+  /** The instruction set's interpreter class: `new arch.Cpu(memory)`, every register zero. */
+  readonly Cpu: new (
+    memory: Memory,
+  ) => Cpu;
   /** A new interpreter over `memory`, every register zero. */
   createCpu(memory: Memory): Cpu;
 }

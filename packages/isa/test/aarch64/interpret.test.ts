@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { A64_CONDITIONS, type A64Condition, aarch64 } from "../../src/arch/aarch64/index.js";
+import * as aarch64 from "../../src/arch/aarch64/index.js";
+import { A64_CONDITIONS, type A64Condition } from "../../src/arch/aarch64/instructions.js";
 import { assemble } from "../../src/arch/assemble.js";
 import { IsaError } from "../../src/errors.js";
 import { Memory } from "../../src/machine/memory.js";

@@ -328,7 +328,26 @@ function shiftOperand(v: bigint, sh: S, amount: bigint): bigint {
   }
 }
 
-class A64Cpu implements Cpu {
+/**
+ * The AArch64 interpreter over an emulated {@link Memory}, every register zero at creation. Register
+ * names: `x0`..`x30` (`lr`, `fp`), `sp`, `xzr`, `d0`..`d31` (64 bits),
+ * `q0`..`q31` (128 bits), `fpcr` (32 significant bits), `nzcv` (flags in
+ * bits 31..28, as `mrs` reads them) and `pc`.
+ *
+ * @example
+ * ```ts
+ * import { Memory, aarch64, assemble } from "@greenthreads/isa";
+ * const mem = new Memory();
+ * mem.map(0x1000n, 4096, "rx");
+ * const code = assemble(aarch64, [{ op: "movz", rd: "x0", imm: 7 }, { op: "brk", imm: 0 }], 0x1000n);
+ * mem.poke(0x1000n, code.bytes);
+ * const cpu = new aarch64.Cpu(mem);
+ * cpu.load(code);
+ * cpu.pc = 0x1000n;
+ * console.log(cpu.run({ stopAt: [] }).kind, cpu.get("x0")); // "illegal" 7n
+ * ```
+ */
+export class A64Cpu implements Cpu {
   readonly arch = "aarch64" as const;
   readonly memory: Memory;
   pc = 0n;
@@ -671,27 +690,4 @@ class A64Cpu implements Cpu {
     }
     return cond & 1 ? !result : result;
   }
-}
-
-/**
- * A new AArch64 interpreter over `memory`, every register zero. Register
- * names: `x0`..`x30` (`lr`, `fp`), `sp`, `xzr`, `d0`..`d31` (64 bits),
- * `q0`..`q31` (128 bits), `fpcr` (32 significant bits), `nzcv` (flags in
- * bits 31..28, as `mrs` reads them) and `pc`.
- *
- * @example
- * ```ts
- * import { Memory, a64CreateCpu, aarch64, assemble } from "@greenthreads/isa";
- * const mem = new Memory();
- * mem.map(0x1000n, 4096, "rx");
- * const code = assemble(aarch64, [{ op: "movz", rd: "x0", imm: 7 }, { op: "brk", imm: 0 }], 0x1000n);
- * mem.poke(0x1000n, code.bytes);
- * const cpu = a64CreateCpu(mem);
- * cpu.load(code);
- * cpu.pc = 0x1000n;
- * console.log(cpu.run({ stopAt: [] }).kind, cpu.get("x0")); // "illegal" 7n
- * ```
- */
-export function a64CreateCpu(memory: Memory): Cpu {
-  return new A64Cpu(memory);
 }

@@ -313,7 +313,7 @@ function decode(
  * const code = assemble(riscv64, riscv64.select([{ op: "li", dst: "a0", imm: 7n }]), 0x1000n);
  * const mem = new Memory();
  * mem.map(0x1000n, 4096, "rx");
- * const cpu = riscv64.createCpu(mem);
+ * const cpu = new riscv64.Cpu(mem);
  * cpu.load(code);
  * cpu.pc = 0x1000n;
  * console.log(cpu.run({ stopAt: [0x1000n + BigInt(code.bytes.length)] }).kind, cpu.get("a0")); // "stopped" 7n

@@ -289,7 +289,7 @@ function decode(
 
 /**
  * An x86-64 interpreter over an emulated {@link Memory}. Create it with
- * `x86_64.createCpu(memory)`; besides the integer and xmm registers it
+ * `new x86_64.Cpu(memory)`; besides the integer and xmm registers it
  * exposes `mxcsr`, `x87cw`, `gs_base` and `rflags` (CF bit 0, PF bit 2, ZF
  * bit 6, SF bit 7, OF bit 11).
  *
@@ -300,7 +300,7 @@ function decode(
  * mem.map(0x1000n, 4096, "rx");
  * const code = assemble(x86_64, [{ op: "movi", dst: "rax", imm: 7n }, { op: "nop" }], 0x1000n);
  * mem.poke(0x1000n, code.bytes);
- * const cpu = x86_64.createCpu(mem);
+ * const cpu = new x86_64.Cpu(mem);
  * cpu.load(code);
  * cpu.pc = 0x1000n;
  * console.log(cpu.run({ stopAt: [0x1007n] }).kind, cpu.get("rax")); // "stopped" 7n
