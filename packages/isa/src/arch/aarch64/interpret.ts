@@ -28,7 +28,7 @@
  */
 import { IsaError } from "../../errors.js";
 import type { Reg } from "../../machine/lir.js";
-import { type Memory, MemoryFault, PAGE_SIZE } from "../../machine/memory.js";
+import { type Memory, MemoryFault } from "../../machine/memory.js";
 import type { AssembledCode, Cpu, StopReason } from "../arch.js";
 import { CodeIndex } from "../code-index.js";
 import { A64_CONDITIONS, type A64Instruction } from "./instructions.js";
@@ -42,7 +42,6 @@ import {
 } from "./registers.js";
 
 const MASK64 = (1n << 64n) - 1n;
-const PAGE = BigInt(PAGE_SIZE);
 const SP = 31;
 const ZR = 32;
 
@@ -108,6 +107,8 @@ interface Decoded {
   /** Branch target or `adr` result (a condition's index is kept in `m`). */
   readonly target: bigint;
   readonly next: bigint;
+  /** Address of the instruction's last 32-bit word, for the execute check. */
+  readonly last: bigint;
   readonly text: string;
 }
 
@@ -148,6 +149,7 @@ function decode(
     sh: S.Lsl,
     target: 0n,
     next: address + BigInt(size),
+    last: address + BigInt(size - 4),
     text: instr.op,
   };
   const label = (name: string): bigint => {
@@ -361,15 +363,14 @@ export class A64Cpu implements Cpu {
   #z = false;
   #c = false;
   #vf = false;
-  /** Decoded instructions by address, as a plain number: number keys hash much faster than bigints. */
-  readonly #code = new Map<number, Decoded>();
-  /** Loaded code not yet decoded: an instruction is decoded the first time it runs. */
-  readonly #loaded = new CodeIndex<Decoded>((p, labels) =>
-    decode(p.instruction as A64Instruction, p.address, p.size, labels),
-  );
+  /** Loaded code, decoded the first time it runs, and its fetch with the execute check. */
+  readonly #code: CodeIndex<Decoded>;
 
   constructor(memory: Memory) {
     this.memory = memory;
+    this.#code = new CodeIndex<Decoded>("aarch64", memory, (p, labels) =>
+      decode(p.instruction as A64Instruction, p.address, p.size, labels),
+    );
   }
 
   get steps(): number {
@@ -436,15 +437,7 @@ export class A64Cpu implements Cpu {
   }
 
   load(code: AssembledCode): void {
-    if (code.arch !== "aarch64") {
-      throw new IsaError(
-        "BAD_ARGUMENT",
-        `aarch64 interpreter: cannot load code assembled for ${code.arch}; assemble it with aarch64`,
-      );
-    }
-    // Checks every instruction first, so that a bad instruction loads nothing.
-    this.#loaded.add(code);
-    this.#code.clear();
+    this.#code.load(code);
   }
 
   run(options: { stopAt: readonly bigint[]; maxSteps?: number }): StopReason {
@@ -455,11 +448,8 @@ export class A64Cpu implements Cpu {
     const mem = this.memory;
     let executed = 0;
     let pc = this.pc;
-    // The page last found executable: permissions cannot change while run()
-    // executes (no instruction of the subset changes them), so one check per
-    // page entered is as faithful as one per instruction.
-    let pageLow = 1n;
-    let pageHigh = 0n;
+    const code = this.#code;
+    code.beginRun();
     try {
       for (;;) {
         const at = Number(pc);
@@ -471,16 +461,7 @@ export class A64Cpu implements Cpu {
           this.pc = pc;
           return { kind: "step-limit", pc };
         }
-        if (pc < pageLow || pc >= pageHigh) {
-          mem.checkExecute(pc);
-          pageLow = pc - (pc % PAGE);
-          pageHigh = pageLow + PAGE;
-        }
-        let op = this.#code.get(at);
-        if (op === undefined) {
-          op = this.#loaded.find(at);
-          if (op !== undefined) this.#code.set(at, op);
-        }
+        const op = code.fetch(pc);
         if (op === undefined) {
           this.pc = pc;
           return {
