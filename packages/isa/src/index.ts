@@ -1,22 +1,50 @@
-export { aarch64Aapcs64 } from "./abi/aarch64-aapcs64.js";
-export { aarch64Apple } from "./abi/aarch64-apple.js";
-export * from "./abi/abi.js";
-export * from "./abi/context-layout.js";
-export * from "./abi/registry.js";
-export { riscv64Lp64d } from "./abi/riscv64-lp64d.js";
-export { x86_64Sysv } from "./abi/x86_64-sysv.js";
-export { x86_64Win64 } from "./abi/x86_64-win64.js";
+// ABIs: calling conventions as data, and the thread context each one implies.
+export type {
+  Abi,
+  AbiName,
+  ContextLayout,
+  ContextSlot,
+  ContextSlotKind,
+  ReservedRegister,
+  SavedFloat,
+  ThreadInformationSlot,
+} from "./abi/abi.js";
+export { deriveContextLayout, type LayoutInputs } from "./abi/context-layout.js";
+export { abis, getAbi, hostAbi } from "./abi/registry.js";
+
+// Instruction sets: one namespace each, of the same shape.
 export * as aarch64 from "./arch/aarch64/index.js";
-export * from "./arch/arch.js";
-export * from "./arch/assemble.js";
-export * from "./arch/format-listing.js";
-export * from "./arch/registry.js";
+export type {
+  Arch,
+  ArchName,
+  AssembledCode,
+  Cpu,
+  Instruction,
+  LabelItem,
+  PlacedInstruction,
+  StopReason,
+} from "./arch/arch.js";
+export { assemble } from "./arch/assemble.js";
+export { getArch } from "./arch/registry.js";
 export * as riscv64 from "./arch/riscv64/index.js";
 export * as x86_64 from "./arch/x86_64/index.js";
-export * from "./errors.js";
-export * from "./machine/lir.js";
-export * from "./machine/memory.js";
-export * from "./program/budget.js";
+
+export { IsaError, type IsaErrorCode } from "./errors.js";
+
+// The portable IR the routines are written in, and emulated memory.
+export {
+  type AluKind,
+  CONTROL_STORE_WIDTH,
+  type Cond,
+  type ControlRegister,
+  type LirOp,
+  type LoadWidth,
+  type Reg,
+} from "./machine/lir.js";
+export { type Access, Memory, MemoryFault, PAGE_SIZE, type Permission } from "./machine/memory.js";
+
+// Thread programs: language, semantics, lowering, and the protocol backends share.
+export { budgetProblem, MAX_BUDGET, toBudget } from "./program/budget.js";
 export {
   ProgramBuilder,
   program,
@@ -30,11 +58,27 @@ export {
   FIBER_PROGRAM_2,
   fiberProgramSource,
 } from "./program/fibers.js";
-export { formatInstruction, formatProgram } from "./program/format-program.js";
-export * from "./program/interpreted-host.js";
-export * from "./program/lower.js";
+export { formatProgram } from "./program/format-program.js";
+export {
+  INTERPRETED_LAYOUT,
+  InterpretedHost,
+  type InterpretedProgram,
+  type InterpretedThread,
+} from "./program/interpreted-host.js";
+export {
+  type LoweredProgram,
+  type LowerOptions,
+  lowerProgram,
+  STACK_RESERVE,
+} from "./program/lower.js";
 export { parseProgram } from "./program/parse.js";
-export * from "./program/program.js";
+export type {
+  Operand,
+  Program,
+  ProgramInstruction,
+  ProgramRegister,
+  SourcePosition,
+} from "./program/program.js";
 export {
   ReferenceMachine,
   type ReferenceOptions,
@@ -42,15 +86,28 @@ export {
   type RunReferenceOptions,
   runReference,
 } from "./program/reference.js";
-export * from "./program/register-assignment.js";
-export * from "./program/stack-capacity.js";
-export { isProgramIdentifier, PROGRAM_LIMITS } from "./program/syntax.js";
-export * from "./program/thread-control-block.js";
-export * from "./program/thread-protocol.js";
-export * from "./program/trap.js";
+export { stackCapacityWords } from "./program/stack-capacity.js";
+export { PROGRAM_LIMITS } from "./program/syntax.js";
+export { resumeValueOffset, TCB, TRAP_KIND } from "./program/thread-control-block.js";
+export {
+  type ControlBlockSetup,
+  resumeSlots,
+  ThreadControl,
+  threadStackLimit,
+} from "./program/thread-protocol.js";
+export type { FaultDetails, FaultKind, Trap } from "./program/trap.js";
 export { diagnoseProgram, type VerifyOptions, verifyProgram } from "./program/verify.js";
-export * from "./routines/initial-frame.js";
-export * from "./routines/scratch-registers.js";
-export * from "./routines/switch-routine.js";
-export * from "./routines/symbols.js";
-export * from "./routines/trampolines.js";
+
+// Routines generated from ABI data.
+export {
+  DEFAULT_FLOAT_CONTROL,
+  entryStackOffset,
+  type InitialFrame,
+  type InitialFrameOptions,
+  initialFrame,
+  trampolineRegisters,
+} from "./routines/initial-frame.js";
+export { scratchRegisters } from "./routines/scratch-registers.js";
+export { switchRoutine } from "./routines/switch-routine.js";
+export { routineSymbol } from "./routines/symbols.js";
+export { threadRoutines, trampolines } from "./routines/trampolines.js";

@@ -29,7 +29,13 @@ import { A64_RESERVED, a64Select } from "./select.js";
 
 export { a64Encode as encode, a64SizeOf as sizeOf } from "./encode.js";
 export { A64_ASM_PROLOGUE as asmPrologue, a64Format as format } from "./format.js";
-export type { A64Instruction as Instruction } from "./instructions.js";
+export type {
+  A64Condition as Condition,
+  A64Instruction as Instruction,
+  A64Item as Item,
+  A64Shift as Shift,
+} from "./instructions.js";
+export { A64_CONDITIONS as CONDITIONS } from "./instructions.js";
 export { A64Cpu as Cpu } from "./interpret.js";
 
 /**

@@ -28,7 +28,18 @@ import { rvSelect } from "./select.js";
 
 export { rvEncode as encode, rvSizeOf as sizeOf } from "./encode.js";
 export { RV_ASM_PROLOGUE as asmPrologue, rvFormat as format } from "./format.js";
-export type { RvInstruction as Instruction } from "./instructions.js";
+export type {
+  RvBranchOp as BranchOp,
+  RvCsrOp as CsrOp,
+  RvImmOp as ImmOp,
+  RvInstruction as Instruction,
+  RvItem as Item,
+  RvLoadOp as LoadOp,
+  RvRegOp as RegOp,
+  RvShiftImmOp as ShiftImmOp,
+  RvStoreOp as StoreOp,
+  RvTarget as Target,
+} from "./instructions.js";
 export { RvCpu as Cpu } from "./interpret.js";
 
 /**

@@ -28,7 +28,13 @@ import { selectX86 } from "./select.js";
 
 export { encodeX86 as encode, sizeOfX86 as sizeOf } from "./encode.js";
 export { formatX86 as format, X86_ASM_PROLOGUE as asmPrologue } from "./format.js";
-export type { X86Instruction as Instruction } from "./instructions.js";
+export type {
+  X86AluKind as AluKind,
+  X86Condition as Condition,
+  X86Instruction as Instruction,
+  X86ShiftKind as ShiftKind,
+} from "./instructions.js";
+export { X86_CONDITIONS as CONDITIONS } from "./instructions.js";
 export { X86Cpu as Cpu } from "./interpret.js";
 
 /**
