@@ -20,8 +20,11 @@
  * random points), stops at the first failing run and hands back its seed and
  * its schedule string. `new Replay(schedule)` runs the same threads through
  * exactly the same switches, as often as you like, so the failure can be
- * looked at in a debugger. Holding a `Mutex` across read, yield and write
- * makes the update atomic again, and explore() then finds no failing run.
+ * looked at in a debugger. With `trace: true`, explore() also replays the
+ * failing schedule once with tracing on and hands back its trace, which
+ * `timelineText` prints a row per switch and `timelineSvg` draws, the
+ * failing step marked. Holding a `Mutex` across read, yield and write makes
+ * the update atomic again, and explore() then finds no failing run.
  */
 import {
   type ExploreBody,
@@ -30,6 +33,9 @@ import {
   Mutex,
   Replay,
   Runtime,
+  type Thread,
+  timelineSvg,
+  timelineText,
 } from "@greenthreads/scheduler";
 
 /** The shared state of one run. */
@@ -37,18 +43,23 @@ interface Counter {
   value: number;
 }
 
-/** The racy increment: read, let others run, write. */
-function* racyIncrement(counter: Counter) {
+/**
+ * The racy increment: read, let others run, write. It notes what it read
+ * and wrote in the trace, when the runtime keeps one (a traced replay).
+ */
+function* racyIncrement(self: Thread, counter: Counter) {
   const seen = counter.value; // read
+  self.runtime.trace?.note(self, "note", `read ${seen}`);
   yield; // another thread may run here and update the counter
   counter.value = seen + 1; // write what we read plus one, losing any update made meanwhile
+  self.runtime.trace?.note(self, "note", `write ${seen + 1}`);
 }
 
 /** The same increment with the read-yield-write held under a lock. */
-function* lockedIncrement(counter: Counter, lock: Mutex) {
+function* lockedIncrement(self: Thread, counter: Counter, lock: Mutex) {
   yield* lock.lock();
   try {
-    yield* racyIncrement(counter);
+    yield* racyIncrement(self, counter);
   } finally {
     lock.unlock();
   }
@@ -60,9 +71,12 @@ export const THREADS = 2;
 export function spawnRacy(rt: Runtime): Counter {
   const counter = { value: 0 };
   for (let i = 0; i < THREADS; i++) {
-    rt.spawn(function* () {
-      yield* racyIncrement(counter);
-    });
+    rt.spawn(
+      function* (self) {
+        yield* racyIncrement(self, counter);
+      },
+      { name: `thread ${i}` },
+    );
   }
   return counter;
 }
@@ -72,9 +86,12 @@ export function spawnLocked(rt: Runtime): Counter {
   const counter = { value: 0 };
   const lock = new Mutex();
   for (let i = 0; i < THREADS; i++) {
-    rt.spawn(function* () {
-      yield* lockedIncrement(counter, lock);
-    });
+    rt.spawn(
+      function* (self) {
+        yield* lockedIncrement(self, counter, lock);
+      },
+      { name: `thread ${i}` },
+    );
   }
   return counter;
 }
@@ -101,15 +118,23 @@ export interface BugHunt {
   locked: ExploreResult;
 }
 
-/** Hunts the lost update with PCT, replays it, then checks the fix, printing each step. */
+/** The file name under which {@link bugHunting} saves the failing run's timeline. */
+export const TIMELINE_FILE = "bug-hunting-timeline.svg";
+
+/**
+ * Hunts the lost update with PCT, prints the failing run's timeline, replays
+ * it, then checks the fix, printing each step. `save(name, svg)` receives the
+ * failing run's timeline as an SVG picture.
+ */
 export function bugHunting(
   print: (line: string) => void,
+  save?: (name: string, svg: string) => void,
   options: { runs?: number; seed?: number } = {},
 ): BugHunt {
   const runs = options.runs ?? 100;
   const seed = options.seed ?? 1;
 
-  const racy = explore(checked(spawnRacy), { strategy: "pct", runs, seed });
+  const racy = explore(checked(spawnRacy), { strategy: "pct", runs, seed, trace: true });
   const failure = racy.failure;
   if (!failure) {
     print(`explore (pct): no failure in ${racy.runs} runs`);
@@ -121,6 +146,15 @@ export function bugHunting(
     `  seed:     ${String(failure.seed)} (new PCT({ seed, steps: ${failure.steps} }) reruns it)`,
   );
   print(`  schedule: ${failure.schedule}`);
+  const trace = failure.trace!;
+  print("the failing run, switch by switch:");
+  for (const line of timelineText(trace).split("\n")) print(`  ${line}`);
+  save?.(
+    TIMELINE_FILE,
+    timelineSvg(trace, {
+      title: `bug-hunting: the failing run (pct, seed ${String(failure.seed)})`,
+    }),
+  );
 
   // Replay: the same threads, the same switches, the same wrong total.
   const rt = new Runtime({ scheduler: new Replay(failure.schedule) });

@@ -79,8 +79,9 @@ export const CATALOG: readonly CatalogEntry[] = [
   },
   {
     name: "bug-hunting",
-    shows: "explore() finds a lost update, Replay reproduces it, a Mutex fixes it",
-    run: (print) => void bugHunting(print),
+    shows:
+      "explore() finds a lost update and draws the failing run's timeline, Replay reproduces it, a Mutex fixes it",
+    run: (print, save) => void bugHunting(print, save),
   },
 ];
 

@@ -47,6 +47,15 @@ import {
   threadRoutines,
 } from "@greenthreads/isa";
 import { EmulatedStackAllocator, type Stack } from "@greenthreads/stack";
+import {
+  instructionAt,
+  type LabInstruction,
+  type LabStep,
+  routineAt,
+  stepOnce,
+} from "./lab-step.js";
+
+export type { LabChange, LabStep } from "./lab-step.js";
 
 const CODE = 0x10_0000n;
 const DATA = 0x20_0000n;
@@ -89,20 +98,6 @@ export interface LabRow {
   readonly main: bigint;
   /** What the green thread holds (saved in its context while main runs). */
   readonly green: bigint;
-}
-
-/** One change made by an instruction: a register or a memory word, before and after. */
-export interface LabChange {
-  readonly name: string;
-  readonly before: bigint;
-  readonly after: bigint;
-}
-
-/** What {@link SwitchLab.step} did: the instruction it executed and what changed. */
-export interface LabStep {
-  readonly executed: { readonly address: bigint; readonly text: string; readonly where: string };
-  readonly registers: readonly LabChange[];
-  readonly words: readonly LabChange[];
 }
 
 /** The switch of one ABI between a main thread and one green thread, in the interpreter. */
@@ -233,26 +228,15 @@ export class SwitchLab {
   }
 
   /** The instruction at the program counter, as assembler text, and where it is. */
-  current(): { readonly address: bigint; readonly text: string; readonly where: string } {
+  current(): LabInstruction {
     const pc = this.cpu.pc;
     if (pc === BACK_IN_MAIN) return { address: pc, text: "(back in main)", where: "main" };
-    const placed = this.code.instructions.find((i) => i.address === pc);
-    const text = placed ? this.arch.format([placed.instruction]).trim() : "(no instruction)";
-    return { address: pc, text, where: this.routineAt(pc) };
+    return instructionAt([this.code], (items) => this.arch.format(items), pc);
   }
 
   /** Which routine of the lab's code holds `address`: the nearest label at or below it. */
   routineAt(address: bigint): string {
-    let best = "";
-    let at = -1n;
-    for (const [name, a] of this.code.labels) {
-      // Local labels (.L…) mark places inside a routine, not routines.
-      if (!name.startsWith(".L") && a <= address && a > at) {
-        best = name;
-        at = a;
-      }
-    }
-    return best;
+    return routineAt([this.code], address);
   }
 
   /**
@@ -261,28 +245,9 @@ export class SwitchLab {
    * contexts and TIB.
    */
   step(): LabStep {
-    const before = this.observe();
-    const current = this.current();
-    const stop = this.cpu.run({ stopAt: [BACK_IN_MAIN], maxSteps: 1 });
-    if (stop.kind === "fault" || stop.kind === "illegal") {
-      throw new Error(
-        `the lab's machine stopped: ${JSON.stringify(stop, (_, v) => (typeof v === "bigint" ? `0x${v.toString(16)}` : v))}`,
-      );
-    }
-    const after = this.observe();
-    const registers: LabChange[] = [];
-    for (const [name, value] of after.registers) {
-      const old = before.registers.get(name)!;
-      if (old !== value) registers.push({ name, before: old, after: value });
-    }
-    const words: LabChange[] = [];
-    for (const [address, value] of after.words) {
-      const old = before.words.get(address)!;
-      if (old !== value)
-        words.push({ name: `0x${address.toString(16)}`, before: old, after: value });
-    }
+    const step = stepOnce(this.cpu, [BACK_IN_MAIN], this.current(), () => this.observe());
     if (this.backInMain) this.switches += 2;
-    return { executed: current, registers, words };
+    return step;
   }
 
   /** Every register the lab shows: integer, callee-saved float, float control, pc. */

@@ -12,12 +12,13 @@
  * step for markup, and the state model fits a single component.
  */
 import { SwitchLab } from "@greenthreads/examples/switch-lab";
-import { type AbiName, abis } from "@greenthreads/isa";
+import { type AbiName, type Arch, type AssembledCode, abis } from "@greenthreads/isa";
 import { html } from "htm/preact";
 import { render } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
+import { ProgramView } from "./program-view.js";
 
-const ABI_NAMES = Object.keys(abis) as AbiName[];
+export const ABI_NAMES = Object.keys(abis) as AbiName[];
 
 /** Hexadecimal, padded to the width of a 64- or 128-bit value. */
 export function hex(value: bigint): string {
@@ -26,29 +27,42 @@ export function hex(value: bigint): string {
 }
 
 /** One line of the code listing: a label or an instruction at an address. */
-interface ListingLine {
+export interface ListingLine {
   readonly address: bigint;
   readonly text: string;
   readonly label: boolean;
 }
 
-function listing(lab: SwitchLab): ListingLine[] {
-  const labels = new Map<bigint, string[]>();
-  for (const [name, address] of lab.code.labels) {
-    labels.set(address, [...(labels.get(address) ?? []), name]);
-  }
+/** The instructions of `codes` with their labels, as listing lines. */
+export function listing(codes: readonly AssembledCode[], arch: Arch): ListingLine[] {
   const lines: ListingLine[] = [];
-  for (const placed of lab.code.instructions) {
-    for (const name of labels.get(placed.address) ?? []) {
-      lines.push({ address: placed.address, text: `${name}:`, label: true });
+  for (const code of codes) {
+    const labels = new Map<bigint, string[]>();
+    for (const [name, address] of code.labels) {
+      labels.set(address, [...(labels.get(address) ?? []), name]);
     }
-    lines.push({
-      address: placed.address,
-      text: lab.arch.format([placed.instruction]).trim(),
-      label: false,
-    });
+    for (const placed of code.instructions) {
+      for (const name of labels.get(placed.address) ?? []) {
+        lines.push({ address: placed.address, text: `${name}:`, label: true });
+      }
+      lines.push({
+        address: placed.address,
+        text: arch.format([placed.instruction]).trim(),
+        label: false,
+      });
+    }
   }
   return lines;
+}
+
+/** A code listing with the instruction at `pc` highlighted. */
+export function Listing({ lines, pc }: { lines: readonly ListingLine[]; pc: bigint }) {
+  return html`<pre>${lines.map(
+    (l) =>
+      html`<div class=${l.label ? "label" : l.address === pc ? "line pc" : "line"}>
+        ${l.label ? l.text : `${l.address.toString(16).padStart(8, "0")}  ${l.text}`}
+      </div>`,
+  )}</pre>`;
 }
 
 /** A fresh lab for `abi`, set up to begin its first round trip. */
@@ -66,12 +80,11 @@ interface Changes {
 
 const NONE: Changes = { registers: new Set(), words: new Set(), executed: "" };
 
-function App() {
-  const [abi, setAbi] = useState<AbiName>("x86_64-sysv");
-  const [lab, setLab] = useState(() => newLab("x86_64-sysv"));
+function SwitchView({ abi, setAbi }: { abi: AbiName; setAbi: (a: AbiName) => void }) {
+  const [lab, setLab] = useState(() => newLab(abi));
   const [steps, setSteps] = useState(0);
   const [changes, setChanges] = useState<Changes>(NONE);
-  const lines = useMemo(() => listing(lab), [lab]);
+  const lines = useMemo(() => listing([lab.code], lab.arch), [lab]);
 
   const reset = (next: AbiName) => {
     setAbi(next);
@@ -108,7 +121,6 @@ function App() {
   const sp = lab.cpu.get(lab.abi.stackPointer);
   return html`
     <header>
-      <h1>greenthreads playground</h1>
       <p>
         The context switch of <code>${abi}</code>, derived from the ABI's data, between main and
         one green thread. Step it one instruction at a time.
@@ -138,14 +150,7 @@ function App() {
     <main>
       <section class="listing">
         <h2>code</h2>
-        <pre>${lines.map(
-          (l) =>
-            html`<div
-              class=${l.label ? "label" : l.address === current.address ? "line pc" : "line"}
-            >
-              ${l.label ? l.text : `${l.address.toString(16).padStart(8, "0")}  ${l.text}`}
-            </div>`,
-        )}</pre>
+        <${Listing} lines=${lines} pc=${current.address} />
       </section>
       <section>
         <h2>registers</h2>
@@ -194,6 +199,27 @@ function App() {
         )}
       </section>
     </main>
+  `;
+}
+
+function App() {
+  const [tab, setTab] = useState<"switch" | "program">("switch");
+  const [abi, setAbi] = useState<AbiName>("x86_64-sysv");
+  return html`
+    <nav>
+      <h1>greenthreads playground</h1>
+      <button id="tab-switch" class=${tab === "switch" ? "tab on" : "tab"} onClick=${() => setTab("switch")}>
+        a context switch
+      </button>
+      <button id="tab-program" class=${tab === "program" ? "tab on" : "tab"} onClick=${() => setTab("program")}>
+        a thread program
+      </button>
+    </nav>
+    ${
+      tab === "switch"
+        ? html`<${SwitchView} key=${`s-${abi}`} abi=${abi} setAbi=${setAbi} />`
+        : html`<${ProgramView} key=${`p-${abi}`} abi=${abi} setAbi=${setAbi} />`
+    }
   `;
 }
 

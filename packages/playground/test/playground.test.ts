@@ -2,11 +2,13 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ProgramLab } from "@greenthreads/examples/program-lab";
 import { SwitchLab } from "@greenthreads/examples/switch-lab";
 import type { AbiName } from "@greenthreads/isa";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { hex } from "../src/app.js";
+import { trapText } from "../src/program-view.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const here = dirname(fileURLToPath(import.meta.url));
@@ -85,6 +87,52 @@ describe.skipIf(!installed)(
         expect(changed).toContain("pc");
         mkdirSync(out, { recursive: true });
         await page.screenshot({ path: join(out, `playground-${abi}.png`), fullPage: true });
+        expect(errors).toEqual([]);
+        await page.close();
+      },
+    );
+
+    test.each([
+      ["aarch64-aapcs64", 40],
+      ["x86_64-sysv", 57],
+    ] as const)(
+      "a thread program on %s: %i steps show the interpreter's registers, and traps match",
+      async (abi, steps) => {
+        const page = await context.newPage();
+        const errors: string[] = [];
+        page.on("pageerror", (e) => errors.push(String(e)));
+        await page.goto(`file://${join(site, "index.html")}`);
+        await page.click("#tab-program");
+        await page.selectOption("#p-abi", abi);
+        for (let i = 0; i < steps; i++) await page.click("#p-step");
+        const lab = new ProgramLab(abi);
+        for (let i = 0; i < steps; i++) lab.step();
+        expect(await page.textContent("#p-steps")).toBe(String(steps));
+        const shown = new Map(
+          await page.$$eval("#p-registers tr", (rows) =>
+            rows.map((r) => [r.getAttribute("data-reg")!, r.querySelector(".value")!.textContent!]),
+          ),
+        );
+        expect(shown).toEqual(new Map([...lab.registers()].map(([k, v]) => [k, hex(v)])));
+        await page.click("#p-trap");
+        await page.click("#p-trap");
+        lab.runToTrap();
+        lab.runToTrap();
+        const traps = await page.$$eval("#p-trap-list li", (items) =>
+          items.map((i) => i.textContent),
+        );
+        expect(traps).toEqual(lab.traps.map(trapText));
+        const tcb = new Map(
+          await page.$$eval("#p-tcb tr", (rows) =>
+            rows.map((r) => [
+              r.getAttribute("data-field")!,
+              r.querySelector(".value")!.textContent!,
+            ]),
+          ),
+        );
+        expect(tcb).toEqual(new Map(lab.controlBlock().map((f) => [f.name, hex(f.value)])));
+        mkdirSync(out, { recursive: true });
+        await page.screenshot({ path: join(out, `playground-program-${abi}.png`), fullPage: true });
         expect(errors).toEqual([]);
         await page.close();
       },

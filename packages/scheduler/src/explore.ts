@@ -20,10 +20,12 @@ import { SchedulerError, type SchedulerErrorCode } from "./errors.js";
 import { IdOrderedPolicy } from "./policies/id-ordered.js";
 import { PCT } from "./policies/pct.js";
 import { Random } from "./policies/random.js";
+import { Replay } from "./policies/replay.js";
 import { checkSeed, type Seed } from "./prng.js";
 import { Runtime } from "./runtime.js";
 import type { Scheduler } from "./scheduler.js";
 import type { Thread } from "./thread.js";
+import type { Trace } from "./trace.js";
 
 /**
  * How {@link explore} chooses the schedules it tries: seeded random picks,
@@ -92,6 +94,11 @@ export interface ExploreOptions {
   maxDecisions?: number;
   /** A run still going after this many switches fails (a livelock). Default 1,000,000. */
   maxSwitches?: number;
+  /**
+   * On a failure, replay the failing schedule once more with tracing on and
+   * give its trace, failing step marked, as `failure.trace`. Default false.
+   */
+  trace?: boolean;
 }
 
 /**
@@ -138,6 +145,11 @@ export class ExploreFailure extends SchedulerError {
   /** pct: the `steps` the failing run used. */
   readonly steps: number | undefined;
   readonly error: unknown;
+  /**
+   * The failing run replayed with tracing on, its failing step marked (see
+   * {@link Trace.failure}); only when explore() was given `trace: true`.
+   */
+  trace: Trace | undefined = undefined;
 
   constructor(
     strategy: ExploreStrategy,
@@ -238,6 +250,45 @@ class DfsScheduler extends IdOrderedPolicy {
   }
 }
 
+/** One run of the body on `rt`: spawn, run, check. Throws what fails the run. */
+function runBody(rt: Runtime, body: ExploreBody, run: number, maxSwitches: number): void {
+  const check = body(rt, run);
+  if (rt.liveThreads > 0) {
+    const summary = rt.run({ maxSwitches });
+    if (summary.stopped) {
+      throw new SchedulerError(
+        `the threads were still running after ${maxSwitches} switches (livelock?)`,
+        { code: "LIVELOCK" },
+      );
+    }
+  }
+  if (typeof check === "function") check();
+}
+
+/**
+ * The failing run once more, under Replay of its schedule and with tracing
+ * on: the same switches, now with names and events. Its own failure (the same
+ * one, for a body that behaves the same way on every run) marks the trace.
+ */
+function traceReplay(
+  body: ExploreBody,
+  run: number,
+  schedule: string,
+  maxSwitches: number,
+  error: unknown,
+): Trace {
+  const rt = new Runtime({ scheduler: new Replay(schedule), trace: true });
+  let failed: unknown = error;
+  try {
+    runBody(rt, body, run, maxSwitches);
+  } catch (e) {
+    failed = e;
+  }
+  const trace = rt.trace!;
+  trace.markFailure(failed);
+  return trace;
+}
+
 function positiveInt(v: unknown, name: string): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v < 1) {
     throw new SchedulerError(`explore(): ${name} must be an integer >= 1, got ${String(v)}`, {
@@ -318,17 +369,7 @@ export function explore(body: ExploreBody, options: ExploreOptions = {}): Explor
     }
     const rt = new Runtime({ scheduler, record: true });
     try {
-      const check = body(rt, run);
-      if (rt.liveThreads > 0) {
-        const summary = rt.run({ maxSwitches });
-        if (summary.stopped) {
-          throw new SchedulerError(
-            `the threads were still running after ${maxSwitches} switches (livelock?)`,
-            { code: "LIVELOCK" },
-          );
-        }
-      }
-      if (typeof check === "function") check();
+      runBody(rt, body, run, maxSwitches);
     } catch (error) {
       const failure = new ExploreFailure(
         strategy,
@@ -339,6 +380,9 @@ export function explore(body: ExploreBody, options: ExploreOptions = {}): Explor
         strategy === "pct" ? depth : undefined,
         error,
       );
+      if (options.trace === true) {
+        failure.trace = traceReplay(body, run, failure.schedule, maxSwitches, error);
+      }
       return { ok: false, strategy, runs: run + 1, exhausted: false, failure };
     }
     seenSwitches = Math.max(seenSwitches, rt.switches);

@@ -89,3 +89,13 @@ export {
   takeResumeMode,
   takeResumeValue,
 } from "./thread-driver.js";
+export { type TimelineSvgOptions, timelineSvg } from "./timeline-svg.js";
+export { type TimelineTextOptions, timelineText } from "./timeline-text.js";
+export {
+  Trace,
+  type TraceEvent,
+  type TraceEventKind,
+  type TraceFailure,
+  type TraceThread,
+  TracingScheduler,
+} from "./trace.js";

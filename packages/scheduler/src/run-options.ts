@@ -22,6 +22,8 @@ export interface RuntimeOptions {
   scheduler?: Scheduler;
   /** Record each run's schedule (see RunSummary.schedule). Default false. */
   record?: boolean;
+  /** Write a trace of every event with thread names (see Runtime.trace). Default false. */
+  trace?: boolean;
 }
 
 /**

@@ -41,6 +41,8 @@
  * writes each decision as an index into the ready set ordered by thread id; the
  * resulting string replays the run switch for switch under Replay, whatever
  * policy made it. explore() (explore.ts) runs a test body under many schedules.
+ * With { trace: true } a TracingScheduler wraps it too and writes the events
+ * with thread names (trace.ts); untraced runs do not pay for it.
  */
 
 import { DeadlockBreaker, describeBlocked } from "./deadlock.js";
@@ -85,6 +87,7 @@ import {
   Thread,
 } from "./thread.js";
 import { STEP_BLOCK, STEP_THROW, type StepResult, type ThreadDriver } from "./thread-driver.js";
+import { type Trace, TracingScheduler } from "./trace.js";
 
 // Blocking helpers reach the runtime through this module: the running thread,
 // wake(), and the body type of the threads they spawn.
@@ -177,6 +180,7 @@ export class Runtime {
   /** Holds taken by hold() and not released: read only when runAsync() is idle. */
   private holds = 0;
   private readonly recorder: Recorder | null;
+  private readonly tracer: TracingScheduler | null;
   private readonly account = new RunAccount();
   private nextId = 1;
   private live = 0;
@@ -191,6 +195,7 @@ export class Runtime {
         code: "BAD_ARGUMENT",
       });
     }
+    const tracing = checkTrace(options);
     const s = options.scheduler ?? new RoundRobin();
     const missing = missingSchedulerMethods(s);
     if (missing.length > 0) {
@@ -209,7 +214,8 @@ export class Runtime {
     inUse.add(s);
     this.scheduler = s;
     this.recorder = options.record === true ? new Recorder(s) : null;
-    this._sched = this.recorder ?? s;
+    this.tracer = tracing ? new TracingScheduler(this.recorder ?? s) : null;
+    this._sched = this.tracer ?? this.recorder ?? s;
     this._gen = new GeneratorDriver(this);
     this._sched.attach?.(this);
   }
@@ -263,6 +269,26 @@ export class Runtime {
   /** The schedule recorded since the current or last run began, when recording. */
   get schedule(): string | undefined {
     return this.recorder?.schedule;
+  }
+
+  /**
+   * The events of this runtime's runs when it was made with `{ trace: true }`,
+   * else undefined. Draw it with {@link timelineText} or {@link timelineSvg}.
+   *
+   * @example
+   * ```ts
+   * import { Runtime, timelineText } from "@greenthreads/scheduler";
+   * const rt = new Runtime({ trace: true });
+   * rt.spawn(function* () {
+   *   yield;
+   * }, { name: "solo" });
+   * rt.run();
+   * console.log(rt.trace!.steps, new Runtime().trace); // 2 undefined
+   * console.log(timelineText(rt.trace!).includes("solo")); // true
+   * ```
+   */
+  get trace(): Trace | undefined {
+    return this.tracer?.trace;
   }
 
   /** Threads blocked right now, by id, with what each waits for. */
@@ -606,6 +632,7 @@ export class Runtime {
   _cancel(t: Thread): boolean {
     if (t._state === DONE || (t._flags & CANCEL_REQUESTED) !== 0) return false;
     t._flags |= CANCEL_REQUESTED;
+    this.tracer?.trace.note(t, "cancel");
     this.deliverCancel(t);
     return true;
   }
@@ -659,6 +686,15 @@ export class Runtime {
 }
 
 Object.defineProperty(Runtime.prototype, RUNTIME_BRAND, { value: true });
+
+/** `options.trace` of the constructor, checked. */
+function checkTrace(options: RuntimeOptions): boolean {
+  const { trace } = options;
+  if (trace === undefined || typeof trace === "boolean") return trace === true;
+  throw new SchedulerError(`new Runtime(): trace must be true or false, got ${typeof trace}`, {
+    code: "BAD_ARGUMENT",
+  });
+}
 
 /** `options.name` of spawn(), checked. Other options are the policy's to read and check. */
 function checkName(options: SpawnOptions | undefined): string | undefined {

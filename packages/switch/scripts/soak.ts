@@ -25,12 +25,19 @@
  * comes back after a turn (a Node-API finalizer, a FinalizationRegistry
  * callback) would show here as growth.
  *
- * Usage: tsx --conditions=@greenthreads/source scripts/soak.ts [cycles] [backend|runtime|both]
+ * - `texts-native` and `texts-emulated`: one `Runtime.run()` that spawns
+ *   each machine thread from program text with `spawnMachine(rt, text)`,
+ *   cycling through 1,000 distinct texts: the loaded-program cache keeps one
+ *   loaded program per text (PROGRAM_CACHE_SIZE holds them all), so memory
+ *   must stay flat however long a service spawns from text, on either
+ *   backend.
+ *
+ * Usage: tsx --conditions=@greenthreads/source scripts/soak.ts [cycles] [backend|runtime|texts-native|texts-emulated|both|all]
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { parseProgram } from "@greenthreads/isa";
-import { NativeBackend } from "../src/index.js";
+import { EmulatedBackend, NativeBackend } from "../src/index.js";
 
 const MiB = 1024 * 1024;
 const FLAT_MIB = 16;
@@ -105,11 +112,35 @@ if (child === "child") {
       });
       rt.run();
     };
-    process.exitCode = measure("runtime", viaRuntime) ? 0 : 1;
+    const viaTexts = (kind: "native" | "emulated") => (n: number, tick: (i: number) => void) => {
+      const backend = kind === "native" ? new NativeBackend() : new EmulatedBackend();
+      // 1,000 distinct programs: the same shape with a different exit code.
+      const texts = Array.from({ length: 1000 }, (_, i) => `yield 1\nexit ${i}`);
+      const rt = new Runtime();
+      rt.spawn(function* () {
+        for (let i = 0; i < n; i++) {
+          const code = i % texts.length;
+          const thread = spawnMachine(rt, texts[code]!, { backend });
+          if ((yield* join(thread)) !== BigInt(code)) throw new Error("soak: wrong exit code");
+          tick(i);
+        }
+      });
+      rt.run();
+    };
+    if (via === "runtime") process.exitCode = measure("runtime", viaRuntime) ? 0 : 1;
+    else if (via === "texts-native")
+      process.exitCode = measure("texts/n", viaTexts("native")) ? 0 : 1;
+    else process.exitCode = measure("texts/e", viaTexts("emulated")) ? 0 : 1;
   }
 } else {
   let failed = false;
-  for (const name of via === "both" ? ["backend", "runtime"] : [via]) {
+  const modes =
+    via === "both"
+      ? ["backend", "runtime"]
+      : via === "all"
+        ? ["backend", "runtime", "texts-native", "texts-emulated"]
+        : [via];
+  for (const name of modes) {
     const result = spawnSync(
       process.execPath,
       [

@@ -25,7 +25,7 @@
  * @module
  */
 import type { Abi } from "../abi/abi.js";
-import type { Arch, AssembledCode, Cpu } from "../arch/arch.js";
+import type { Arch, AssembledCode, Cpu, StopReason } from "../arch/arch.js";
 import { assemble } from "../arch/assemble.js";
 import { getArch } from "../arch/registry.js";
 import { IsaError } from "../errors.js";
@@ -368,13 +368,64 @@ export class InterpretedHost {
    * never should). Backends call it between `enter` and `leave`.
    */
   runUntilTrap(thread: InterpretedThread): void {
+    this.prepareRun(thread);
+    const stop = this.cpu.run({ stopAt: [INTERPRETED_LAYOUT.sentinel] });
+    this.#checkStop(stop);
+    this.collectTrap(thread);
+  }
+
+  /**
+   * The first half of {@link InterpretedHost.runUntilTrap}, for stepping:
+   * copies the word the protocol wrote into emulated memory and sets the CPU
+   * up to call the switch into the thread, without running anything. Step
+   * with `cpu.run({ stopAt: [INTERPRETED_LAYOUT.sentinel], maxSteps: 1 })`
+   * until the program counter is the sentinel (the thread has switched back),
+   * then call {@link InterpretedHost.collectTrap}.
+   *
+   * @example
+   * ```ts
+   * import { getAbi, InterpretedHost, INTERPRETED_LAYOUT, parseProgram } from "@greenthreads/isa";
+   * const host = new InterpretedHost(getAbi("x86_64-sysv"));
+   * host.memory.map(INTERPRETED_LAYOUT.stacks, 16384, "rw");
+   * const thread = host.createThread(host.loadProgram(parseProgram("yield 7\nexit 0")), {
+   *   stackLow: INTERPRETED_LAYOUT.stacks,
+   *   stackHigh: INTERPRETED_LAYOUT.stacks + 16384n,
+   * });
+   * thread.control.enter(0n);
+   * host.prepareRun(thread);
+   * let steps = 0;
+   * while (host.cpu.pc !== INTERPRETED_LAYOUT.sentinel) {
+   *   host.cpu.run({ stopAt: [INTERPRETED_LAYOUT.sentinel], maxSteps: 1 });
+   *   steps++;
+   * }
+   * host.collectTrap(thread);
+   * console.log(thread.control.leave(), steps > 0); // { kind: "yield", value: 7n } true
+   * ```
+   */
+  prepareRun(thread: InterpretedThread): void {
+    const { control, tcb } = thread;
+    // After setup the host writes one word at most: a resume value or refilled fuel.
+    const written = control.written;
+    if (written >= 0) this.memory.write64(tcb + BigInt(8 * written), control.words[written]!);
+    this.#prepareSwitch(thread.context);
+  }
+
+  /**
+   * The second half of {@link InterpretedHost.runUntilTrap}: once the thread
+   * has switched back to the host, copies the trap record (and, for a host
+   * call, the registers) out of emulated memory for
+   * {@link ThreadControl.leave}. See {@link InterpretedHost.prepareRun}.
+   *
+   * @example
+   * ```ts
+   * import { InterpretedHost } from "@greenthreads/isa";
+   * const collect: InterpretedHost["collectTrap"] = (t) => {};
+   * ```
+   */
+  collectTrap(thread: InterpretedThread): void {
     const { control, tcb } = thread;
     const words = control.words;
     const memory = this.memory;
-    // After setup the host writes one word at most: a resume value or refilled fuel.
-    const written = control.written;
-    if (written >= 0) memory.write64(tcb + BigInt(8 * written), words[written]!);
-    this.#callSwitch(thread.context);
     // The trap record; the registers only when the trap reads them (a host call's arguments).
     for (let w = 0; w < TRAP_RECORD_WORDS; w++) words[w] = memory.read64(tcb + BigInt(8 * w));
     if (words[TCB.trapKind >> 3] === BigInt(TRAP_KIND.hostcall)) {
@@ -409,8 +460,8 @@ export class InterpretedHost {
     return thread;
   }
 
-  /** Emulates the host calling `switch(hostContext, to, 0)` and returning when switched back. */
-  #callSwitch(to: bigint): void {
+  /** Sets the CPU up as if the host called `switch(hostContext, to, 0)`, returning to the sentinel. */
+  #prepareSwitch(to: bigint): void {
     const { cpu, abi } = this;
     const [from, toReg, value] = abi.argumentRegisters as [string, string, string];
     cpu.set(from, this.#hostContext);
@@ -425,7 +476,10 @@ export class InterpretedHost {
       cpu.set(abi.returnAddress.reg, INTERPRETED_LAYOUT.sentinel);
     }
     cpu.pc = this.routine("switch");
-    const stop = cpu.run({ stopAt: [INTERPRETED_LAYOUT.sentinel] });
+  }
+
+  /** The switch came back to the host, or the thread stopped outside a trap (it never should). */
+  #checkStop(stop: StopReason): void {
     if (stop.kind !== "stopped") {
       const where =
         stop.kind === "fault"

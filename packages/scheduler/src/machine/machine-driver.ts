@@ -56,6 +56,7 @@ import {
 } from "../index.js";
 import { MachineFaultError } from "./machine-fault-error.js";
 import type { HostCall, MachineSpawnOptions } from "./machine-spawn-options.js";
+import { snapshotStack } from "./stack-snapshot.js";
 
 /**
  * Instructions a machine thread spawned without a `budget` runs, by kind of
@@ -198,6 +199,7 @@ export class MachineDriver implements ThreadDriver {
       switch (trap.kind) {
         case "budget":
           if (body.defaultBudget && this.runtime.sliceMs === undefined) continue;
+          this.runtime.trace?.note(t, "budget");
           return STEP_YIELD;
         case "yield":
           if (body.onYield !== undefined) {
@@ -212,9 +214,18 @@ export class MachineDriver implements ThreadDriver {
           this.#release(body);
           setStepValue(t, trap.code);
           return STEP_RETURN;
-        case "fault":
-          return this.#fail(t, body, new MachineFaultError(t, trap));
+        case "fault": {
+          // The stack is copied now: #fail gives it back to the allocator.
+          const fault = new MachineFaultError(t, trap, snapshotStack(body.backend, body.machine));
+          this.runtime.trace?.note(
+            t,
+            "fault",
+            `${fault.fault} at instruction ${fault.instruction} (line ${fault.line})`,
+          );
+          return this.#fail(t, body, fault);
+        }
         case "hostcall": {
+          this.runtime.trace?.note(t, "host-call", trap.name);
           let result: unknown;
           try {
             result = body.hostcalls[trap.name]!(...trap.args);

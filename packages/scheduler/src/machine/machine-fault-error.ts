@@ -3,6 +3,7 @@
  */
 import type { Trap } from "@greenthreads/isa";
 import { SchedulerError, type SchedulerErrorCode, type Thread } from "../index.js";
+import type { StackSnapshot } from "./stack-snapshot.js";
 
 /**
  * The error a machine thread ends with when its program faults: the fault's
@@ -29,8 +30,14 @@ export class MachineFaultError extends SchedulerError {
   readonly line: number;
   /** The offending index or return value, when there is one. */
   readonly index?: bigint;
+  /**
+   * A copy of the thread's stack and stack pointer at the fault, taken before
+   * the stack was given back (see faultStackPicture()); undefined when the
+   * backend could not report the stack pointer.
+   */
+  readonly stackAtFault: StackSnapshot | undefined;
 
-  constructor(thread: Thread, trap: Extract<Trap, { kind: "fault" }>) {
+  constructor(thread: Thread, trap: Extract<Trap, { kind: "fault" }>, stack?: StackSnapshot) {
     const { instruction, line, index } = trap.details;
     super(
       `machine thread faulted: ${trap.fault} at instruction ${instruction} (line ${line})` +
@@ -42,5 +49,6 @@ export class MachineFaultError extends SchedulerError {
     this.instruction = instruction;
     this.line = line;
     if (index !== undefined) this.index = index;
+    this.stackAtFault = stack;
   }
 }

@@ -25,10 +25,10 @@ import type { Backend, LoadedProgram } from "@greenthreads/switch";
  * @example
  * ```ts
  * import { PROGRAM_CACHE_SIZE } from "@greenthreads/scheduler/machine";
- * console.log(PROGRAM_CACHE_SIZE); // 256
+ * console.log(PROGRAM_CACHE_SIZE); // 1024
  * ```
  */
-export const PROGRAM_CACHE_SIZE = 256;
+export const PROGRAM_CACHE_SIZE = 1024;
 
 /** The one call that gives a loaded program back to its backend. */
 export function unloadProgram(backend: Backend, program: LoadedProgram): void {
