@@ -58,7 +58,7 @@ export {
   FIBER_PROGRAM_2,
   fiberProgramSource,
 } from "./program/fibers.js";
-export { formatProgram } from "./program/format-program.js";
+export { formatInstruction, formatProgram } from "./program/format-program.js";
 export {
   INTERPRETED_LAYOUT,
   InterpretedHost,
@@ -86,6 +86,7 @@ export {
   type RunReferenceOptions,
   runReference,
 } from "./program/reference.js";
+export { assignRegisters, type RegisterAssignment } from "./program/register-assignment.js";
 export { stackCapacityWords } from "./program/stack-capacity.js";
 export { PROGRAM_LIMITS } from "./program/syntax.js";
 export { resumeValueOffset, TCB, TRAP_KIND } from "./program/thread-control-block.js";
