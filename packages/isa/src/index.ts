@@ -40,8 +40,8 @@ export {
   type LirOp,
   type LoadWidth,
   type Reg,
-} from "./machine/lir.js";
-export { type Access, Memory, MemoryFault, PAGE_SIZE, type Permission } from "./machine/memory.js";
+} from "./lir/lir.js";
+export { type Access, Memory, MemoryFault, PAGE_SIZE, type Permission } from "./memory/memory.js";
 
 // Thread programs: language, semantics, lowering, and the protocol backends share.
 export { budgetProblem, MAX_BUDGET, toBudget } from "./program/budget.js";

@@ -14,8 +14,8 @@
  * @module
  */
 
-import type { LirOp, Reg } from "../machine/lir.js";
-import type { Memory } from "../machine/memory.js";
+import type { LirOp, Reg } from "../lir/lir.js";
+import type { Memory } from "../memory/memory.js";
 
 /**
  * Names of the supported instruction sets.

@@ -20,7 +20,7 @@
  * @module
  */
 import { IsaError } from "../errors.js";
-import { type Memory, PAGE_SIZE } from "../machine/memory.js";
+import { type Memory, PAGE_SIZE } from "../memory/memory.js";
 import type { ArchName, AssembledCode, Instruction, PlacedInstruction } from "./arch.js";
 
 const PAGE = BigInt(PAGE_SIZE);

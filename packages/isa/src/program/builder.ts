@@ -13,7 +13,7 @@
  */
 
 import { IsaError } from "../errors.js";
-import type { AluKind, Cond } from "../machine/lir.js";
+import type { AluKind, Cond } from "../lir/lir.js";
 import type { Operand, Program, ProgramInstruction, ProgramRegister } from "./program.js";
 import {
   CONDS,

@@ -29,7 +29,7 @@ import type { Arch, AssembledCode, Cpu, StopReason } from "../arch/arch.js";
 import { assemble } from "../arch/assemble.js";
 import { getArch } from "../arch/registry.js";
 import { IsaError } from "../errors.js";
-import { Memory, PAGE_SIZE } from "../machine/memory.js";
+import { Memory, PAGE_SIZE } from "../memory/memory.js";
 import { initialFrame } from "../routines/initial-frame.js";
 import { routineSymbol } from "../routines/symbols.js";
 import { threadRoutines } from "../routines/trampolines.js";

@@ -33,7 +33,7 @@
  *
  * @module
  */
-import type { AluKind, Cond } from "../machine/lir.js";
+import type { AluKind, Cond } from "../lir/lir.js";
 
 /**
  * Number of registers of a thread program (`r0` to `r7`).

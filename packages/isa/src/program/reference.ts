@@ -34,7 +34,7 @@
  * @module
  */
 import { IsaError } from "../errors.js";
-import type { AluKind, Cond } from "../machine/lir.js";
+import type { AluKind, Cond } from "../lir/lir.js";
 import { toBudget } from "./budget.js";
 import type { Operand, Program } from "./program.js";
 import type { FaultKind, Trap } from "./trap.js";

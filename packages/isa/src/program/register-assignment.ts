@@ -24,7 +24,7 @@
 import type { Abi } from "../abi/abi.js";
 import type { Arch } from "../arch/arch.js";
 import { IsaError } from "../errors.js";
-import type { Reg } from "../machine/lir.js";
+import type { Reg } from "../lir/lir.js";
 import { scratchRegisters } from "../routines/scratch-registers.js";
 import { PROGRAM_REGISTERS } from "./program.js";
 

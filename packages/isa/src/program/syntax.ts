@@ -30,7 +30,7 @@
  *
  * @module
  */
-import type { AluKind, Cond } from "../machine/lir.js";
+import type { AluKind, Cond } from "../lir/lir.js";
 
 /**
  * The numeric limits of thread programs: the immediate range (a value is

@@ -5,7 +5,7 @@ import type { A64Instruction } from "../../src/arch/aarch64/instructions.js";
 import { a64Select } from "../../src/arch/aarch64/select.js";
 import { assemble } from "../../src/arch/assemble.js";
 import { IsaError, type IsaErrorCode } from "../../src/errors.js";
-import type { LirOp } from "../../src/machine/lir.js";
+import type { LirOp } from "../../src/lir/lir.js";
 
 function codeOf(f: () => unknown): { code: IsaErrorCode; message: string } {
   try {

@@ -8,7 +8,7 @@ import * as aarch64 from "../../src/arch/aarch64/index.js";
 import type { A64Item } from "../../src/arch/aarch64/instructions.js";
 import type { Cpu, StopReason } from "../../src/arch/arch.js";
 import { assemble } from "../../src/arch/assemble.js";
-import { Memory } from "../../src/machine/memory.js";
+import { Memory } from "../../src/memory/memory.js";
 
 export const CODE = 0x10000n;
 export const GUARD = 0x3f000n;

@@ -6,7 +6,7 @@ import * as x86_64 from "../../src/arch/x86_64/index.js";
 import type { X86Instruction } from "../../src/arch/x86_64/instructions.js";
 import { x86IntegerNumber, x86XmmNumber } from "../../src/arch/x86_64/registers.js";
 import { IsaError } from "../../src/errors.js";
-import { Memory } from "../../src/machine/memory.js";
+import { Memory } from "../../src/memory/memory.js";
 
 function failure(f: () => unknown): IsaError {
   try {

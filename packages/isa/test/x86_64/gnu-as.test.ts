@@ -13,7 +13,7 @@ import type { LabelItem } from "../../src/arch/arch.js";
 import { assemble } from "../../src/arch/assemble.js";
 import * as x86_64 from "../../src/arch/x86_64/index.js";
 import type { X86Instruction } from "../../src/arch/x86_64/instructions.js";
-import type { LirOp } from "../../src/machine/lir.js";
+import type { LirOp } from "../../src/lir/lir.js";
 import { lowerProgram } from "../../src/program/lower.js";
 import { switchRoutine } from "../../src/routines/switch-routine.js";
 import { callsProgram } from "../lowering/calls-program.js";

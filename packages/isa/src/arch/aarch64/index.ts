@@ -19,8 +19,8 @@
  * @module
  */
 
-import type { Reg } from "../../machine/lir.js";
-import type { Memory } from "../../machine/memory.js";
+import type { Reg } from "../../lir/lir.js";
+import type { Memory } from "../../memory/memory.js";
 import type { Cpu as CpuContract } from "../arch.js";
 import { sharingFrozen } from "../shared-selection.js";
 import { A64Cpu } from "./interpret.js";

@@ -27,8 +27,8 @@
  * @module
  */
 import { IsaError } from "../../errors.js";
-import type { Reg } from "../../machine/lir.js";
-import { type Memory, MemoryFault } from "../../machine/memory.js";
+import type { Reg } from "../../lir/lir.js";
+import { type Memory, MemoryFault } from "../../memory/memory.js";
 import type { AssembledCode, Cpu, StopReason } from "../arch.js";
 import { CodeIndex } from "../code-index.js";
 import { A64_CONDITIONS, type A64Instruction } from "./instructions.js";

@@ -24,7 +24,7 @@
  * @module
  */
 import { IsaError } from "../../errors.js";
-import type { AluKind, Cond, LirOp, Reg } from "../../machine/lir.js";
+import type { AluKind, Cond, LirOp, Reg } from "../../lir/lir.js";
 import type { A64Condition, A64Instruction, A64Item } from "./instructions.js";
 import { a64VRegister, a64WView } from "./registers.js";
 

@@ -10,7 +10,7 @@
  * @module
  */
 import { IsaError } from "../../errors.js";
-import type { Reg } from "../../machine/lir.js";
+import type { Reg } from "../../lir/lir.js";
 
 /**
  * The integer registers by ABI name, in encoding order (index = number).

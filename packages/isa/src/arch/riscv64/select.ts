@@ -30,7 +30,7 @@
  * @module
  */
 import { IsaError } from "../../errors.js";
-import type { AluKind, Cond, LirOp, Reg } from "../../machine/lir.js";
+import type { AluKind, Cond, LirOp, Reg } from "../../lir/lir.js";
 import type { LabelItem } from "../arch.js";
 import type { RvBranchOp, RvInstruction, RvItem, RvRegOp } from "./instructions.js";
 import { RV_CSRS, rvFloatNumber, rvIntegerNumber } from "./registers.js";

@@ -19,7 +19,7 @@
  *
  * @module
  */
-import type { Reg } from "../../machine/lir.js";
+import type { Reg } from "../../lir/lir.js";
 
 /**
  * The sixteen condition codes of `jcc`, in encoding order (`0F 80+cc`).

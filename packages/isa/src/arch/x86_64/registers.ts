@@ -12,7 +12,7 @@
  * @module
  */
 import { IsaError } from "../../errors.js";
-import type { Reg } from "../../machine/lir.js";
+import type { Reg } from "../../lir/lir.js";
 
 /**
  * The sixteen 64-bit integer registers of x86-64, in encoding order (index =

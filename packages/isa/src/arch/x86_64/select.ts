@@ -24,7 +24,7 @@
  * @module
  */
 import { IsaError } from "../../errors.js";
-import type { AluKind, Cond, LirOp, Reg } from "../../machine/lir.js";
+import type { AluKind, Cond, LirOp, Reg } from "../../lir/lir.js";
 import type { LabelItem } from "../arch.js";
 import type { X86AluKind, X86Condition, X86Instruction, X86ShiftKind } from "./instructions.js";
 import { fitsInt32 } from "./operands.js";
