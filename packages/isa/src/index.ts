@@ -30,7 +30,30 @@ export * as riscv64 from "./arch/riscv64/index.js";
 export * as x86_64 from "./arch/x86_64/index.js";
 
 export { IsaError, type IsaErrorCode } from "./errors.js";
-
+export {
+  ProgramBuilder,
+  program,
+  type RegisterName,
+  type SourceOperand,
+  type StackAddress,
+} from "./language/builder.js";
+export {
+  FIBER_HOSTCALLS,
+  FIBER_PROGRAM_1,
+  FIBER_PROGRAM_2,
+  fiberProgramSource,
+} from "./language/fibers.js";
+export { formatInstruction, formatProgram } from "./language/format-program.js";
+export { parseProgram } from "./language/parse.js";
+export type {
+  Operand,
+  Program,
+  ProgramInstruction,
+  ProgramRegister,
+  SourcePosition,
+} from "./language/program.js";
+export { PROGRAM_LIMITS } from "./language/syntax.js";
+export { diagnoseProgram, type VerifyOptions, verifyProgram } from "./language/verify.js";
 // The portable IR the routines are written in, and emulated memory.
 export {
   type AluKind,
@@ -42,23 +65,8 @@ export {
   type Reg,
 } from "./lir/lir.js";
 export { type Access, Memory, MemoryFault, PAGE_SIZE, type Permission } from "./memory/memory.js";
-
 // Thread programs: language, semantics, lowering, and the protocol backends share.
 export { budgetProblem, MAX_BUDGET, toBudget } from "./program/budget.js";
-export {
-  ProgramBuilder,
-  program,
-  type RegisterName,
-  type SourceOperand,
-  type StackAddress,
-} from "./program/builder.js";
-export {
-  FIBER_HOSTCALLS,
-  FIBER_PROGRAM_1,
-  FIBER_PROGRAM_2,
-  fiberProgramSource,
-} from "./program/fibers.js";
-export { formatInstruction, formatProgram } from "./program/format-program.js";
 export {
   INTERPRETED_LAYOUT,
   InterpretedHost,
@@ -71,14 +79,6 @@ export {
   lowerProgram,
   STACK_RESERVE,
 } from "./program/lower.js";
-export { parseProgram } from "./program/parse.js";
-export type {
-  Operand,
-  Program,
-  ProgramInstruction,
-  ProgramRegister,
-  SourcePosition,
-} from "./program/program.js";
 export {
   ReferenceMachine,
   type ReferenceOptions,
@@ -88,7 +88,6 @@ export {
 } from "./program/reference.js";
 export { assignRegisters, type RegisterAssignment } from "./program/register-assignment.js";
 export { stackCapacityWords } from "./program/stack-capacity.js";
-export { PROGRAM_LIMITS } from "./program/syntax.js";
 export { resumeValueOffset, TCB, TRAP_KIND } from "./program/thread-control-block.js";
 export {
   type ControlBlockSetup,
@@ -97,7 +96,6 @@ export {
   threadStackLimit,
 } from "./program/thread-protocol.js";
 export type { FaultDetails, FaultKind, Trap } from "./program/trap.js";
-export { diagnoseProgram, type VerifyOptions, verifyProgram } from "./program/verify.js";
 
 // Routines generated from ABI data.
 export {

@@ -34,11 +34,11 @@
  * @module
  */
 import { IsaError } from "../errors.js";
+import type { Operand, Program } from "../language/program.js";
+import { type VerifyOptions, verifyProgram } from "../language/verify.js";
 import type { AluKind, Cond } from "../lir/lir.js";
 import { toBudget } from "./budget.js";
-import type { Operand, Program } from "./program.js";
 import type { FaultKind, Trap } from "./trap.js";
-import { type VerifyOptions, verifyProgram } from "./verify.js";
 
 /**
  * Options of {@link ReferenceMachine}.

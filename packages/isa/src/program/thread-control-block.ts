@@ -32,8 +32,8 @@
  * @module
  */
 import { IsaError } from "../errors.js";
-import type { Program } from "./program.js";
-import { PROGRAM_REGISTERS } from "./program.js";
+import type { Program } from "../language/program.js";
+import { PROGRAM_REGISTERS } from "../language/program.js";
 import type { FaultKind, Trap } from "./trap.js";
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { IsaError } from "../../src/errors.js";
-import { parseProgram } from "../../src/program/parse.js";
+import { parseProgram } from "../../src/language/parse.js";
 import { ReferenceMachine, runReference } from "../../src/program/reference.js";
 import type { Trap } from "../../src/program/trap.js";
 
