@@ -65,8 +65,6 @@ export {
   type Reg,
 } from "./lir/lir.js";
 export { type Access, Memory, MemoryFault, PAGE_SIZE, type Permission } from "./memory/memory.js";
-// Thread programs: language, semantics, lowering, and the protocol backends share.
-export { budgetProblem, MAX_BUDGET, toBudget } from "./program/budget.js";
 export {
   INTERPRETED_LAYOUT,
   InterpretedHost,
@@ -79,13 +77,6 @@ export {
   lowerProgram,
   STACK_RESERVE,
 } from "./program/lower.js";
-export {
-  ReferenceMachine,
-  type ReferenceOptions,
-  type ReferenceState,
-  type RunReferenceOptions,
-  runReference,
-} from "./program/reference.js";
 export { assignRegisters, type RegisterAssignment } from "./program/register-assignment.js";
 export { stackCapacityWords } from "./program/stack-capacity.js";
 export { resumeValueOffset, TCB, TRAP_KIND } from "./program/thread-control-block.js";
@@ -96,7 +87,6 @@ export {
   threadStackLimit,
 } from "./program/thread-protocol.js";
 export type { FaultDetails, FaultKind, Trap } from "./program/trap.js";
-
 // Routines generated from ABI data.
 export {
   DEFAULT_FLOAT_CONTROL,
@@ -110,3 +100,12 @@ export { scratchRegisters } from "./routines/scratch-registers.js";
 export { switchRoutine } from "./routines/switch-routine.js";
 export { routineSymbol } from "./routines/symbols.js";
 export { threadRoutines, trampolines } from "./routines/trampolines.js";
+// Thread programs: language, semantics, lowering, and the protocol backends share.
+export { budgetProblem, MAX_BUDGET, toBudget } from "./semantics/budget.js";
+export {
+  ReferenceMachine,
+  type ReferenceOptions,
+  type ReferenceState,
+  type RunReferenceOptions,
+  runReference,
+} from "./semantics/reference.js";

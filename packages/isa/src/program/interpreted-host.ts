@@ -34,7 +34,7 @@ import { Memory, PAGE_SIZE } from "../memory/memory.js";
 import { initialFrame } from "../routines/initial-frame.js";
 import { routineSymbol } from "../routines/symbols.js";
 import { threadRoutines } from "../routines/trampolines.js";
-import { toBudget } from "./budget.js";
+import { toBudget } from "../semantics/budget.js";
 import { lowerProgram } from "./lower.js";
 import { stackCapacityWords } from "./stack-capacity.js";
 import { TCB, TRAP_KIND } from "./thread-control-block.js";

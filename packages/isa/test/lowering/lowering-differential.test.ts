@@ -12,9 +12,9 @@ import {
   InterpretedHost,
   type InterpretedProgram,
 } from "../../src/program/interpreted-host.js";
-import { runReference } from "../../src/program/reference.js";
 import { stackCapacityWords } from "../../src/program/stack-capacity.js";
 import type { Trap } from "../../src/program/trap.js";
+import { runReference } from "../../src/semantics/reference.js";
 import { CORPUS } from "./corpus.js";
 import { randomProgram } from "./random-programs.js";
 

@@ -8,7 +8,7 @@ import {
 } from "../../src/language/fibers.js";
 import { parseProgram } from "../../src/language/parse.js";
 import { verifyProgram } from "../../src/language/verify.js";
-import { ReferenceMachine } from "../../src/program/reference.js";
+import { ReferenceMachine } from "../../src/semantics/reference.js";
 
 /** A round-robin scheduler like the book's: run each thread until it yields or exits. */
 function runFibers(sources: readonly string[], budget?: bigint): string[] {

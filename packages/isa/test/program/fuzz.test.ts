@@ -5,7 +5,7 @@ import { formatProgram } from "../../src/language/format-program.js";
 import { parseProgram } from "../../src/language/parse.js";
 import type { Program } from "../../src/language/program.js";
 import { diagnoseProgram, verifyProgram } from "../../src/language/verify.js";
-import { ReferenceMachine } from "../../src/program/reference.js";
+import { ReferenceMachine } from "../../src/semantics/reference.js";
 import { immediate, type Random, randomProgramText, withoutPositions, xorshift } from "./random.js";
 
 const TEXT_INPUTS = 100_000;

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { IsaError } from "../../src/errors.js";
 import { parseProgram } from "../../src/language/parse.js";
-import { ReferenceMachine, runReference } from "../../src/program/reference.js";
 import type { Trap } from "../../src/program/trap.js";
+import { ReferenceMachine, runReference } from "../../src/semantics/reference.js";
 
 const M64 = 2n ** 64n;
 

@@ -37,8 +37,8 @@ import { IsaError } from "../errors.js";
 import type { Operand, Program } from "../language/program.js";
 import { type VerifyOptions, verifyProgram } from "../language/verify.js";
 import type { AluKind, Cond } from "../lir/lir.js";
+import type { FaultKind, Trap } from "../program/trap.js";
 import { toBudget } from "./budget.js";
-import type { FaultKind, Trap } from "./trap.js";
 
 /**
  * Options of {@link ReferenceMachine}.
