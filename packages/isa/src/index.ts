@@ -64,6 +64,14 @@ export {
   type LoadWidth,
   type Reg,
 } from "./lir/lir.js";
+export {
+  type LoweredProgram,
+  type LowerOptions,
+  lowerProgram,
+  STACK_RESERVE,
+} from "./lowering/lower.js";
+export { assignRegisters, type RegisterAssignment } from "./lowering/register-assignment.js";
+export { stackCapacityWords } from "./lowering/stack-capacity.js";
 export { type Access, Memory, MemoryFault, PAGE_SIZE, type Permission } from "./memory/memory.js";
 export {
   INTERPRETED_LAYOUT,
@@ -71,14 +79,6 @@ export {
   type InterpretedProgram,
   type InterpretedThread,
 } from "./program/interpreted-host.js";
-export {
-  type LoweredProgram,
-  type LowerOptions,
-  lowerProgram,
-  STACK_RESERVE,
-} from "./program/lower.js";
-export { assignRegisters, type RegisterAssignment } from "./program/register-assignment.js";
-export { stackCapacityWords } from "./program/stack-capacity.js";
 export { resumeValueOffset, TCB, TRAP_KIND } from "./program/thread-control-block.js";
 export {
   type ControlBlockSetup,

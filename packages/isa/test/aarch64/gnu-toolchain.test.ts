@@ -8,7 +8,7 @@ import * as aarch64 from "../../src/arch/aarch64/index.js";
 import { a64Select } from "../../src/arch/aarch64/select.js";
 import { assemble } from "../../src/arch/assemble.js";
 import type { LirOp } from "../../src/lir/lir.js";
-import { lowerProgram } from "../../src/program/lower.js";
+import { lowerProgram } from "../../src/lowering/lower.js";
 import { threadRoutines } from "../../src/routines/trampolines.js";
 import { callsProgram } from "../lowering/calls-program.js";
 

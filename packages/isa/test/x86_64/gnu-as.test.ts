@@ -14,7 +14,7 @@ import { assemble } from "../../src/arch/assemble.js";
 import * as x86_64 from "../../src/arch/x86_64/index.js";
 import type { X86Instruction } from "../../src/arch/x86_64/instructions.js";
 import type { LirOp } from "../../src/lir/lir.js";
-import { lowerProgram } from "../../src/program/lower.js";
+import { lowerProgram } from "../../src/lowering/lower.js";
 import { switchRoutine } from "../../src/routines/switch-routine.js";
 import { callsProgram } from "../lowering/calls-program.js";
 import { x86CorpusItems } from "./corpus.js";
