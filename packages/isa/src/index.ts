@@ -78,15 +78,15 @@ export {
   InterpretedHost,
   type InterpretedProgram,
   type InterpretedThread,
-} from "./program/interpreted-host.js";
-export { resumeValueOffset, TCB, TRAP_KIND } from "./program/thread-control-block.js";
+} from "./protocol/interpreted-host.js";
+export { resumeValueOffset, TCB, TRAP_KIND } from "./protocol/thread-control-block.js";
 export {
   type ControlBlockSetup,
   resumeSlots,
   ThreadControl,
   threadStackLimit,
-} from "./program/thread-protocol.js";
-export type { FaultDetails, FaultKind, Trap } from "./program/trap.js";
+} from "./protocol/thread-protocol.js";
+export type { FaultDetails, FaultKind, Trap } from "./protocol/trap.js";
 // Routines generated from ABI data.
 export {
   DEFAULT_FLOAT_CONTROL,

@@ -67,7 +67,7 @@ import { TABLE_ENTRY_SIZE } from "../arch/table.js";
 import type { Operand, Program, ProgramInstruction } from "../language/program.js";
 import { PROGRAM_REGISTERS } from "../language/program.js";
 import type { Cond, LirOp, Reg } from "../lir/lir.js";
-import { FAULT_CODE, TCB, TRAP_KIND } from "../program/thread-control-block.js";
+import { FAULT_CODE, TCB, TRAP_KIND } from "../protocol/thread-control-block.js";
 import { assignRegisters } from "./register-assignment.js";
 
 /**

@@ -37,7 +37,7 @@ import { IsaError } from "../errors.js";
 import type { Operand, Program } from "../language/program.js";
 import { type VerifyOptions, verifyProgram } from "../language/verify.js";
 import type { AluKind, Cond } from "../lir/lir.js";
-import type { FaultKind, Trap } from "../program/trap.js";
+import type { FaultKind, Trap } from "../protocol/trap.js";
 import { toBudget } from "./budget.js";
 
 /**

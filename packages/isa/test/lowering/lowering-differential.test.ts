@@ -12,8 +12,8 @@ import {
   INTERPRETED_LAYOUT,
   InterpretedHost,
   type InterpretedProgram,
-} from "../../src/program/interpreted-host.js";
-import type { Trap } from "../../src/program/trap.js";
+} from "../../src/protocol/interpreted-host.js";
+import type { Trap } from "../../src/protocol/trap.js";
 import { runReference } from "../../src/semantics/reference.js";
 import { CORPUS } from "./corpus.js";
 import { randomProgram } from "./random-programs.js";

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { abis } from "../../src/abi/registry.js";
 import { parseProgram } from "../../src/language/parse.js";
-import { INTERPRETED_LAYOUT, InterpretedHost } from "../../src/program/interpreted-host.js";
-import type { Trap } from "../../src/program/trap.js";
+import { INTERPRETED_LAYOUT, InterpretedHost } from "../../src/protocol/interpreted-host.js";
+import type { Trap } from "../../src/protocol/trap.js";
 import { ReferenceMachine } from "../../src/semantics/reference.js";
 
 const PROGRAM = parseProgram(`

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { IsaError } from "../../src/errors.js";
 import { parseProgram } from "../../src/language/parse.js";
-import type { Trap } from "../../src/program/trap.js";
+import type { Trap } from "../../src/protocol/trap.js";
 import { ReferenceMachine, runReference } from "../../src/semantics/reference.js";
 
 const M64 = 2n ** 64n;
