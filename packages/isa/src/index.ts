@@ -109,3 +109,22 @@ export {
   type RunReferenceOptions,
   runReference,
 } from "./semantics/reference.js";
+
+// WebAssembly: thread programs lowered to a module the wasm backend instantiates.
+export { formatWat } from "./wasm/format-wat.js";
+export { lowerProgramToWasm, type WasmLowerOptions } from "./wasm/lower-to-wasm.js";
+export type {
+  WasmFunction,
+  WasmInstruction,
+  WasmModule,
+  WasmPlainOp,
+  WasmValueType,
+} from "./wasm/wasm-encoding.js";
+export { encodeWasmModule } from "./wasm/wasm-encoding.js";
+export { WASM_INTERFACE, WASM_THREAD_BLOCK } from "./wasm/wasm-thread-layout.js";
+export {
+  type WasmInstanceObject,
+  type WasmJsApi,
+  type WasmMemoryObject,
+  webAssembly,
+} from "./wasm/webassembly-api.js";

@@ -14,6 +14,14 @@
  * and of the runtime alternate, each is timed in process CPU time, and the
  * fastest batch of each counts, which keeps other load on the machine out of
  * the figures as far as possible. The ratio is runtime / raw.
+ *
+ * Every thread here comes from one shared `function*`; the closure-per-thread
+ * shape, at 2 to 100,000 threads against both raw-generator drivers and
+ * against other libraries, is in packages/bench (bench/peers.bench.ts).
+ *
+ * With GREENTHREADS_BENCH_JSON set (the root's `pnpm bench` sets it), every
+ * figure is also appended as a JSON line for the report: the fastest batch as
+ * the value, the batches' fastest, median and slowest as its spread.
  */
 import { spawnSync } from "node:child_process";
 import { cpus } from "node:os";
@@ -30,14 +38,22 @@ import {
   type Scheduler,
   Stride,
 } from "@greenthreads/scheduler";
+import {
+  type BenchRow,
+  quickMode,
+  rowFromSamples,
+  writeBenchRows,
+} from "../../isa/bench/bench-json.js";
+import { cpuNs, heapAfterGc } from "../../isa/bench/bench-measure.js";
 
 type Job =
   | { kind: "switch"; policy: string; threads: number; batch: number; batches: number }
   | { kind: "memory"; what: string; threads: number };
 
+/** ns per switch of every batch, raw loop and runtime. */
 interface SwitchResult {
-  rawNs: number;
-  rtNs: number;
+  rawNs: number[];
+  rtNs: number[];
 }
 
 const POLICIES: Record<string, () => Scheduler> = {
@@ -51,12 +67,6 @@ const POLICIES: Record<string, () => Scheduler> = {
 
 function* idle(): Generator<undefined, void, unknown> {
   for (;;) yield;
-}
-
-/** CPU time of this process in ns: unlike wall time, it leaves out the time other load kept us off the CPU. */
-function cpuNs(): number {
-  const c = process.cpuUsage();
-  return (c.user + c.system) * 1000;
 }
 
 function time(f: () => void): number {
@@ -105,24 +115,13 @@ function switchJob(job: Extract<Job, { kind: "switch" }>): SwitchResult {
   spawnAll(rt, n);
   rt.run({ maxSwitches: warm });
   raw();
-  let rawBest = Number.POSITIVE_INFINITY;
-  let rtBest = Number.POSITIVE_INFINITY;
+  const rawNs: number[] = [];
+  const rtNs: number[] = [];
   for (let b = 0; b < batches; b++) {
-    rawBest = Math.min(rawBest, time(raw));
-    rtBest = Math.min(
-      rtBest,
-      time(() => rt.run({ maxSwitches: batch })),
-    );
+    rawNs.push(time(raw) / batch);
+    rtNs.push(time(() => rt.run({ maxSwitches: batch })) / batch);
   }
-  return { rawNs: rawBest / batch, rtNs: rtBest / batch };
-}
-
-function heapAfterGc(): number {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error("run with node --expose-gc");
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
+  return { rawNs, rtNs };
 }
 
 function memoryJob(job: Extract<Job, { kind: "memory" }>): number {
@@ -187,7 +186,8 @@ function main(): void {
     process.stdout.write(`${JSON.stringify(out)}\n`);
     return;
   }
-  const quick = argv.includes("--quick");
+  const quick = quickMode(argv);
+  const rows: BenchRow[] = [];
   const batch = quick ? 200_000 : 500_000;
   const batches = quick ? 5 : 30;
   const resolved = import.meta.resolve("@greenthreads/scheduler");
@@ -199,7 +199,7 @@ function main(): void {
     `ns per switch: fastest of ${batches} batches of ${batch.toLocaleString("en")} switches in process CPU time; raw = a loop of gen.next() over as many started generators, same process, batches alternated\n`,
   );
 
-  const rows: [string, number][] = [
+  const policyRows: [string, number][] = [
     ["RoundRobin", 2],
     ["RoundRobin", 100],
     ["RoundRobin", 10_000],
@@ -212,7 +212,7 @@ function main(): void {
   ];
   console.log("| policy     | threads | raw .next() ns | runtime ns | ratio |");
   console.log("| ---------- | ------: | -------------: | ---------: | ----: |");
-  for (const [policy, threads] of rows) {
+  for (const [policy, threads] of quick ? policyRows.slice(2, 3) : policyRows) {
     const replay = policy === "Replay";
     const r = runChild({
       kind: "switch",
@@ -221,30 +221,60 @@ function main(): void {
       batch: replay ? Math.min(batch, 100_000) : batch,
       batches: replay ? 3 : batches,
     }) as SwitchResult;
-    console.log(
-      `| ${policy.padEnd(10)} | ${String(threads).padStart(7)} | ${fmt(r.rawNs).padStart(14)} | ${fmt(r.rtNs).padStart(10)} | ${fmt(r.rtNs / r.rawNs, 2).padStart(5)} |`,
+    const group = "scheduler-policies";
+    const count = threads.toLocaleString("en");
+    const rawRow = rowFromSamples(
+      {
+        name: `raw generators .next() (${policy} row), ${count} threads`,
+        unit: "ns",
+        group,
+        threads,
+      },
+      r.rawNs,
+      undefined,
+      "min",
     );
+    const rtRow = rowFromSamples(
+      { name: `${policy}, ${count} threads`, unit: "ns", group, series: policy, threads },
+      r.rtNs,
+      rawRow,
+      "min",
+    );
+    rows.push(rtRow);
+    console.log(
+      `| ${policy.padEnd(10)} | ${String(threads).padStart(7)} | ${fmt(rawRow.value).padStart(14)} | ${fmt(rtRow.value).padStart(10)} | ${fmt(rtRow.ratio!, 2).padStart(5)} |`,
+    );
+    rows.push(rawRow);
   }
 
-  const n = 100_000;
+  const n = quick ? 10_000 : 100_000;
   console.log(
     `\nbytes per idle thread: ${n.toLocaleString("en")} threads, heap used after gc, before and after\n`,
   );
   console.log("| what                                   | bytes/thread | ratio to raw |");
   console.log("| -------------------------------------- | -----------: | -----------: |");
   const raw = runChild({ kind: "memory", what: "raw", threads: n }) as number;
+  const memoryRow = (label: string, bytes: number, peer?: BenchRow): BenchRow =>
+    rowFromSamples(
+      { name: label, unit: "bytes", group: "scheduler-memory", threads: n },
+      [bytes],
+      peer,
+    );
+  const rawMemory = memoryRow("started generator in an array (raw)", raw);
   const memRows: [string, string][] = [
     ["raw", "started generator in an array (raw)"],
     ["RoundRobin", "RoundRobin thread, parked at a yield"],
     ["FIFO", "FIFO thread, parked at a yield"],
     ["blocked", "RoundRobin thread, blocked in recv()"],
   ];
-  for (const [what, label] of memRows) {
+  for (const [what, label] of quick ? memRows.slice(0, 2) : memRows) {
     const b = what === "raw" ? raw : (runChild({ kind: "memory", what, threads: n }) as number);
+    rows.push(what === "raw" ? rawMemory : memoryRow(label, b, rawMemory));
     console.log(
       `| ${label.padEnd(38)} | ${fmt(b).padStart(12)} | ${fmt(b / raw, 2).padStart(12)} |`,
     );
   }
+  writeBenchRows(rows);
 }
 
 main();

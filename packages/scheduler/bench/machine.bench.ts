@@ -1,22 +1,38 @@
 /**
  * Benchmark: machine-thread switches through the runtime on each backend,
- * next to the raw resume of @greenthreads/switch measured in the same run.
+ * next to the raw resume of @greenthreads/switch measured in the same run;
+ * and what spawning, starting and finishing a thread costs, machine threads
+ * next to JavaScript threads.
  *
- *   pnpm --filter @greenthreads/scheduler bench:machine
+ *   pnpm --filter @greenthreads/scheduler bench:machine [--quick]
  *
  * Each thread runs `loop: yield 0; jmp loop`, so every switch is one resume
  * that ends in a yield trap. "raw" resumes the same kind of thread in a plain
  * loop; "runtime" lets a RoundRobin runtime pick among `threads` machine
  * threads. The ratio is the runtime's cost per switch over the raw resume's.
+ * With GREENTHREADS_BENCH_JSON set, the figures are also appended as JSON
+ * lines for the report (tinybench's median iteration, and its fastest and
+ * slowest as the spread).
  */
 import { parseProgram } from "@greenthreads/isa";
 import { RoundRobin, Runtime } from "@greenthreads/scheduler";
 import { spawnMachine } from "@greenthreads/scheduler/machine";
 import { type Backend, loadBackend } from "@greenthreads/switch";
-import { Bench } from "tinybench";
+import { Bench, type Task } from "tinybench";
+import {
+  type BenchRow,
+  quickMode,
+  type RowFields,
+  rowFromLatency,
+  writeBenchRows,
+} from "../../isa/bench/bench-json.js";
 
 const SPIN = parseProgram("loop:\n  yield 0\n  jmp loop");
+const EXIT = parseProgram("exit 0");
 const THREADS = 100;
+const SPAWNS = 100;
+const quick = quickMode();
+const time = quick ? 300 : 1500;
 
 function backends(): Backend[] {
   const list: Backend[] = [];
@@ -27,6 +43,27 @@ function backends(): Backend[] {
   return list;
 }
 
+function latencyOf(task: Task | undefined): {
+  min: number;
+  p50: number;
+  max: number;
+  mean: number;
+} {
+  const r = task?.result;
+  if (!r || !("latency" in r)) throw new Error(`${task?.name ?? "a task"} did not complete`);
+  return r.latency;
+}
+
+function row(
+  fields: RowFields,
+  task: Task | undefined,
+  perIteration: number,
+  peer?: BenchRow,
+): BenchRow {
+  return rowFromLatency(fields, latencyOf(task), perIteration, peer);
+}
+
+const json: BenchRow[] = [];
 const rows: { backend: string; raw: number; runtime: number }[] = [];
 for (const backend of backends()) {
   const batch = backend.kind === "native" ? 10_000 : 50;
@@ -34,7 +71,7 @@ for (const backend of backends()) {
   const rawThread = backend.spawn(loaded);
   const rt = new Runtime({ scheduler: new RoundRobin() });
   for (let i = 0; i < THREADS; i++) spawnMachine(rt, SPIN, { backend });
-  const bench = new Bench({ time: 1500, warmup: true });
+  const bench = new Bench({ time, warmup: true });
   bench.add("raw", () => {
     for (let i = 0; i < batch; i++) backend.resume(rawThread);
   });
@@ -42,15 +79,28 @@ for (const backend of backends()) {
     rt.run({ maxSwitches: batch });
   });
   await bench.run();
-  const ns = (name: string) => {
-    const r = bench.getTask(name)?.result;
-    return r && "latency" in r ? (r.latency.mean * 1e6) / batch : Number.NaN;
-  };
-  rows.push({
-    backend: `${backend.kind} ${backend.abi.name}`,
-    raw: ns("raw"),
-    runtime: ns("runtime"),
-  });
+  const ns = (name: string) => (latencyOf(bench.getTask(name)).mean * 1e6) / batch;
+  const name = `${backend.kind} ${backend.abi.name}`;
+  rows.push({ backend: name, raw: ns("raw"), runtime: ns("runtime") });
+  const group = "scheduler-machine";
+  const raw = row(
+    { name: `raw backend.resume, ${name}`, unit: "ns", group },
+    bench.getTask("raw"),
+    batch,
+  );
+  json.push(
+    row(
+      {
+        name: `machine-thread switch through the runtime, ${name}, ${THREADS} threads`,
+        unit: "ns",
+        group,
+      },
+      bench.getTask("runtime"),
+      batch,
+      raw,
+    ),
+    raw,
+  );
   backend.release(rawThread);
 }
 console.table(
@@ -61,3 +111,46 @@ console.table(
     "runtime / raw": Number((r.runtime / r.raw).toFixed(2)),
   })),
 );
+
+// Spawn, start and finish: SPAWNS threads that end at once, then run() until all have.
+const spawning = new Bench({ time: quick ? 200 : 1000, warmup: true });
+const idle = function* () {};
+spawning.add("JavaScript thread", () => {
+  const rt = new Runtime();
+  for (let i = 0; i < SPAWNS; i++) rt.spawn(idle);
+  rt.run();
+});
+for (const backend of backends()) {
+  spawning.add(`machine thread, ${backend.kind} ${backend.abi.name}`, () => {
+    const rt = new Runtime();
+    for (let i = 0; i < SPAWNS; i++) spawnMachine(rt, EXIT, { backend });
+    rt.run();
+  });
+}
+await spawning.run();
+const js = row(
+  { name: "spawn, start and finish: JavaScript thread", unit: "ns", group: "spawn" },
+  spawning.getTask("JavaScript thread"),
+  SPAWNS,
+);
+json.push(js);
+for (const task of spawning.tasks.filter((t) => t.name !== "JavaScript thread")) {
+  json.push(
+    row(
+      { name: `spawn, start and finish: ${task.name}`, unit: "ns", group: "spawn" },
+      task,
+      SPAWNS,
+      js,
+    ),
+  );
+}
+console.table(
+  json
+    .filter((r) => r.group === "spawn")
+    .map((r) => ({
+      task: r.name,
+      "ns per thread": Number(r.value.toFixed(0)),
+      "× JavaScript thread": r.ratio ? Number(r.ratio.toFixed(1)) : 1,
+    })),
+);
+writeBenchRows(json);

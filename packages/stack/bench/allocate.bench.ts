@@ -4,10 +4,19 @@
  * under a sliding window of 64 live threads (the shape of a server that keeps
  * starting short tasks). Prints ns per allocate+release and the ratio.
  *
- * Run: pnpm --filter @greenthreads/stack bench
+ * Run: pnpm --filter @greenthreads/stack bench [--quick]
+ * With GREENTHREADS_BENCH_JSON set, the figures are also appended as JSON
+ * lines for the report (median run, fastest and slowest run as the spread;
+ * the two pooled cases compared with the unpooled allocator).
  */
 import { Memory } from "@greenthreads/isa";
 import { Bench } from "tinybench";
+import {
+  type BenchRow,
+  quickMode,
+  rowFromLatency,
+  writeBenchRows,
+} from "../../isa/bench/bench-json.js";
 import { EmulatedStackAllocator, PoolingAllocator, type Stack } from "../src/index.js";
 
 const OPS = 100_000;
@@ -21,7 +30,13 @@ function emulated(): EmulatedStackAllocator {
   });
 }
 
-const options = { iterations: 5, time: 0, warmupIterations: 2, warmupTime: 0 };
+const quick = quickMode();
+const options = {
+  iterations: quick ? 2 : 5,
+  time: 0,
+  warmupIterations: quick ? 1 : 2,
+  warmupTime: 0,
+};
 
 // One bench per case, each set up only when the previous one has finished:
 // tinybench warms every task of a bench up before measuring, and with all
@@ -51,14 +66,28 @@ await unpooled.run();
 
 // Mean and best run: on a loaded machine the best run is the steadier figure.
 const figures = new Map<string, { mean: number; min: number }>();
-for (const task of [...pooled.tasks, ...windowed.tasks, ...unpooled.tasks]) {
+const json: BenchRow[] = [];
+for (const task of [...unpooled.tasks, ...pooled.tasks, ...windowed.tasks]) {
   const result = task.result;
   if (result.state !== "completed") throw new Error(`${task.name}: ${result.state}`);
   figures.set(task.name, {
     mean: (result.latency.mean * 1e6) / OPS,
     min: (result.latency.min * 1e6) / OPS,
   });
+  json.push(
+    rowFromLatency(
+      {
+        name: `stack allocate + release (${SIZE / 1024} KiB): ${task.name}`,
+        unit: "ns",
+        group: "stack",
+      },
+      result.latency,
+      OPS,
+      json[0],
+    ),
+  );
 }
+writeBenchRows(json);
 const width = Math.max(...[...figures.keys()].map((k) => k.length));
 console.log(
   `allocate + release of ${SIZE / 1024} KiB stacks, ${OPS} times per run (Node ${process.version})`,

@@ -4,10 +4,19 @@
  * native resume pays). Each sample runs a batch of calls, so the timer's
  * own cost does not swamp a few nanoseconds.
  *
- * Run: pnpm --filter @greenthreads/switch bench
+ * Run: pnpm --filter @greenthreads/switch bench [--quick]
+ * With GREENTHREADS_BENCH_JSON set, every figure is also appended as a JSON
+ * line for the report: tinybench's median iteration, its fastest and slowest
+ * as the spread, each compared with the empty Node-API call.
  */
 import { parseProgram } from "@greenthreads/isa";
 import { Bench } from "tinybench";
+import {
+  type BenchRow,
+  quickMode,
+  rowFromLatency,
+  writeBenchRows,
+} from "../../isa/bench/bench-json.js";
 import { type EmulatedBackend, loadBackend, NativeBackend } from "../src/index.js";
 
 const BATCH = 1000;
@@ -15,7 +24,7 @@ const EMULATED_BATCH = 20;
 const source = "loop:\n  yield 0\n  jmp loop";
 
 const rows: { name: string; batch: number }[] = [];
-const bench = new Bench({ time: 1000, warmup: true });
+const bench = new Bench({ time: quickMode() ? 200 : 1000, warmup: true });
 
 let native: NativeBackend | undefined;
 try {
@@ -58,11 +67,21 @@ rows.push({ name: "emulated resume + yield", batch: EMULATED_BATCH });
 await bench.run();
 
 const ns = new Map<string, number>();
+const json: BenchRow[] = [];
 for (const { name, batch } of rows) {
   const task = bench.getTask(name);
-  const mean = task?.result && "latency" in task.result ? task.result.latency.mean : Number.NaN;
-  ns.set(name, (mean * 1e6) / batch);
+  if (!task?.result || !("latency" in task.result)) throw new Error(`${name} did not complete`);
+  ns.set(name, (task.result.latency.mean * 1e6) / batch);
+  json.push(
+    rowFromLatency(
+      { name, unit: "ns", group: "machine-switch" },
+      task.result.latency,
+      batch,
+      json[0],
+    ),
+  );
 }
+writeBenchRows(json);
 const empty = ns.get("empty Node-API call");
 console.table(
   rows.map(({ name }) => ({

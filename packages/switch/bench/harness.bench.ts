@@ -5,7 +5,10 @@
  * and one thread, several rounds alternating the two, medians of wall time and
  * of thread CPU time).
  *
- * Run: `pnpm --filter @greenthreads/switch bench:harness [round trips] [rounds]`.
+ * Run: `pnpm --filter @greenthreads/switch bench:harness [round trips] [rounds]`
+ * (fewer of both with --quick). With GREENTHREADS_BENCH_JSON set, the
+ * routines' thread-CPU-time medians are also appended as JSON lines for the
+ * report, the rounds' fastest and slowest as the spread, Boost as the peer.
  * Boost.Context comes from Debian's libboost-context-dev; it is linked
  * statically when its archive is installed (a call then costs the same as a
  * call of our routine: no PLT), else from the shared library. Without it the
@@ -26,6 +29,12 @@ import {
   type LirOp,
   switchRoutine,
 } from "@greenthreads/isa";
+import {
+  type BenchRow,
+  quickMode,
+  rowFromSamples,
+  writeBenchRows,
+} from "../../isa/bench/bench-json.js";
 import { renderRoutines } from "../scripts/harness-files.js";
 import {
   compileHarness,
@@ -35,7 +44,10 @@ import {
   runHarness,
 } from "../scripts/harness-toolchains.js";
 
-const [iterations = "5000000", rounds = "9"] = process.argv.slice(2);
+const quick = quickMode();
+const [iterations = quick ? "1000000" : "5000000", rounds = quick ? "3" : "9"] = process.argv
+  .slice(2)
+  .filter((a) => a !== "--quick");
 const host = harnessTargets().find((t) => t.how === "native");
 if (!host) {
   console.log(
@@ -99,6 +111,7 @@ try {
   }
   const output = runHarness(host, exe, [iterations, rounds]);
   console.log(output.trimEnd());
+  writeBenchRows(harnessRows(output));
   const ratio = /^ratio wall ([0-9.]+) cpu ([0-9.]+)$/m.exec(output);
   if (ratio) {
     const cpu = Number(ratio[2]);
@@ -121,4 +134,43 @@ try {
   );
 } finally {
   rmSync(work, { recursive: true, force: true });
+}
+
+/** One row per routine from the harness's "… cpu median … (rounds: …)" lines; Boost.Context is the peer. */
+function harnessRows(output: string): BenchRow[] {
+  const rounds = (prefix: string): number[] | undefined => {
+    const line = output.split("\n").find((l) => l.startsWith(prefix) && l.includes(" cpu median "));
+    const list = line && /\(rounds: ([0-9. ]+)\)/.exec(line)?.[1];
+    return list ? list.trim().split(/\s+/).map(Number) : undefined;
+  };
+  const group = "machine-switch";
+  const boostRounds = rounds("peer boost");
+  const boost = boostRounds
+    ? rowFromSamples(
+        { name: "Boost.Context jump_fcontext (C ping-pong)", unit: "ns", group },
+        boostRounds,
+      )
+    : undefined;
+  const rows: BenchRow[] = [];
+  const ours = rounds("routine ");
+  if (ours) {
+    rows.push(
+      rowFromSamples(
+        { name: `native switch ${host!.abi}, generated routine (C ping-pong)`, unit: "ns", group },
+        ours,
+        boost,
+      ),
+    );
+  }
+  const variant = rounds("variant ");
+  if (variant) {
+    rows.push(
+      rowFromSamples(
+        { name: `the same without float control state (C ping-pong)`, unit: "ns", group },
+        variant,
+        boost,
+      ),
+    );
+  }
+  return boost ? [...rows, boost] : rows;
 }

@@ -37,7 +37,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { parseProgram } from "@greenthreads/isa";
-import { EmulatedBackend, NativeBackend } from "../src/index.js";
+import { loadBackend, NativeBackend } from "../src/index.js";
 
 const MiB = 1024 * 1024;
 const FLAT_MIB = 16;
@@ -113,7 +113,10 @@ if (child === "child") {
       rt.run();
     };
     const viaTexts = (kind: "native" | "emulated") => (n: number, tick: (i: number) => void) => {
-      const backend = kind === "native" ? new NativeBackend() : new EmulatedBackend();
+      const backend =
+        kind === "native"
+          ? new NativeBackend()
+          : loadBackend({ prefer: "emulated", abi: "x86_64-sysv" });
       // 1,000 distinct programs: the same shape with a different exit code.
       const texts = Array.from({ length: 1000 }, (_, i) => `yield 1\nexit ${i}`);
       const rt = new Runtime();

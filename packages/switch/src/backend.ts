@@ -44,7 +44,7 @@ import type { Stack, StackAllocator } from "@greenthreads/stack";
  * const kind: BackendKind = "emulated";
  * ```
  */
-export type BackendKind = "native" | "emulated";
+export type BackendKind = "native" | "emulated" | "wasm";
 
 /**
  * Options of {@link Backend.load}.

@@ -19,6 +19,7 @@
  * | code | meaning |
  * |---|---|
  * | `NATIVE_UNAVAILABLE` | the native backend was required (option or `GREENTHREADS_BACKEND=native`) but cannot run here |
+ * | `WASM_UNAVAILABLE` | the WebAssembly backend was required, but the engine has no WebAssembly |
  * | `UNKNOWN_ABI` | the ABI name is unknown, or the backend cannot run it |
  * | `BAD_OPTIONS` | an option has the wrong type or value |
  * | `INVALID_PROGRAM` | `load` got something that is not a valid program (failed verification: `cause` is the isa's `VERIFY_ERROR`; or not plain program data) |
@@ -42,6 +43,7 @@
  */
 export type SwitchErrorCode =
   | "NATIVE_UNAVAILABLE"
+  | "WASM_UNAVAILABLE"
   | "UNKNOWN_ABI"
   | "BAD_OPTIONS"
   | "INVALID_PROGRAM"

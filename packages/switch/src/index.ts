@@ -5,3 +5,5 @@ export * from "./load-backend.js";
 export * from "./native/native-backend.js";
 export * from "./native/native-stack-allocator.js";
 export * from "./self-test.js";
+export * from "./wasm/wasm-backend.js";
+export * from "./wasm/wasm-stack-allocator.js";

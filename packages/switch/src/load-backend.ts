@@ -1,32 +1,37 @@
 /**
  * Choosing a backend: native when it loads and passes its self-test here,
- * emulated otherwise, and always saying why.
+ * then WebAssembly, then emulated, and always saying why.
  *
  * Order of decisions:
  *
- * 1. `GREENTHREADS_BACKEND=native|emulated` in the environment overrides
- *    `prefer`. Forcing `native` where it cannot run is an error
- *    ({@link SwitchError} `NATIVE_UNAVAILABLE`), never a silent fallback.
- * 2. An `abi` other than the addon's can only be emulated.
+ * 1. `GREENTHREADS_BACKEND=native|wasm|emulated` in the environment
+ *    overrides `prefer`. Forcing `native` or `wasm` where it cannot run is
+ *    an error ({@link SwitchError} `NATIVE_UNAVAILABLE`, `WASM_UNAVAILABLE`),
+ *    never a silent fallback.
+ * 2. An `abi` other than the addon's can only be emulated (WebAssembly runs
+ *    no machine ABI, so it stands in only for the host's).
  * 3. The native backend must load (local build or prebuild) and pass
- *    {@link selfTest}; otherwise the emulated backend is used, with the
- *    reason in `backend.reason`. Where the package ships a prebuild for the
- *    platform, that fallback is a surprise (the emulated backend is hundreds
- *    of times slower), so the process gets one warning, code
- *    {@link NATIVE_FALLBACK_WARNING}, once per process.
+ *    {@link selfTest}; otherwise the WebAssembly backend is used where the
+ *    engine has WebAssembly, and the emulated backend where it has not,
+ *    with the reason in `backend.reason`. `prefer: "emulated"` still picks
+ *    the interpreter, for stepping any ABI's real machine code. Where the
+ *    package ships a prebuild for the platform, falling back to the emulated
+ *    backend is a surprise (it is hundreds of times slower), so the process
+ *    gets one warning, code {@link NATIVE_FALLBACK_WARNING}, once per process.
  *
  * `process` is read through `globalThis`, so that this module runs where
- * there is none (a browser build of the emulated backend).
+ * there is none (a browser build of the wasm or emulated backend).
  *
  * @module
  */
-import { type AbiName, getAbi, hostAbi, IsaError } from "@greenthreads/isa";
+import { type AbiName, getAbi, hostAbi, IsaError, webAssembly } from "@greenthreads/isa";
 import type { Backend, BackendKind } from "./backend.js";
 import { EmulatedBackend } from "./emulated/emulated-backend.js";
 import { SwitchError } from "./errors.js";
 import { prebuildExists } from "./native/addon.js";
 import { NativeBackend } from "./native/native-backend.js";
 import { selfTest } from "./self-test.js";
+import { WasmBackend } from "./wasm/wasm-backend.js";
 
 /**
  * Options of {@link loadBackend}.
@@ -38,7 +43,7 @@ import { selfTest } from "./self-test.js";
  * ```
  */
 export interface LoadBackendOptions {
-  /** Which backend to try first; default `"native"` (falls back to emulated with a reason). */
+  /** Which backend to try first; default `"native"` (falls back to wasm, then emulated, with a reason). */
   readonly prefer?: BackendKind;
   /** The ABI to run; default the host's (or x86-64 System V where the host has none the isa knows). */
   readonly abi?: AbiName;
@@ -53,7 +58,7 @@ export interface LoadBackendOptions {
  * ```ts
  * import { NATIVE_FALLBACK_WARNING } from "@greenthreads/switch";
  * process.on("warning", (w) => {
- *   if ((w as { code?: string }).code === NATIVE_FALLBACK_WARNING) console.log("running emulated");
+ *   if ((w as { code?: string }).code === NATIVE_FALLBACK_WARNING) console.log("native backend not running");
  * });
  * ```
  */
@@ -72,20 +77,27 @@ const hostProcess = (): HostProcess | undefined =>
 /** Set on `globalThis` so that the ESM and CommonJS builds in one process warn once between them. */
 const WARNED = Symbol.for("@greenthreads/switch: native fallback warned");
 
-/** Warns once per process that the native backend was expected and is not running. */
-function warnFallback(failure: string): void {
+/**
+ * Warns once per process that the native backend was expected and is not
+ * running: the package ships a prebuild for this platform, so a failure to
+ * load it means a broken install, whichever backend runs instead.
+ */
+function warnFallback(failure: string, instead: "wasm" | "emulated"): void {
   const flags = globalThis as { [WARNED]?: boolean };
   if (flags[WARNED]) return;
   flags[WARNED] = true;
   const proc = hostProcess();
   if (typeof proc?.emitWarning !== "function" || !prebuildExists()) return;
+  const cost =
+    instead === "emulated"
+      ? "the emulated backend is hundreds of times slower"
+      : "the wasm backend runs programs at close to native speed, but without the native stacks and guard pages";
   proc.emitWarning(
-    `the native backend cannot run here, so machine threads run emulated: ${failure}`,
+    `the native backend cannot run here, so machine threads run on the ${instead} backend: ${failure}`,
     {
       type: "GreenthreadsWarning",
       code: NATIVE_FALLBACK_WARNING,
-      detail:
-        'The package ships a prebuilt addon for this platform, so this is unexpected; the emulated backend is hundreds of times slower. Set GREENTHREADS_BACKEND=emulated (or prefer: "emulated") to choose it knowingly.',
+      detail: `The package ships a prebuilt addon for this platform, so this is unexpected (check the install); ${cost}. Set GREENTHREADS_BACKEND=${instead} (or prefer: "${instead}") to choose it knowingly.`,
     },
   );
 }
@@ -112,13 +124,14 @@ function withReason<B extends Backend>(backend: B, reason: string): B {
 
 /**
  * Returns a backend: the native one when it loads and passes its self-test
- * (and runs the requested ABI), otherwise the emulated one; `reason` says
- * why. `GREENTHREADS_BACKEND=native|emulated` forces either. The native
+ * (and runs the requested ABI), otherwise the WebAssembly one (for the
+ * host's ABI, where the engine has WebAssembly), otherwise the emulated one;
+ * `reason` says why. `GREENTHREADS_BACKEND=native|wasm|emulated` forces one. The native
  * backend object is shared by every call in a process (one addon instance);
  * each emulated backend is new.
  *
- * Throws {@link SwitchError} `NATIVE_UNAVAILABLE` when native is forced but
- * cannot run, `UNKNOWN_ABI` for an unknown ABI name, `BAD_OPTIONS` for a bad
+ * Throws {@link SwitchError} `NATIVE_UNAVAILABLE` (`WASM_UNAVAILABLE`) when
+ * native (wasm) is forced but cannot run, `UNKNOWN_ABI` for an unknown ABI name, `BAD_OPTIONS` for a bad
  * `prefer` or environment value.
  *
  * @example
@@ -133,20 +146,20 @@ function withReason<B extends Backend>(backend: B, reason: string): B {
 export function loadBackend(options: LoadBackendOptions = {}): Backend {
   const proc = hostProcess();
   const env = proc?.env?.GREENTHREADS_BACKEND;
-  if (env !== undefined && env !== "" && env !== "native" && env !== "emulated") {
+  if (env !== undefined && env !== "" && !KINDS.includes(env as BackendKind)) {
     throw new SwitchError(
       "BAD_OPTIONS",
-      `GREENTHREADS_BACKEND is "${env}"; set it to native, emulated, or leave it unset`,
+      `GREENTHREADS_BACKEND is "${env}"; set it to native, wasm, emulated, or leave it unset`,
     );
   }
   const prefer = options.prefer ?? "native";
-  if (prefer !== "native" && prefer !== "emulated") {
+  if (!KINDS.includes(prefer)) {
     throw new SwitchError(
       "BAD_OPTIONS",
-      `loadBackend: prefer must be "native" or "emulated", not ${String(prefer)}`,
+      `loadBackend: prefer must be "native", "wasm" or "emulated", not ${String(prefer)}`,
     );
   }
-  const forced = env === "native" || env === "emulated" ? env : undefined;
+  const forced = env === "" ? undefined : (env as BackendKind | undefined);
   const want = forced ?? prefer;
   let abiName: AbiName;
   try {
@@ -161,6 +174,20 @@ export function loadBackend(options: LoadBackendOptions = {}): Backend {
   const why = forced ? `GREENTHREADS_BACKEND=${forced}` : `prefer: "${prefer}"`;
   if (want === "emulated") {
     return withReason(new EmulatedBackend(getAbi(abiName)), `emulated ${abiName} (${why})`);
+  }
+  if (want === "wasm") {
+    const wasm = wasmBackend(abiName, `(${why})`);
+    if (wasm) return wasm;
+    if (forced) {
+      throw new SwitchError(
+        "WASM_UNAVAILABLE",
+        "loadBackend: GREENTHREADS_BACKEND=wasm, but this engine has no WebAssembly; unset it to fall back to the emulated backend",
+      );
+    }
+    return withReason(
+      new EmulatedBackend(getAbi(abiName)),
+      `emulated ${abiName}: this engine has no WebAssembly (${why})`,
+    );
   }
   const verdict = native();
   let failure: string;
@@ -178,9 +205,37 @@ export function loadBackend(options: LoadBackendOptions = {}): Backend {
   if (forced) {
     throw new SwitchError(
       "NATIVE_UNAVAILABLE",
-      `loadBackend: GREENTHREADS_BACKEND=native, but the native backend cannot run here: ${failure}; unset it to fall back to the emulated backend`,
+      `loadBackend: GREENTHREADS_BACKEND=native, but the native backend cannot run here: ${failure}; unset it to fall back to the wasm or emulated backend`,
     );
   }
-  if ("error" in verdict) warnFallback(failure);
-  return withReason(new EmulatedBackend(getAbi(abiName)), `emulated ${abiName}: ${failure}`);
+  if (options.abi !== undefined && options.abi !== hostAbiName()) {
+    // WebAssembly runs no machine ABI: a foreign one can only be emulated.
+    return withReason(new EmulatedBackend(getAbi(abiName)), `emulated ${abiName}: ${failure}`);
+  }
+  const wasm = wasmBackend(abiName, `instead of native: ${failure}`);
+  if (wasm) {
+    if ("error" in verdict) warnFallback(failure, "wasm");
+    return wasm;
+  }
+  if ("error" in verdict) warnFallback(failure, "emulated");
+  return withReason(
+    new EmulatedBackend(getAbi(abiName)),
+    `emulated ${abiName}: ${failure}; and this engine has no WebAssembly`,
+  );
+}
+
+const KINDS: readonly BackendKind[] = ["native", "wasm", "emulated"];
+
+function hostAbiName(): AbiName | undefined {
+  const proc = hostProcess();
+  return hostAbi(proc?.platform ?? "", proc?.arch ?? "")?.name;
+}
+
+/** A WebAssembly backend with its reason, or undefined where the engine has no WebAssembly. */
+function wasmBackend(abiName: AbiName, why: string): Backend | undefined {
+  if (webAssembly() === undefined) return undefined;
+  return withReason(
+    new WasmBackend({ abi: abiName }),
+    `wasm: thread programs compiled to WebAssembly ${why}`,
+  );
 }

@@ -239,3 +239,10 @@ describe.each(backends)("%s backend", (name, maybe) => {
     expect(name).toBe(backend.kind);
   });
 });
+
+test("new EmulatedBackend without an ABI is a SwitchError BAD_OPTIONS, not a TypeError", async () => {
+  const { EmulatedBackend, SwitchError } = await import("../src/index.js");
+  const make = () => new EmulatedBackend(undefined as never);
+  expect(make).toThrow(SwitchError);
+  expect(make).toThrow(/abi must be an ABI/);
+});

@@ -1,7 +1,9 @@
 /**
  * A fallback from native to emulated where a prebuild exists for the
  * platform warns once per process, with the reason and a code to filter on;
- * where no prebuild exists it is expected and stays quiet.
+ * where no prebuild exists it is expected and stays quiet. These tests run
+ * as in an engine without WebAssembly, where the fallback is emulated (with
+ * WebAssembly it is the wasm backend: see wasm-load-backend.test.ts).
  */
 import { afterEach, beforeEach, expect, test, vi } from "vitest";
 
@@ -21,13 +23,17 @@ vi.mock("../src/native/addon.js", async (original) => ({
 
 const WARNED = Symbol.for("@greenthreads/switch: native fallback warned");
 const saved = process.env.GREENTHREADS_BACKEND;
+const scope = globalThis as { WebAssembly?: unknown };
+const savedWasm = scope.WebAssembly;
 
 beforeEach(() => {
   vi.resetModules();
+  delete scope.WebAssembly;
   delete (globalThis as { [WARNED]?: boolean })[WARNED];
   delete process.env.GREENTHREADS_BACKEND;
 });
 afterEach(() => {
+  scope.WebAssembly = savedWasm;
   vi.restoreAllMocks();
   if (saved !== undefined) process.env.GREENTHREADS_BACKEND = saved;
 });
@@ -42,7 +48,9 @@ test("with a prebuild for this platform, the fallback warns exactly once, with t
     string,
     { code: string; type: string },
   ];
-  expect(message).toMatch(/native backend cannot run here.*no such file \(simulated\)/);
+  expect(message).toMatch(
+    /native backend cannot run here.*emulated backend.*no such file \(simulated\)/,
+  );
   expect(options.code).toBe(NATIVE_FALLBACK_WARNING);
   expect(options.code).toBe("GREENTHREADS_NATIVE_FALLBACK");
   expect(options.type).toBe("GreenthreadsWarning");

@@ -37,6 +37,7 @@ import {
 import { EmulatedStackAllocator, type Stack } from "@greenthreads/stack";
 import { type LoadedProgram, MAX_STACK_SIZE } from "../backend.js";
 import { BackendBase, instructionAt, type ProgramRecord, ThreadRecord } from "../backend-base.js";
+import { SwitchError } from "../errors.js";
 
 /** Bytes of interpreter address space given to stacks: 1 GiB. */
 const STACK_RANGE = 0x4000_0000n;
@@ -81,6 +82,12 @@ export class EmulatedBackend extends BackendBase<EmulatedProgram, EmulatedThread
 
   constructor(abi: Abi) {
     super();
+    if (typeof abi !== "object" || abi === null || typeof abi.name !== "string") {
+      throw new SwitchError(
+        "BAD_OPTIONS",
+        `new EmulatedBackend(abi): abi must be an ABI of @greenthreads/isa (getAbi("x86_64-sysv")), got ${String(abi)}`,
+      );
+    }
     this.abi = abi;
     this.host = new InterpretedHost(abi);
     this.stacks = new EmulatedStackAllocator({
