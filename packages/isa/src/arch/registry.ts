@@ -15,7 +15,7 @@ import * as x86_64 from "./x86_64/index.js";
  *
  * @example
  * ```ts
- * import { arches } from "@greenthreads/isa";
+ * import { arches } from "./registry.js";
  * console.log(Object.keys(arches)); // ["x86_64", "aarch64", "riscv64"]
  * ```
  */

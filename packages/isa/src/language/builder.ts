@@ -174,6 +174,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().label("top").jmp("top");
    * ```
    */
@@ -189,6 +190,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().mov("r0", 42).mov("r1", "r0");
    * ```
    */
@@ -201,6 +203,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().add("r0", "r0", 1);
    * ```
    */
@@ -213,6 +216,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().sub("r0", "r0", 1);
    * ```
    */
@@ -225,6 +229,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().mul("r0", "r0", "r1");
    * ```
    */
@@ -237,6 +242,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().and("r0", "r0", 0xff);
    * ```
    */
@@ -249,6 +255,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().or("r0", "r0", 1);
    * ```
    */
@@ -261,6 +268,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().xor("r0", "r0", -1);
    * ```
    */
@@ -273,6 +281,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().shl("r0", "r0", 3);
    * ```
    */
@@ -285,6 +294,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().shr("r0", "r0", 1);
    * ```
    */
@@ -297,6 +307,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().sar("r0", "r0", 63);
    * ```
    */
@@ -309,6 +320,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().label("l").br("ltu", "r0", "r1", "l");
    * ```
    */
@@ -330,6 +342,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().label("l").beq("r0", 0, "l");
    * ```
    */
@@ -342,6 +355,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().label("l").bne("r0", 0, "l");
    * ```
    */
@@ -354,6 +368,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().label("l").blt("r0", 10, "l");
    * ```
    */
@@ -366,6 +381,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().label("l").ble("r0", 10, "l");
    * ```
    */
@@ -378,6 +394,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().label("l").bgt("r0", -1, "l");
    * ```
    */
@@ -390,6 +407,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().label("l").bge("r0", 0, "l");
    * ```
    */
@@ -402,6 +420,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().label("l").bltu("r0", "r1", "l");
    * ```
    */
@@ -414,6 +433,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().label("l").bleu("r0", "r1", "l");
    * ```
    */
@@ -426,6 +446,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().label("l").bgtu("r0", "r1", "l");
    * ```
    */
@@ -438,6 +459,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().label("l").bgeu("r0", "r1", "l");
    * ```
    */
@@ -450,6 +472,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().label("forever").jmp("forever");
    * ```
    */
@@ -462,6 +485,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().call("f").exit(0).label("f").ret();
    * ```
    */
@@ -474,6 +498,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().call("f").exit(0).label("f").ret();
    * ```
    */
@@ -486,6 +511,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().push("r0").push(7);
    * ```
    */
@@ -498,6 +524,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().push(7).pop("r0");
    * ```
    */
@@ -510,6 +537,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().load("r0", 0).load("r1", { index: "r2", offset: 1 });
    * ```
    */
@@ -523,6 +551,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().store(0, "r1").store({ index: "r2" }, 5);
    * ```
    */
@@ -537,6 +566,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().hostcall("print", ["r0", "r1"]).hostcall("now", [], "r2");
    * ```
    */
@@ -566,6 +596,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().yield(0).yield("r1", "r2");
    * ```
    */
@@ -579,6 +610,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().exit(0);
    * ```
    */
@@ -591,6 +623,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * const p = program().exit(0).build();
    * console.log(p.instructions.length); // 1
    * ```

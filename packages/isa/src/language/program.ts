@@ -40,7 +40,7 @@ import type { AluKind, Cond } from "../lir/lir.js";
  *
  * @example
  * ```ts
- * import { PROGRAM_REGISTERS } from "@greenthreads/isa";
+ * import { PROGRAM_REGISTERS } from "./program.js";
  * console.log(PROGRAM_REGISTERS); // 8
  * ```
  */

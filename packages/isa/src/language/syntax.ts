@@ -148,7 +148,7 @@ const IDENTIFIER = /^[A-Za-z_.][A-Za-z0-9_.]*$/;
  *
  * @example
  * ```ts
- * import { isProgramIdentifier } from "@greenthreads/isa";
+ * import { isProgramIdentifier } from "./syntax.js";
  * isProgramIdentifier(".loop_1"); // true
  * isProgramIdentifier("1st"); // false
  * ```

@@ -59,7 +59,7 @@ import { routineSymbol } from "./symbols.js";
  *
  * @example
  * ```ts
- * import { CONTROL_WRITE_WHEN_CHANGED } from "@greenthreads/isa";
+ * import { CONTROL_WRITE_WHEN_CHANGED } from "./switch-routine.js";
  * console.log(CONTROL_WRITE_WHEN_CHANGED.x87cw, CONTROL_WRITE_WHEN_CHANGED.mxcsr); // true false
  * ```
  */

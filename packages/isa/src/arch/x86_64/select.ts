@@ -198,8 +198,8 @@ function unsupported(op: LirOp, why: string): never {
  *
  * @example
  * ```ts
- * import { selectX86 } from "@greenthreads/isa";
- * console.log(selectX86([{ op: "alu", kind: "sub", dst: "rax", a: "rbx", b: "rcx" }]));
+ * import { x86_64 } from "@greenthreads/isa";
+ * console.log(x86_64.select([{ op: "alu", kind: "sub", dst: "rax", a: "rbx", b: "rcx" }]));
  * // [{ op: "mov", dst: "rax", src: "rbx" }, { op: "alu", kind: "sub", dst: "rax", src: "rcx" }]
  * ```
  */
