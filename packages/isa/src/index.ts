@@ -120,7 +120,7 @@ export type {
   WasmPlainOp,
   WasmValueType,
 } from "./wasm/wasm-encoding.js";
-export { encodeWasmModule } from "./wasm/wasm-encoding.js";
+export { encodeWasmModule, WASM_OPCODES } from "./wasm/wasm-encoding.js";
 export { WASM_INTERFACE, WASM_THREAD_BLOCK } from "./wasm/wasm-thread-layout.js";
 export {
   type WasmInstanceObject,
