@@ -29,6 +29,7 @@ import {
   TCB,
   type Trap,
 } from "@greenthreads/isa";
+import type { Backend } from "@greenthreads/switch";
 import { instructionAt, type LabInstruction, type LabStep, stepOnce } from "./lab-step.js";
 
 /** Bytes of the lab thread's stack. */
@@ -50,6 +51,38 @@ export function labAnswer(trap: Trap): bigint {
   if (trap.kind === "hostcall") return (trap.args[0] ?? 0n) + 1n;
   if (trap.kind === "yield") return trap.value;
   return 0n;
+}
+
+/**
+ * Runs `text` to its end on `backend` (any backend of `@greenthreads/switch`,
+ * e.g. the WebAssembly one in a browser), answering traps as the lab does,
+ * and returns the traps and how long the run took in milliseconds.
+ */
+export function runOnBackend(
+  backend: Backend,
+  text: string,
+  options: { budget?: bigint } = {},
+): { traps: Trap[]; ms: number } {
+  const loaded = backend.load(parseProgram(text), { fuel: options.budget !== undefined });
+  const thread = backend.spawn(
+    loaded,
+    options.budget === undefined ? {} : { budget: options.budget },
+  );
+  const traps: Trap[] = [];
+  const started = performance.now();
+  try {
+    let answer = 0n;
+    for (;;) {
+      const trap = backend.resume(thread, answer);
+      traps.push(trap);
+      if (trap.kind === "exit" || trap.kind === "fault") break;
+      answer = labAnswer(trap);
+    }
+  } finally {
+    backend.release(thread);
+    backend.unload(loaded);
+  }
+  return { traps, ms: performance.now() - started };
 }
 
 /** One thread program, stepped in the interpreter for one ABI. */

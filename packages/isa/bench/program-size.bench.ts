@@ -227,7 +227,15 @@ function print(rows: readonly Row[]): void {
   }
   const file = process.env.GREENTHREADS_BENCH_JSON;
   if (file) {
-    appendFileSync(file, rows.map((r) => `${JSON.stringify({ ...r })}\n`).join(""));
+    appendFileSync(
+      file,
+      rows
+        .map(
+          (r) =>
+            `${JSON.stringify({ name: r.name, unit: r.unit, value: r.value, peer: null, ratio: r.ratio ?? null, group: "program-size" })}\n`,
+        )
+        .join(""),
+    );
     console.log(`  appended ${rows.length} rows to ${file}`);
   }
 }

@@ -7,8 +7,9 @@
  * the thread control block and the top of the thread's stack, with what the
  * last step changed highlighted, and the traps so far.
  */
-import { LAB_PROGRAM, ProgramLab } from "@greenthreads/examples/program-lab";
+import { LAB_PROGRAM, ProgramLab, runOnBackend } from "@greenthreads/examples/program-lab";
 import { type AbiName, formatInstruction, type Trap } from "@greenthreads/isa";
+import { loadBackend } from "@greenthreads/switch";
 import { html } from "htm/preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { ABI_NAMES, hex, Listing, listing } from "./app.js";
@@ -50,6 +51,7 @@ export function ProgramView({ abi, setAbi }: { abi: AbiName; setAbi: (a: AbiName
   const [lab, setLab] = useState(() => makeLab(abi, LAB_PROGRAM));
   const [changes, setChanges] = useState<Changes>(NONE);
   const [, setTick] = useState(0);
+  const [fast, setFast] = useState("");
   const lines = useMemo(
     () => (typeof lab === "string" ? [] : listing(lab.codes(), lab.host.arch)),
     [lab],
@@ -61,6 +63,26 @@ export function ProgramView({ abi, setAbi }: { abi: AbiName; setAbi: (a: AbiName
   const reset = (nextAbi: AbiName, nextText: string) => {
     setLab(makeLab(nextAbi, nextText));
     setChanges(NONE);
+    setFast("");
+  };
+  // The same program on the fastest backend this engine has (WebAssembly in a browser),
+  // compared with the interpreter's traps.
+  const runFast = () => {
+    try {
+      const backend = loadBackend();
+      const fastRun = runOnBackend(backend, text);
+      const interpreted = new ProgramLab(abi, text);
+      while (!interpreted.finished) interpreted.runToTrap();
+      const same =
+        JSON.stringify(fastRun.traps.map(trapText)) ===
+        JSON.stringify(interpreted.traps.map(trapText));
+      setFast(
+        `${backend.kind}: ${fastRun.traps.length} traps in ${fastRun.ms.toFixed(2)} ms; ` +
+          `the same as the interpreter's: ${same ? "yes" : "NO"}`,
+      );
+    } catch (e) {
+      setFast(e instanceof Error ? e.message : String(e));
+    }
   };
   if (typeof lab === "string") {
     return html`<header>
@@ -110,12 +132,14 @@ export function ProgramView({ abi, setAbi }: { abi: AbiName; setAbi: (a: AbiName
           Run to the next trap
         </button>
         <button id="p-reset" onClick=${() => reset(abi, text)}>Reset</button>
+        <button id="p-fast" onClick=${runFast}>Run it on the fast backend</button>
         <span class="status"
           >steps: <b id="p-steps">${lab.steps}</b> · traps: <b id="p-traps">${lab.traps.length}</b> ·
           now in <b id="p-where">${lab.inside ? current.where : "the host"}</b></span
         >
       </div>
       <p class="executed">${lab.inside ? `next: ${current.text}` : "next: the switch into the thread"}</p>
+      <p class="executed" id="p-fast-result">${fast}</p>
     </header>
     <main>
       <section>

@@ -1,18 +1,17 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ProgramLab } from "@greenthreads/examples/program-lab";
 import { SwitchLab } from "@greenthreads/examples/switch-lab";
 import type { AbiName } from "@greenthreads/isa";
-import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { chromiumInstalled, launchChromium } from "../../../scripts/chromium.js";
 import { hex } from "../src/app.js";
 import { trapText } from "../src/program-view.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const here = dirname(fileURLToPath(import.meta.url));
-const installed = existsSync(CHROMIUM);
+const installed = chromiumInstalled;
 const out = join(here, "output");
 
 /** The registers the lab holds after `steps` steps of a round trip, computed here in Node. */
@@ -32,26 +31,14 @@ describe.skipIf(!installed)(
   () => {
     let site: string;
     let profile: string;
-    let context: Awaited<ReturnType<typeof chromium.launchPersistentContext>>;
+    let context: Awaited<ReturnType<typeof launchChromium>>;
 
     beforeAll(async () => {
       site = mkdtempSync(join(tmpdir(), "greenthreads-playground-"));
       const { execFileSync } = await import("node:child_process");
       execFileSync(process.execPath, [join(here, "..", "scripts", "build.mjs"), site]);
       profile = mkdtempSync(join(tmpdir(), "greenthreads-chromium-"));
-      context = await chromium.launchPersistentContext(profile, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: [
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-        ],
-      });
+      context = await launchChromium(profile);
     }, 60_000);
 
     afterAll(async () => {
@@ -137,6 +124,22 @@ describe.skipIf(!installed)(
         await page.close();
       },
     );
+
+    test("the fast backend of the browser (WebAssembly) runs the program with the interpreter's traps", async () => {
+      const page = await context.newPage();
+      await page.goto(`file://${join(site, "index.html")}`);
+      await page.click("#tab-program");
+      await page.click("#p-fast");
+      const text = await page.textContent("#p-fast-result");
+      const lab = new ProgramLab("x86_64-sysv");
+      while (!lab.finished) lab.runToTrap();
+      expect(text).toMatch(
+        new RegExp(
+          `^wasm: ${lab.traps.length} traps in [0-9.]+ ms; the same as the interpreter's: yes$`,
+        ),
+      );
+      await page.close();
+    });
 
     test("running back to main completes a round trip: main's context holds main's registers", async () => {
       const page = await context.newPage();

@@ -242,9 +242,23 @@ for (const r of rows) {
 const out = process.env.GREENTHREADS_BENCH_JSON;
 if (out) {
   for (const r of rows) {
-    appendFileSync(
-      out,
-      `${JSON.stringify({ name: r.name, unit: r.unit, value: r.value, peer: r.peer, ratio: r.value / r.peer })}\n`,
-    );
+    // The peer is a row of its own, so that the report's tables can show it next to ours.
+    const peer = {
+      name: r.peerName,
+      unit: r.unit,
+      value: r.peer,
+      peer: null,
+      ratio: null,
+      group: "toolkit",
+    };
+    const ours = {
+      name: r.name,
+      unit: r.unit,
+      value: r.value,
+      peer: r.peerName,
+      ratio: r.value / r.peer,
+      group: "toolkit",
+    };
+    appendFileSync(out, `${JSON.stringify(peer)}\n${JSON.stringify(ours)}\n`);
   }
 }

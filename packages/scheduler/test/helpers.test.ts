@@ -331,8 +331,14 @@ describe("runAsync, sleep and wait", () => {
     spin(sync);
     sync.run();
     expect(fired).toBe(false);
+    // Under runAsync the thread spins until the timer has fired (or 10 s have passed, so a
+    // broken slicer fails instead of hanging): on a loaded machine a fixed 20 ms could end
+    // before the first slice does.
     const asyncRt = new Runtime();
-    spin(asyncRt);
+    asyncRt.spawn(function* () {
+      const until = Date.now() + 10_000;
+      while (!fired && Date.now() < until) yield;
+    });
     await asyncRt.runAsync({ sliceMs: 1 });
     expect(fired).toBe(true);
     clearTimeout(timer);

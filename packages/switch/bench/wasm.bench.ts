@@ -186,4 +186,11 @@ console.log(
 );
 
 const file = process.env.GREENTHREADS_BENCH_JSON;
-if (file) appendFileSync(file, rows.map((r) => `${JSON.stringify(r)}\n`).join(""));
+if (file) {
+  appendFileSync(
+    file,
+    rows
+      .map((r) => `${JSON.stringify({ peer: null, ratio: null, ...r, group: "wasm" })}\n`)
+      .join(""),
+  );
+}

@@ -26,7 +26,13 @@ const bin = join(
   ".bin",
   process.platform === "win32" ? "prebuildify.cmd" : "prebuildify",
 );
-const result = spawnSync(bin, ["--napi", "--strip"], { cwd: root, env, stdio: "inherit" });
+// The gyp project sits in native/, not at the package root, so that no package
+// manager runs its default `node-gyp rebuild` when installing the package.
+const result = spawnSync(
+  bin,
+  ["--napi", "--strip", "--cwd", "native", "--out", ".", "--name", "@greenthreads/switch"],
+  { cwd: root, env, stdio: "inherit" },
+);
 if (result.status !== 0) {
   console.log(
     "build-native: the addon did not build; using the committed prebuild or the emulated backend",

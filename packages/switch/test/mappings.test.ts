@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
 import { loadAddon } from "../src/native/addon.js";
 import { testWhen } from "./native-test.js";
+import { TYPESCRIPT_CHILD_FLAGS } from "./typescript-child.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const withMaps = testWhen(
@@ -21,14 +22,7 @@ const withMaps = testWhen(
 function child(mode: string, flags: string[] = []): Record<string, unknown> {
   const result = spawnSync(
     process.execPath,
-    [
-      ...flags,
-      "--conditions=@greenthreads/source",
-      "--import",
-      "tsx",
-      "test/fixtures/mappings-child.ts",
-      mode,
-    ],
+    [...flags, ...TYPESCRIPT_CHILD_FLAGS, "test/fixtures/mappings-child.ts", mode],
     { cwd: root, encoding: "utf8", timeout: 240_000 },
   );
   expect(result.signal).toBe(null);

@@ -7,6 +7,7 @@ import { expect } from "vitest";
 import { NativeBackend, NativeStackAllocator } from "../src/index.js";
 import { HAS_PROC_MAPS, mappingAt } from "./maps.js";
 import { testWhen } from "./native-test.js";
+import { TYPESCRIPT_CHILD_FLAGS } from "./typescript-child.js";
 
 const native = (() => {
   try {
@@ -47,13 +48,7 @@ withMaps(
     const root = join(dirname(fileURLToPath(import.meta.url)), "..");
     const result = spawnSync(
       process.execPath,
-      [
-        "--jitless",
-        "--conditions=@greenthreads/source",
-        "--import",
-        "tsx",
-        "test/fixtures/wx-child.ts",
-      ],
+      ["--jitless", ...TYPESCRIPT_CHILD_FLAGS, "test/fixtures/wx-child.ts"],
       { cwd: root, encoding: "utf8" },
     );
     expect(result.stderr.replace(/.*disabling flag.*\n?/g, "")).toBe("");

@@ -16,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
 import { loadAddon } from "../src/native/addon.js";
 import { testWhen } from "./native-test.js";
+import { TYPESCRIPT_CHILD_FLAGS } from "./typescript-child.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const ready = !("error" in loadAddon()) && existsSync("/proc/self/status");
@@ -37,14 +38,7 @@ interface Report {
 function run(args: string[], nodeFlags: string[] = []): Report {
   const result = spawnSync(
     process.execPath,
-    [
-      ...nodeFlags,
-      "--conditions=@greenthreads/source",
-      "--import",
-      "tsx",
-      "test/fixtures/signal-storm-child.ts",
-      ...args,
-    ],
+    [...nodeFlags, ...TYPESCRIPT_CHILD_FLAGS, "test/fixtures/signal-storm-child.ts", ...args],
     { cwd: root, encoding: "utf8", timeout: 240_000 },
   );
   expect(result.signal).toBe(null);

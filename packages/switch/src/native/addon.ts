@@ -6,11 +6,13 @@
  * prebuilds/. If neither loads, {@link loadAddon} says why instead of
  * throwing, and the emulated backend takes over.
  *
+ * Node's built-in modules are reached through `process.getBuiltinModule` when
+ * the addon is first loaded, not imported at the top: a browser bundle of this
+ * package then contains no Node built-in, and there the addon is simply
+ * unavailable.
+ *
  * @module
  */
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 
 /** Addresses and facts of the addon build. */
 export interface AddonInfo {
@@ -100,9 +102,22 @@ export interface NativeAddon {
   signalInfo(): SignalInfo;
 }
 
+/** The Node built-ins the loader needs, or undefined outside Node (a browser). */
+function nodeBuiltins() {
+  const host = (globalThis as { process?: Partial<NodeJS.Process> }).process;
+  if (typeof host?.getBuiltinModule !== "function") return undefined;
+  return {
+    process: host as NodeJS.Process,
+    module: host.getBuiltinModule("node:module") as typeof import("node:module"),
+    path: host.getBuiltinModule("node:path") as typeof import("node:path"),
+    url: host.getBuiltinModule("node:url") as typeof import("node:url"),
+  };
+}
+
 /** The package's root directory (src/ and dist/ both sit one level below it). */
-function packageRoot(): string {
-  const here = typeof __filename === "string" ? __filename : fileURLToPath(import.meta.url);
+function packageRoot({ path, url }: NonNullable<ReturnType<typeof nodeBuiltins>>): string {
+  const here = typeof __filename === "string" ? __filename : url.fileURLToPath(import.meta.url);
+  const { dirname, join } = path;
   return join(dirname(here), "..", ...(here.includes(`${join("src", "native")}`) ? [".."] : []));
 }
 
@@ -113,15 +128,23 @@ let cached: { addon: NativeAddon } | { error: string } | undefined;
  */
 export function loadAddon(): { addon: NativeAddon } | { error: string } {
   if (cached) return cached;
+  const node = nodeBuiltins();
+  if (!node) {
+    cached = { error: "not running in Node (no process.getBuiltinModule), so no addon can load" };
+    return cached;
+  }
+  const { process } = node;
+  const { join } = node.path;
   try {
-    const require = createRequire(join(packageRoot(), "package.json"));
+    const root = packageRoot(node);
+    const require = node.module.createRequire(join(root, "package.json"));
     const nodeGypBuild = require("node-gyp-build") as (dir: string) => unknown;
     try {
-      cached = { addon: nodeGypBuild(packageRoot()) as NativeAddon };
+      cached = { addon: nodeGypBuild(root) as NativeAddon };
     } catch (first) {
       // A local build for another architecture shadows the prebuild: try the prebuild itself.
       const prebuild = join(
-        packageRoot(),
+        root,
         "prebuilds",
         `${process.platform}-${process.arch}`,
         "@greenthreads+switch.node",
@@ -144,10 +167,13 @@ export function loadAddon(): { addon: NativeAddon } | { error: string } {
  * a warning; elsewhere it is expected).
  */
 export function prebuildExists(): boolean {
+  const node = nodeBuiltins();
+  if (!node) return false;
+  const { join } = node.path;
   try {
-    const require = createRequire(join(packageRoot(), "package.json"));
-    const fs = require("node:fs") as { existsSync(path: string): boolean };
-    return fs.existsSync(join(packageRoot(), "prebuilds", `${process.platform}-${process.arch}`));
+    const fs = node.process.getBuiltinModule("node:fs") as typeof import("node:fs");
+    const { platform, arch } = node.process;
+    return fs.existsSync(join(packageRoot(node), "prebuilds", `${platform}-${arch}`));
   } catch {
     return false;
   }

@@ -30,14 +30,11 @@
  *
  * @module
  */
-import { constants } from "node:os";
-import { isMainThread } from "node:worker_threads";
 import type { NativeAddon } from "./addon.js";
 
 /** Spawns cover the handlers again at most this often. */
 export const COVER_INTERVAL_MS = 100;
 
-const SIGNAL_EVENTS = new Set(Object.keys(constants.signals));
 const watched = new WeakSet<NativeAddon>();
 const lastCover = new WeakMap<NativeAddon, number>();
 
@@ -45,8 +42,15 @@ const lastCover = new WeakMap<NativeAddon, number>();
 export function watchSignalListeners(addon: NativeAddon): void {
   if (watched.has(addon)) return;
   watched.add(addon);
+  // Node's built-ins are reached here, once an addon runs, not imported: the
+  // package then bundles for browsers, where no addon loads.
+  const { constants } = process.getBuiltinModule("node:os") as typeof import("node:os");
+  const { isMainThread } = process.getBuiltinModule(
+    "node:worker_threads",
+  ) as typeof import("node:worker_threads");
+  const signalEvents = new Set(Object.keys(constants.signals));
   const onChange = (event: string | symbol) => {
-    if (typeof event === "string" && SIGNAL_EVENTS.has(event)) {
+    if (typeof event === "string" && signalEvents.has(event)) {
       addon.signalsCover();
       lastCover.set(addon, Date.now());
     }
