@@ -32,14 +32,7 @@
  *    its frame in the generator object, and resuming it runs on Node's one
  *    stack. That is why machine threads exist beside it.
  */
-import {
-  assemble,
-  type LabelItem,
-  Memory,
-  parseProgram,
-  type X86Instruction,
-  x86_64,
-} from "@greenthreads/isa";
+import { assemble, type LabelItem, Memory, parseProgram, x86_64 } from "@greenthreads/isa";
 import { Runtime } from "@greenthreads/scheduler";
 import { EmulatedStackAllocator, formatAddress, type Stack } from "@greenthreads/stack";
 import { type Backend, loadBackend } from "@greenthreads/switch";
@@ -88,7 +81,7 @@ export interface HandMadeSwap {
  *   forever:    jmp forever           ; loop {}: nothing to return to
  * ```
  */
-function bookCode(): (X86Instruction | LabelItem)[] {
+function bookCode(): (x86_64.Instruction | LabelItem)[] {
   return [
     { op: "label", name: "gt_switch" },
     { op: "load", dst: "rsp", base: "rdi", disp: 0 },

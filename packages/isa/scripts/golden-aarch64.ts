@@ -15,7 +15,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { A64_ASM_PROLOGUE, a64FormatInstruction } from "../src/arch/aarch64/index.js";
+import { A64_ASM_PROLOGUE, a64FormatInstruction } from "../src/arch/aarch64/format.js";
 import { CORPUS, DEFAULT_AT } from "../test/aarch64/corpus.js";
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -18,7 +18,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { RV_ASM_PROLOGUE, rvFormatInstruction, rvSizeOf } from "../src/arch/riscv64/index.js";
+import { rvSizeOf } from "../src/arch/riscv64/encode.js";
+import { RV_ASM_PROLOGUE, rvFormatInstruction } from "../src/arch/riscv64/format.js";
 import { CORPUS, DEFAULT_AT } from "../test/riscv64/corpus.js";
 
 const here = dirname(fileURLToPath(import.meta.url));

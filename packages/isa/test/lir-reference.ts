@@ -3,7 +3,7 @@
  * code: the reference every instruction set's selection is checked against,
  * and the generator of the random operands those checks use.
  */
-import type { AluKind, Cond } from "../src/machine/lir.js";
+import type { AluKind, Cond } from "../src/lir/lir.js";
 
 export const ALU_KINDS: readonly AluKind[] = [
   "add",

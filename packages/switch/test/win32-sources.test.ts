@@ -9,8 +9,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { x86_64Win64 } from "@greenthreads/isa";
+import { getAbi } from "@greenthreads/isa";
 import { expect, test } from "vitest";
+
+const x86_64Win64 = getAbi("x86_64-win64");
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const addonDir = join(root, "native", "addon");

@@ -76,8 +76,8 @@ const calleeSavedFloat: SavedFloat[] = Array.from({ length: 8 }, (_, i) => ({
  *
  * @example
  * ```ts
- * import { aarch64Aapcs64 } from "@greenthreads/isa";
- * console.log(aarch64Aapcs64.returnAddress); // { kind: "register", reg: "x30" }
+ * import { getAbi } from "@greenthreads/isa";
+ * console.log(getAbi("aarch64-aapcs64").returnAddress); // { kind: "register", reg: "x30" }
  * ```
  */
 export const aarch64Aapcs64: Abi = {

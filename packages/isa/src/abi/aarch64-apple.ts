@@ -64,8 +64,8 @@ import type { Abi } from "./abi.js";
  *
  * @example
  * ```ts
- * import { aarch64Apple } from "@greenthreads/isa";
- * console.log(aarch64Apple.reservedRegisters[0]?.reg, aarch64Apple.redZone); // "x18" 128
+ * import { getAbi } from "@greenthreads/isa";
+ * console.log(getAbi("aarch64-apple").reservedRegisters[0]?.reg, getAbi("aarch64-apple").redZone); // "x18" 128
  * ```
  */
 export const aarch64Apple: Abi = {

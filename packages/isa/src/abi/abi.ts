@@ -13,7 +13,7 @@
  * @module
  */
 import type { ArchName } from "../arch/arch.js";
-import type { ControlRegister, Reg } from "../machine/lir.js";
+import type { ControlRegister, Reg } from "../lir/lir.js";
 
 /**
  * Names of the supported ABIs.

@@ -20,7 +20,7 @@
  * @module
  */
 import { IsaError } from "../errors.js";
-import type { ControlRegister, Reg } from "../machine/lir.js";
+import type { ControlRegister, Reg } from "../lir/lir.js";
 import type { ContextLayout, ContextSlot, SavedFloat, ThreadInformationSlot } from "./abi.js";
 
 /**

@@ -77,8 +77,8 @@ const calleeSavedFloat: SavedFloat[] = Array.from({ length: 12 }, (_, i) => ({
  *
  * @example
  * ```ts
- * import { riscv64Lp64d } from "@greenthreads/isa";
- * console.log(riscv64Lp64d.calleeSavedInteger.length); // 12
+ * import { getAbi } from "@greenthreads/isa";
+ * console.log(getAbi("riscv64-lp64d").calleeSavedInteger.length); // 12
  * ```
  */
 export const riscv64Lp64d: Abi = {

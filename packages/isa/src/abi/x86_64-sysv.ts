@@ -56,8 +56,8 @@ const calleeSavedInteger = ["rbx", "rbp", "r12", "r13", "r14", "r15"];
  *
  * @example
  * ```ts
- * import { x86_64Sysv } from "@greenthreads/isa";
- * console.log(x86_64Sysv.calleeSavedInteger); // ["rbx", "rbp", "r12", "r13", "r14", "r15"]
+ * import { getAbi } from "@greenthreads/isa";
+ * console.log(getAbi("x86_64-sysv").calleeSavedInteger); // ["rbx", "rbp", "r12", "r13", "r14", "r15"]
  * ```
  */
 export const x86_64Sysv: Abi = {

@@ -86,8 +86,8 @@ const threadInformation: ThreadInformationSlot[] = [
  *
  * @example
  * ```ts
- * import { x86_64Win64 } from "@greenthreads/isa";
- * console.log(x86_64Win64.shadowSpace, x86_64Win64.calleeSavedFloat.length); // 32 10
+ * import { getAbi } from "@greenthreads/isa";
+ * console.log(getAbi("x86_64-win64").shadowSpace, getAbi("x86_64-win64").calleeSavedFloat.length); // 32 10
  * ```
  */
 export const x86_64Win64: Abi = {

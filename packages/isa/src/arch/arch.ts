@@ -14,8 +14,8 @@
  * @module
  */
 
-import type { LirOp, Reg } from "../machine/lir.js";
-import type { Memory } from "../machine/memory.js";
+import type { LirOp, Reg } from "../lir/lir.js";
+import type { Memory } from "../memory/memory.js";
 
 /**
  * Names of the supported instruction sets.
@@ -196,6 +196,10 @@ export interface Arch<I extends Instruction = Instruction> {
   format(items: readonly (I | LabelItem)[]): string;
   /** The directives that make `format`'s output assemble with GNU `as` (syntax, options). */
   readonly asmPrologue: string;
+  /** The instruction set's interpreter class: `new arch.Cpu(memory)`, every register zero. */
+  readonly Cpu: new (
+    memory: Memory,
+  ) => Cpu;
   /** A new interpreter over `memory`, every register zero. */
   createCpu(memory: Memory): Cpu;
 }

@@ -10,9 +10,20 @@
  * the result, so that code with an instruction outside the subset loads
  * nothing, as before.
  *
+ * Fetching lives here too, so that the three interpreters check execute
+ * permission the same way: the page of an instruction's first byte and of
+ * its last fetch unit must be executable, else the fetch faults like hardware.
+ * Permissions cannot change while a run executes (no instruction of any
+ * subset changes them), so within one run a page found executable is not
+ * checked again; each run starts by forgetting it.
+ *
  * @module
  */
-import type { AssembledCode, Instruction, PlacedInstruction } from "./arch.js";
+import { IsaError } from "../errors.js";
+import { type Memory, PAGE_SIZE } from "../memory/memory.js";
+import type { ArchName, AssembledCode, Instruction, PlacedInstruction } from "./arch.js";
+
+const PAGE = BigInt(PAGE_SIZE);
 
 interface Block {
   readonly low: number;
@@ -25,17 +36,90 @@ interface Block {
 }
 
 /**
- * Loaded code blocks, searchable by address. A block loaded over an older
- * one replaces it whole.
+ * An instruction as an interpreter decoded it: at least the address of its
+ * last fetch unit (the last byte on x86-64, the last 32-bit word on AArch64
+ * and RISC-V), which the execute check also checks and a fault names.
  *
  * @internal
  */
-export class CodeIndex<D> {
-  #blocks: Block[] = [];
-  readonly #decode: (placed: PlacedInstruction, labels: ReadonlyMap<string, bigint>) => D;
+export interface DecodedInstruction {
+  readonly last: bigint;
+}
 
-  constructor(decode: (placed: PlacedInstruction, labels: ReadonlyMap<string, bigint>) => D) {
+/**
+ * Loaded code blocks, searchable by address, and the fetch of one decoded
+ * instruction with its execute check. A block loaded over an older one
+ * replaces it whole.
+ *
+ * @internal
+ */
+export class CodeIndex<D extends DecodedInstruction> {
+  #blocks: Block[] = [];
+  readonly #arch: ArchName;
+  readonly #memory: Memory;
+  readonly #decode: (placed: PlacedInstruction, labels: ReadonlyMap<string, bigint>) => D;
+  /** Decoded instructions by address, as a plain number: number keys hash much faster than bigints. */
+  readonly #decoded = new Map<number, D>();
+  /** The page last found executable in this run, `[low, high)`; empty at the start of a run. */
+  #low = 1n;
+  #high = 0n;
+
+  constructor(
+    arch: ArchName,
+    memory: Memory,
+    decode: (placed: PlacedInstruction, labels: ReadonlyMap<string, bigint>) => D,
+  ) {
+    this.#arch = arch;
+    this.#memory = memory;
     this.#decode = decode;
+  }
+
+  /**
+   * Makes `code` fetchable. Throws IsaError `BAD_ARGUMENT` for code of
+   * another instruction set, and what decoding throws for an instruction
+   * outside the subset; either way nothing is loaded.
+   */
+  load(code: AssembledCode): void {
+    const arch = this.#arch;
+    if (code.arch !== arch) {
+      throw new IsaError(
+        "BAD_ARGUMENT",
+        `${arch} interpreter: cannot load code assembled for ${code.arch}; assemble it with ${arch}`,
+      );
+    }
+    this.add(code);
+    this.#decoded.clear();
+  }
+
+  /** Forgets the page found executable: permissions may change between runs. */
+  beginRun(): void {
+    this.#low = 1n;
+    this.#high = 0n;
+  }
+
+  /**
+   * The decoded instruction at `pc`, or undefined when none is loaded there.
+   * Throws a MemoryFault (access `execute`) when the page of `pc`, or of the
+   * instruction's last byte, is not executable; a fault wins over "nothing
+   * loaded".
+   */
+  fetch(pc: bigint): D | undefined {
+    if (pc < this.#low || pc >= this.#high) this.#enter(pc);
+    const at = Number(pc);
+    let d = this.#decoded.get(at);
+    if (d === undefined) {
+      d = this.find(at);
+      if (d === undefined) return undefined;
+      this.#decoded.set(at, d);
+    }
+    if (d.last >= this.#high) this.#enter(d.last);
+    return d;
+  }
+
+  #enter(address: bigint): void {
+    this.#memory.checkExecute(address);
+    this.#low = address - (address % PAGE);
+    this.#high = this.#low + PAGE;
   }
 
   /** Checks that every instruction of `code` decodes (throwing what decoding throws), then adds it. */

@@ -16,7 +16,7 @@ import type { Instruction, LabelItem } from "./arch.js";
  *
  * @example
  * ```ts
- * import { formatListing } from "@greenthreads/isa";
+ * import { formatListing } from "./format-listing.js";
  * const text = formatListing([{ op: "label", name: "f", global: true }, { op: "nop" }], () => "nop", {
  *   hideGlobals: true,
  * });

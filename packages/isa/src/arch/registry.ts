@@ -5,24 +5,24 @@
  */
 import type { Abi } from "../abi/abi.js";
 import { IsaError } from "../errors.js";
-import { aarch64 } from "./aarch64/index.js";
+import * as aarch64 from "./aarch64/index.js";
 import type { Arch, ArchName } from "./arch.js";
-import { riscv64 } from "./riscv64/index.js";
-import { x86_64 } from "./x86_64/index.js";
+import * as riscv64 from "./riscv64/index.js";
+import * as x86_64 from "./x86_64/index.js";
 
 /**
  * Every supported instruction set, by name.
  *
  * @example
  * ```ts
- * import { arches } from "@greenthreads/isa";
+ * import { arches } from "./registry.js";
  * console.log(Object.keys(arches)); // ["x86_64", "aarch64", "riscv64"]
  * ```
  */
 export const arches: Readonly<Record<ArchName, Arch>> = {
-  x86_64: x86_64 as unknown as Arch,
-  aarch64: aarch64 as unknown as Arch,
-  riscv64: riscv64 as unknown as Arch,
+  x86_64,
+  aarch64,
+  riscv64,
 };
 
 /**

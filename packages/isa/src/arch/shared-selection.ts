@@ -12,7 +12,7 @@
  *
  * @module
  */
-import type { LirOp } from "../machine/lir.js";
+import type { LirOp } from "../lir/lir.js";
 import type { Instruction, LabelItem } from "./arch.js";
 
 /**

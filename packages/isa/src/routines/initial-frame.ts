@@ -46,7 +46,7 @@
  */
 import type { Abi, ContextSlot } from "../abi/abi.js";
 import { IsaError } from "../errors.js";
-import type { ControlRegister } from "../machine/lir.js";
+import type { ControlRegister } from "../lir/lir.js";
 
 /**
  * Values of the floating-point control state a new thread starts with: the

@@ -83,8 +83,8 @@
  */
 import type { Abi } from "../abi/abi.js";
 import type { Arch } from "../arch/arch.js";
-import type { LirOp, Reg } from "../machine/lir.js";
-import { assignRegisters } from "../program/register-assignment.js";
+import type { LirOp, Reg } from "../lir/lir.js";
+import { assignRegisters } from "../lowering/register-assignment.js";
 import { trampolineRegisters } from "./initial-frame.js";
 import { scratchRegisters } from "./scratch-registers.js";
 import { type SwitchState, switchBetween } from "./switch-routine.js";

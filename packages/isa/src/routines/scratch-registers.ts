@@ -11,7 +11,7 @@
 import type { Abi } from "../abi/abi.js";
 import type { Arch } from "../arch/arch.js";
 import { IsaError } from "../errors.js";
-import type { Reg } from "../machine/lir.js";
+import type { Reg } from "../lir/lir.js";
 
 /**
  * ABI temporaries that `arch`'s selection leaves alone, in the ABI's order,

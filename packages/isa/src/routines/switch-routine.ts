@@ -36,7 +36,7 @@
  */
 import type { Abi } from "../abi/abi.js";
 import type { Arch } from "../arch/arch.js";
-import { CONTROL_STORE_WIDTH, type ControlRegister, type LirOp, type Reg } from "../machine/lir.js";
+import { CONTROL_STORE_WIDTH, type ControlRegister, type LirOp, type Reg } from "../lir/lir.js";
 import { scratchRegisters } from "./scratch-registers.js";
 import { routineSymbol } from "./symbols.js";
 
@@ -59,7 +59,7 @@ import { routineSymbol } from "./symbols.js";
  *
  * @example
  * ```ts
- * import { CONTROL_WRITE_WHEN_CHANGED } from "@greenthreads/isa";
+ * import { CONTROL_WRITE_WHEN_CHANGED } from "./switch-routine.js";
  * console.log(CONTROL_WRITE_WHEN_CHANGED.x87cw, CONTROL_WRITE_WHEN_CHANGED.mxcsr); // true false
  * ```
  */

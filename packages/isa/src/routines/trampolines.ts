@@ -25,7 +25,7 @@
  */
 import type { Abi } from "../abi/abi.js";
 import type { Arch } from "../arch/arch.js";
-import type { LirOp } from "../machine/lir.js";
+import type { LirOp } from "../lir/lir.js";
 import { trampolineRegisters } from "./initial-frame.js";
 import { switchRoutine } from "./switch-routine.js";
 import { routineSymbol } from "./symbols.js";

@@ -88,11 +88,11 @@
  * @module
  */
 import { IsaError } from "../errors.js";
-import type { Cond } from "../machine/lir.js";
-import { formatInstruction } from "../program/format-program.js";
-import type { Operand, Program, ProgramAlu, ProgramInstruction } from "../program/program.js";
-import { PROGRAM_REGISTERS } from "../program/program.js";
-import { FAULT_CODE, TCB, TRAP_KIND } from "../program/thread-control-block.js";
+import { formatInstruction } from "../language/format-program.js";
+import type { Operand, Program, ProgramInstruction } from "../language/program.js";
+import { PROGRAM_REGISTERS } from "../language/program.js";
+import type { AluKind, Cond } from "../lir/lir.js";
+import { FAULT_CODE, TCB, TRAP_KIND } from "../protocol/thread-control-block.js";
 import type { WasmInstruction, WasmModule, WasmPlainOp, WasmValueType } from "./wasm-encoding.js";
 import { WASM_INTERFACE, WASM_THREAD_BLOCK } from "./wasm-thread-layout.js";
 
@@ -142,7 +142,7 @@ const LOCAL_NAMES: readonly string[] = [
   "entry",
 ];
 
-const ALU: Readonly<Record<ProgramAlu, WasmPlainOp>> = {
+const ALU: Readonly<Record<AluKind, WasmPlainOp>> = {
   add: "i64.add",
   sub: "i64.sub",
   mul: "i64.mul",

@@ -51,7 +51,7 @@ export type WasmValueType = "i32" | "i64";
  *
  * @example
  * ```ts
- * import { WASM_OPCODES } from "@greenthreads/isa";
+ * import { WASM_OPCODES } from "./wasm-encoding.js";
  * console.log(WASM_OPCODES["i64.add"].toString(16)); // "7c"
  * ```
  */
@@ -116,7 +116,7 @@ export type WasmPlainOp = keyof typeof WASM_OPCODES;
  *
  * @example
  * ```ts
- * import { WASM_IMMEDIATE_OPCODES } from "@greenthreads/isa";
+ * import { WASM_IMMEDIATE_OPCODES } from "./wasm-encoding.js";
  * console.log(WASM_IMMEDIATE_OPCODES.br_table); // 14
  * ```
  */
@@ -252,7 +252,7 @@ function checkU32(value: number): void {
  *
  * @example
  * ```ts
- * import { unsignedLeb128 } from "@greenthreads/isa";
+ * import { unsignedLeb128 } from "./wasm-encoding.js";
  * console.log(unsignedLeb128(624485)); // [229, 142, 38]
  * ```
  */
@@ -288,7 +288,7 @@ function pushSigned(out: number[], value: bigint, bits: 32 | 64): void {
  *
  * @example
  * ```ts
- * import { signedLeb128 } from "@greenthreads/isa";
+ * import { signedLeb128 } from "./wasm-encoding.js";
  * console.log(signedLeb128(-123456n, 64)); // [192, 187, 120]
  * ```
  */
@@ -378,7 +378,7 @@ function pushInstruction(out: number[], ins: WasmInstruction): void {
  *
  * @example
  * ```ts
- * import { encodeInstruction } from "@greenthreads/isa";
+ * import { encodeInstruction } from "./wasm-encoding.js";
  * console.log(encodeInstruction(["i64.load", 3, 88])); // [41, 3, 88]
  * ```
  */

@@ -51,7 +51,7 @@
  *
  * @module
  */
-import { TCB } from "../program/thread-control-block.js";
+import { TCB } from "../protocol/thread-control-block.js";
 
 /**
  * Byte offsets in a WebAssembly thread block (see the module comment), its

@@ -9,8 +9,8 @@
  * the given address, so branch offsets (forward, backward, at the limits of
  * their range) are exercised too.
  */
-import type { A64Condition, A64Instruction } from "../../src/arch/aarch64/index.js";
-import { A64_CONDITIONS } from "../../src/arch/aarch64/index.js";
+import type { A64Condition, A64Instruction } from "../../src/arch/aarch64/instructions.js";
+import { A64_CONDITIONS } from "../../src/arch/aarch64/instructions.js";
 
 export interface CorpusEntry {
   readonly instr: A64Instruction;

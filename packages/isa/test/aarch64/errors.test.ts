@@ -1,14 +1,11 @@
 import { describe, expect, test } from "vitest";
-import {
-  type A64Instruction,
-  a64Encode,
-  a64Select,
-  a64SizeOf,
-  aarch64,
-} from "../../src/arch/aarch64/index.js";
+import { a64Encode, a64SizeOf } from "../../src/arch/aarch64/encode.js";
+import * as aarch64 from "../../src/arch/aarch64/index.js";
+import type { A64Instruction } from "../../src/arch/aarch64/instructions.js";
+import { a64Select } from "../../src/arch/aarch64/select.js";
 import { assemble } from "../../src/arch/assemble.js";
 import { IsaError, type IsaErrorCode } from "../../src/errors.js";
-import type { LirOp } from "../../src/machine/lir.js";
+import type { LirOp } from "../../src/lir/lir.js";
 
 function codeOf(f: () => unknown): { code: IsaErrorCode; message: string } {
   try {

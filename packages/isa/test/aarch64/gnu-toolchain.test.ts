@@ -4,10 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { getAbi } from "../../src/abi/registry.js";
-import { a64Select, aarch64 } from "../../src/arch/aarch64/index.js";
+import * as aarch64 from "../../src/arch/aarch64/index.js";
+import { a64Select } from "../../src/arch/aarch64/select.js";
 import { assemble } from "../../src/arch/assemble.js";
-import type { LirOp } from "../../src/machine/lir.js";
-import { lowerProgram } from "../../src/program/lower.js";
+import type { LirOp } from "../../src/lir/lir.js";
+import { lowerProgram } from "../../src/lowering/lower.js";
 import { threadRoutines } from "../../src/routines/trampolines.js";
 import { callsProgram } from "../lowering/calls-program.js";
 

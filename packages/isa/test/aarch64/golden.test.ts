@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { a64Encode, a64FormatInstruction, a64SizeOf } from "../../src/arch/aarch64/index.js";
+import { a64Encode, a64SizeOf } from "../../src/arch/aarch64/encode.js";
+import { a64FormatInstruction } from "../../src/arch/aarch64/format.js";
 import { hex, readGolden } from "../golden-file.js";
 import { CORPUS, DEFAULT_AT, labelsOf } from "./corpus.js";
 

@@ -4,10 +4,11 @@
  * it, and a stack whose top is STACK_TOP (16-byte aligned).
  */
 
-import { type A64Item, aarch64 } from "../../src/arch/aarch64/index.js";
+import * as aarch64 from "../../src/arch/aarch64/index.js";
+import type { A64Item } from "../../src/arch/aarch64/instructions.js";
 import type { Cpu, StopReason } from "../../src/arch/arch.js";
 import { assemble } from "../../src/arch/assemble.js";
-import { Memory } from "../../src/machine/memory.js";
+import { Memory } from "../../src/memory/memory.js";
 
 export const CODE = 0x10000n;
 export const GUARD = 0x3f000n;

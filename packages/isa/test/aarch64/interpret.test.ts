@@ -1,8 +1,9 @@
 import { describe, expect, test } from "vitest";
-import { A64_CONDITIONS, type A64Condition, aarch64 } from "../../src/arch/aarch64/index.js";
+import * as aarch64 from "../../src/arch/aarch64/index.js";
+import { A64_CONDITIONS, type A64Condition } from "../../src/arch/aarch64/instructions.js";
 import { assemble } from "../../src/arch/assemble.js";
 import { IsaError } from "../../src/errors.js";
-import { Memory } from "../../src/machine/memory.js";
+import { Memory } from "../../src/memory/memory.js";
 import { CODE, DATA, exec, GUARD, MASK, run, STACK_TOP, u } from "./harness.js";
 
 const N = 8n;

@@ -10,13 +10,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import * as aarch64 from "../../src/arch/aarch64/index.js";
 import {
   A64_CONDITIONS,
   type A64Instruction,
   type A64Item,
   type A64Shift,
-  aarch64,
-} from "../../src/arch/aarch64/index.js";
+} from "../../src/arch/aarch64/instructions.js";
 import { DATA, exec } from "./harness.js";
 
 function hasTool(name: string, arg = "--version"): boolean {

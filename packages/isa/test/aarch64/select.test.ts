@@ -1,7 +1,8 @@
 import { describe, expect, test } from "vitest";
-import { a64LoadImmediate, a64Select, aarch64 } from "../../src/arch/aarch64/index.js";
+import * as aarch64 from "../../src/arch/aarch64/index.js";
+import { a64LoadImmediate, a64Select } from "../../src/arch/aarch64/select.js";
 import { IsaError } from "../../src/errors.js";
-import type { LirOp } from "../../src/machine/lir.js";
+import type { LirOp } from "../../src/lir/lir.js";
 import { ALU_KINDS, aluReference, CONDS, condHolds, prng } from "../lir-reference.js";
 import { DATA, exec, MASK, STACK_TOP, u } from "./harness.js";
 

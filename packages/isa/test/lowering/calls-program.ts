@@ -4,8 +4,8 @@
  * table, ret dispatch and shared trap sequences must assemble to the bytes
  * that assemble() gives.
  */
-import { parseProgram } from "../../src/program/parse.js";
-import type { Program } from "../../src/program/program.js";
+import { parseProgram } from "../../src/language/parse.js";
+import type { Program } from "../../src/language/program.js";
 
 export const CALLS_PROGRAM_TEXT = `
   mov r0, 5

@@ -4,17 +4,17 @@
  */
 import { describe, expect, test } from "vitest";
 import { abis } from "../../src/abi/registry.js";
+import { parseProgram } from "../../src/language/parse.js";
+import type { Program } from "../../src/language/program.js";
+import { verifyProgram } from "../../src/language/verify.js";
+import { stackCapacityWords } from "../../src/lowering/stack-capacity.js";
 import {
   INTERPRETED_LAYOUT,
   InterpretedHost,
   type InterpretedProgram,
-} from "../../src/program/interpreted-host.js";
-import { parseProgram } from "../../src/program/parse.js";
-import type { Program } from "../../src/program/program.js";
-import { runReference } from "../../src/program/reference.js";
-import { stackCapacityWords } from "../../src/program/stack-capacity.js";
-import type { Trap } from "../../src/program/trap.js";
-import { verifyProgram } from "../../src/program/verify.js";
+} from "../../src/protocol/interpreted-host.js";
+import type { Trap } from "../../src/protocol/trap.js";
+import { runReference } from "../../src/semantics/reference.js";
 import { CORPUS } from "./corpus.js";
 import { randomProgram } from "./random-programs.js";
 

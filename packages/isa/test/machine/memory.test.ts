@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { IsaError } from "../../src/errors.js";
-import { Memory, MemoryFault, PAGE_SIZE } from "../../src/machine/memory.js";
+import { Memory, MemoryFault, PAGE_SIZE } from "../../src/memory/memory.js";
 
 const BASE = 0x10_0000n;
 

@@ -1,10 +1,10 @@
 import { describe, expect, test } from "vitest";
 import { IsaError } from "../../src/errors.js";
-import { program } from "../../src/program/builder.js";
-import { FIBER_PROGRAM_1 } from "../../src/program/fibers.js";
-import { formatProgram } from "../../src/program/format-program.js";
-import { parseProgram } from "../../src/program/parse.js";
-import { verifyProgram } from "../../src/program/verify.js";
+import { program } from "../../src/language/builder.js";
+import { FIBER_PROGRAM_1 } from "../../src/language/fibers.js";
+import { formatProgram } from "../../src/language/format-program.js";
+import { parseProgram } from "../../src/language/parse.js";
+import { verifyProgram } from "../../src/language/verify.js";
 import { withoutPositions } from "./random.js";
 
 describe("program builder", () => {

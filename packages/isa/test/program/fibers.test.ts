@@ -5,10 +5,10 @@ import {
   FIBER_PROGRAM_1,
   FIBER_PROGRAM_2,
   fiberProgramSource,
-} from "../../src/program/fibers.js";
-import { parseProgram } from "../../src/program/parse.js";
-import { ReferenceMachine } from "../../src/program/reference.js";
-import { verifyProgram } from "../../src/program/verify.js";
+} from "../../src/language/fibers.js";
+import { parseProgram } from "../../src/language/parse.js";
+import { verifyProgram } from "../../src/language/verify.js";
+import { ReferenceMachine } from "../../src/semantics/reference.js";
 
 /** A round-robin scheduler like the book's: run each thread until it yields or exits. */
 function runFibers(sources: readonly string[], budget?: bigint): string[] {

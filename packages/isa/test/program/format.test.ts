@@ -1,8 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { IsaError } from "../../src/errors.js";
-import { formatInstruction, formatProgram } from "../../src/program/format-program.js";
-import { parseProgram } from "../../src/program/parse.js";
-import type { Program } from "../../src/program/program.js";
+import { formatInstruction, formatProgram } from "../../src/language/format-program.js";
+import { parseProgram } from "../../src/language/parse.js";
+import type { Program } from "../../src/language/program.js";
 import { randomProgramText, withoutPositions, xorshift } from "./random.js";
 
 describe("formatProgram", () => {

@@ -1,11 +1,11 @@
 import { expect, test } from "vitest";
 import { IsaError } from "../../src/errors.js";
-import { FIBER_PROGRAM_1, FIBER_PROGRAM_2 } from "../../src/program/fibers.js";
-import { formatProgram } from "../../src/program/format-program.js";
-import { parseProgram } from "../../src/program/parse.js";
-import type { Program } from "../../src/program/program.js";
-import { ReferenceMachine } from "../../src/program/reference.js";
-import { diagnoseProgram, verifyProgram } from "../../src/program/verify.js";
+import { FIBER_PROGRAM_1, FIBER_PROGRAM_2 } from "../../src/language/fibers.js";
+import { formatProgram } from "../../src/language/format-program.js";
+import { parseProgram } from "../../src/language/parse.js";
+import type { Program } from "../../src/language/program.js";
+import { diagnoseProgram, verifyProgram } from "../../src/language/verify.js";
+import { ReferenceMachine } from "../../src/semantics/reference.js";
 import { immediate, type Random, randomProgramText, withoutPositions, xorshift } from "./random.js";
 
 const TEXT_INPUTS = 100_000;

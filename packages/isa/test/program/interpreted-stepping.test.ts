@@ -1,9 +1,9 @@
 import { describe, expect, test } from "vitest";
 import { abis } from "../../src/abi/registry.js";
-import { INTERPRETED_LAYOUT, InterpretedHost } from "../../src/program/interpreted-host.js";
-import { parseProgram } from "../../src/program/parse.js";
-import { ReferenceMachine } from "../../src/program/reference.js";
-import type { Trap } from "../../src/program/trap.js";
+import { parseProgram } from "../../src/language/parse.js";
+import { INTERPRETED_LAYOUT, InterpretedHost } from "../../src/protocol/interpreted-host.js";
+import type { Trap } from "../../src/protocol/trap.js";
+import { ReferenceMachine } from "../../src/semantics/reference.js";
 
 const PROGRAM = parseProgram(`
     mov r1, 3

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { IsaError } from "../../src/errors.js";
-import { parseProgram } from "../../src/program/parse.js";
+import { parseProgram } from "../../src/language/parse.js";
 
 function only(text: string) {
   const p = parseProgram(text);

@@ -3,7 +3,7 @@
  * xorshift PRNG (fast, reproducible from one seed) and a generator of random
  * but well-structured program text.
  */
-import type { Program } from "../../src/program/program.js";
+import type { Program } from "../../src/language/program.js";
 
 export interface Random {
   /** A uniform 32-bit unsigned integer. */

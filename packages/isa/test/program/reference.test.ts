@@ -1,8 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { IsaError } from "../../src/errors.js";
-import { parseProgram } from "../../src/program/parse.js";
-import { ReferenceMachine, runReference } from "../../src/program/reference.js";
-import type { Trap } from "../../src/program/trap.js";
+import { parseProgram } from "../../src/language/parse.js";
+import type { Trap } from "../../src/protocol/trap.js";
+import { ReferenceMachine, runReference } from "../../src/semantics/reference.js";
 
 const M64 = 2n ** 64n;
 

@@ -5,13 +5,17 @@
 import { describe, expect, test } from "vitest";
 import { getAbi } from "../../src/abi/registry.js";
 import { IsaError } from "../../src/errors.js";
-import { budgetProblem, MAX_BUDGET, toBudget } from "../../src/program/budget.js";
-import { INTERPRETED_LAYOUT, InterpretedHost } from "../../src/program/interpreted-host.js";
-import { parseProgram } from "../../src/program/parse.js";
-import { runReference } from "../../src/program/reference.js";
-import { stackCapacityWords } from "../../src/program/stack-capacity.js";
-import { TCB, TRAP_KIND } from "../../src/program/thread-control-block.js";
-import { resumeSlots, ThreadControl, threadStackLimit } from "../../src/program/thread-protocol.js";
+import { parseProgram } from "../../src/language/parse.js";
+import { stackCapacityWords } from "../../src/lowering/stack-capacity.js";
+import { INTERPRETED_LAYOUT, InterpretedHost } from "../../src/protocol/interpreted-host.js";
+import { TCB, TRAP_KIND } from "../../src/protocol/thread-control-block.js";
+import {
+  resumeSlots,
+  ThreadControl,
+  threadStackLimit,
+} from "../../src/protocol/thread-protocol.js";
+import { budgetProblem, MAX_BUDGET, toBudget } from "../../src/semantics/budget.js";
+import { runReference } from "../../src/semantics/reference.js";
 
 const SETUP = {
   stackLimit: 0x1100n,

@@ -6,11 +6,11 @@
  */
 import { describe, expect, test } from "vitest";
 import { IsaError } from "../../src/errors.js";
-import { program } from "../../src/program/builder.js";
-import { parseProgram } from "../../src/program/parse.js";
-import type { Program } from "../../src/program/program.js";
-import { PROGRAM_LIMITS } from "../../src/program/syntax.js";
-import { diagnoseProgram, verifyProgram } from "../../src/program/verify.js";
+import { program } from "../../src/language/builder.js";
+import { parseProgram } from "../../src/language/parse.js";
+import type { Program } from "../../src/language/program.js";
+import { PROGRAM_LIMITS } from "../../src/language/syntax.js";
+import { diagnoseProgram, verifyProgram } from "../../src/language/verify.js";
 import { xorshift } from "./random.js";
 
 /**

@@ -1,9 +1,9 @@
 import { describe, expect, test } from "vitest";
 import { IsaError } from "../../src/errors.js";
-import { program } from "../../src/program/builder.js";
-import { parseProgram } from "../../src/program/parse.js";
-import type { Program } from "../../src/program/program.js";
-import { diagnoseProgram, verifyProgram } from "../../src/program/verify.js";
+import { program } from "../../src/language/builder.js";
+import { parseProgram } from "../../src/language/parse.js";
+import type { Program } from "../../src/language/program.js";
+import { diagnoseProgram, verifyProgram } from "../../src/language/verify.js";
 
 function verifyError(p: unknown, options?: { hostcalls?: readonly string[] }): IsaError {
   try {

@@ -17,7 +17,7 @@ import type {
   RvLoadOp,
   RvRegOp,
   RvStoreOp,
-} from "../../src/arch/riscv64/index.js";
+} from "../../src/arch/riscv64/instructions.js";
 
 export interface CorpusEntry {
   readonly instr: RvInstruction;

@@ -1,15 +1,11 @@
 import { describe, expect, test } from "vitest";
 import { assemble } from "../../src/arch/assemble.js";
-import type { RvInstruction } from "../../src/arch/riscv64/index.js";
-import {
-  riscv64,
-  rvEncode,
-  rvFloatNumber,
-  rvIntegerNumber,
-  rvSizeOf,
-} from "../../src/arch/riscv64/index.js";
+import { rvEncode, rvSizeOf } from "../../src/arch/riscv64/encode.js";
+import * as riscv64 from "../../src/arch/riscv64/index.js";
+import type { RvInstruction } from "../../src/arch/riscv64/instructions.js";
+import { rvFloatNumber, rvIntegerNumber } from "../../src/arch/riscv64/registers.js";
 import { IsaError, type IsaErrorCode } from "../../src/errors.js";
-import type { LirOp } from "../../src/machine/lir.js";
+import type { LirOp } from "../../src/lir/lir.js";
 
 function codeOf(f: () => unknown): { code: IsaErrorCode; message: string } {
   try {

@@ -12,9 +12,9 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { getAbi } from "../../src/abi/registry.js";
 import { assemble } from "../../src/arch/assemble.js";
-import { riscv64 } from "../../src/arch/riscv64/index.js";
-import type { LirOp } from "../../src/machine/lir.js";
-import { lowerProgram } from "../../src/program/lower.js";
+import * as riscv64 from "../../src/arch/riscv64/index.js";
+import type { LirOp } from "../../src/lir/lir.js";
+import { lowerProgram } from "../../src/lowering/lower.js";
 import { threadRoutines } from "../../src/routines/trampolines.js";
 import { callsProgram } from "../lowering/calls-program.js";
 

@@ -1,5 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { RV_OPS, rvEncode, rvFormatInstruction, rvSizeOf } from "../../src/arch/riscv64/index.js";
+import { rvEncode, rvSizeOf } from "../../src/arch/riscv64/encode.js";
+import { rvFormatInstruction } from "../../src/arch/riscv64/format.js";
+import { RV_OPS } from "../../src/arch/riscv64/instructions.js";
 import { hex, readGolden } from "../golden-file.js";
 import { CORPUS, DEFAULT_AT, labelsOf } from "./corpus.js";
 

@@ -6,8 +6,10 @@
 
 import type { StopReason } from "../../src/arch/arch.js";
 import { assemble } from "../../src/arch/assemble.js";
-import { type RvCpu, type RvItem, riscv64 } from "../../src/arch/riscv64/index.js";
-import { Memory } from "../../src/machine/memory.js";
+import * as riscv64 from "../../src/arch/riscv64/index.js";
+import type { RvItem } from "../../src/arch/riscv64/instructions.js";
+import type { RvCpu } from "../../src/arch/riscv64/interpret.js";
+import { Memory } from "../../src/memory/memory.js";
 
 export const CODE = 0x10_0000n;
 export const DATA = 0x40_0000n;

@@ -1,9 +1,9 @@
 import { describe, expect, test } from "vitest";
 import { assemble } from "../../src/arch/assemble.js";
-import type { RvImmOp, RvInstruction, RvRegOp } from "../../src/arch/riscv64/index.js";
-import { riscv64 } from "../../src/arch/riscv64/index.js";
+import * as riscv64 from "../../src/arch/riscv64/index.js";
+import type { RvImmOp, RvInstruction, RvRegOp } from "../../src/arch/riscv64/instructions.js";
 import { IsaError } from "../../src/errors.js";
-import { Memory } from "../../src/machine/memory.js";
+import { Memory } from "../../src/memory/memory.js";
 import { CODE, DATA, GUARD, run, u64 } from "./harness.js";
 
 const MIN = 1n << 63n; // 0x8000_0000_0000_0000

@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import * as riscv64 from "../../src/arch/riscv64/index.js";
 import type {
   RvBranchOp,
   RvImmOp,
@@ -18,8 +19,7 @@ import type {
   RvLoadOp,
   RvRegOp,
   RvStoreOp,
-} from "../../src/arch/riscv64/index.js";
-import { riscv64 } from "../../src/arch/riscv64/index.js";
+} from "../../src/arch/riscv64/instructions.js";
 import { DATA, run } from "./harness.js";
 
 function hasTool(name: string, arg = "--version"): boolean {

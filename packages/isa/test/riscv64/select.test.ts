@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
-import type { RvInstruction, RvItem } from "../../src/arch/riscv64/index.js";
-import { riscv64 } from "../../src/arch/riscv64/index.js";
-import type { Cond, LirOp } from "../../src/machine/lir.js";
+import * as riscv64 from "../../src/arch/riscv64/index.js";
+import type { RvInstruction, RvItem } from "../../src/arch/riscv64/instructions.js";
+import type { Cond, LirOp } from "../../src/lir/lir.js";
 import { ALU_KINDS, aluReference, CONDS, condHolds, prng } from "../lir-reference.js";
 import { CODE, DATA, run, u64 } from "./harness.js";
 

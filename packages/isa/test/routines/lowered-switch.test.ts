@@ -13,12 +13,12 @@ import {
 } from "../../scripts/lowered-switch-table.js";
 import { abis } from "../../src/abi/registry.js";
 import { getArch } from "../../src/arch/registry.js";
-import type { LirOp } from "../../src/machine/lir.js";
-import { INTERPRETED_LAYOUT, InterpretedHost } from "../../src/program/interpreted-host.js";
-import { lowerProgram } from "../../src/program/lower.js";
-import { parseProgram } from "../../src/program/parse.js";
-import { assignRegisters } from "../../src/program/register-assignment.js";
-import { verifyProgram } from "../../src/program/verify.js";
+import { parseProgram } from "../../src/language/parse.js";
+import { verifyProgram } from "../../src/language/verify.js";
+import type { LirOp } from "../../src/lir/lir.js";
+import { lowerProgram } from "../../src/lowering/lower.js";
+import { assignRegisters } from "../../src/lowering/register-assignment.js";
+import { INTERPRETED_LAYOUT, InterpretedHost } from "../../src/protocol/interpreted-host.js";
 import {
   loweredFootprint,
   loweredSwitchRoutine,

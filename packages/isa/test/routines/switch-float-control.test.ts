@@ -11,8 +11,8 @@ import type { Abi } from "../../src/abi/abi.js";
 import { abis } from "../../src/abi/registry.js";
 import { assemble } from "../../src/arch/assemble.js";
 import { getArch } from "../../src/arch/registry.js";
-import { CONTROL_STORE_WIDTH, type ControlRegister, type LirOp } from "../../src/machine/lir.js";
-import { Memory } from "../../src/machine/memory.js";
+import { CONTROL_STORE_WIDTH, type ControlRegister, type LirOp } from "../../src/lir/lir.js";
+import { Memory } from "../../src/memory/memory.js";
 import { CONTROL_WRITE_WHEN_CHANGED, switchRoutine } from "../../src/routines/switch-routine.js";
 import { routineSymbol } from "../../src/routines/symbols.js";
 

@@ -9,8 +9,8 @@ import type { Abi } from "../../src/abi/abi.js";
 import { abis } from "../../src/abi/registry.js";
 import { assemble } from "../../src/arch/assemble.js";
 import { getArch } from "../../src/arch/registry.js";
-import type { LirOp } from "../../src/machine/lir.js";
-import { Memory } from "../../src/machine/memory.js";
+import type { LirOp } from "../../src/lir/lir.js";
+import { Memory } from "../../src/memory/memory.js";
 import {
   entryStackOffset,
   initialFrame,

@@ -4,11 +4,11 @@
  * the lowering corpus, and on random programs with random budgets.
  */
 import { describe, expect, test } from "vitest";
-import { parseProgram } from "../../src/program/parse.js";
-import type { Program } from "../../src/program/program.js";
-import { runReference } from "../../src/program/reference.js";
-import { stackCapacityWords } from "../../src/program/stack-capacity.js";
-import { verifyProgram } from "../../src/program/verify.js";
+import { parseProgram } from "../../src/language/parse.js";
+import type { Program } from "../../src/language/program.js";
+import { verifyProgram } from "../../src/language/verify.js";
+import { stackCapacityWords } from "../../src/lowering/stack-capacity.js";
+import { runReference } from "../../src/semantics/reference.js";
 import { lowerProgramToWasm } from "../../src/wasm/lower-to-wasm.js";
 import { encodeWasmModule } from "../../src/wasm/wasm-encoding.js";
 import { webAssembly } from "../../src/wasm/webassembly-api.js";

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "vitest";
-import { parseProgram } from "../../src/program/parse.js";
+import { parseProgram } from "../../src/language/parse.js";
 import { formatWat } from "../../src/wasm/format-wat.js";
 import { lowerProgramToWasm } from "../../src/wasm/lower-to-wasm.js";
 

@@ -3,15 +3,15 @@
  * memory, one thread block and one stack, and a resume loop that answers
  * traps the way the lowering differential tests do.
  */
-import type { Program } from "../../src/program/program.js";
-import { stackCapacityWords } from "../../src/program/stack-capacity.js";
+import type { Program } from "../../src/language/program.js";
+import { stackCapacityWords } from "../../src/lowering/stack-capacity.js";
 import {
   decodeTrap,
   resumeValueOffset,
   TCB,
   TRAP_KIND,
-} from "../../src/program/thread-control-block.js";
-import type { Trap } from "../../src/program/trap.js";
+} from "../../src/protocol/thread-control-block.js";
+import type { Trap } from "../../src/protocol/trap.js";
 import { lowerProgramToWasm } from "../../src/wasm/lower-to-wasm.js";
 import { encodeWasmModule } from "../../src/wasm/wasm-encoding.js";
 import { WASM_INTERFACE, WASM_THREAD_BLOCK } from "../../src/wasm/wasm-thread-layout.js";

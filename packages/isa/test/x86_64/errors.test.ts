@@ -1,16 +1,12 @@
 import { describe, expect, test } from "vitest";
 import { assemble } from "../../src/arch/assemble.js";
-import type { X86Instruction } from "../../src/arch/x86_64/index.js";
-import {
-  encodeX86,
-  formatX86Instruction,
-  sizeOfX86,
-  x86_64,
-  x86IntegerNumber,
-  x86XmmNumber,
-} from "../../src/arch/x86_64/index.js";
+import { encodeX86, sizeOfX86 } from "../../src/arch/x86_64/encode.js";
+import { formatX86Instruction } from "../../src/arch/x86_64/format.js";
+import * as x86_64 from "../../src/arch/x86_64/index.js";
+import type { X86Instruction } from "../../src/arch/x86_64/instructions.js";
+import { x86IntegerNumber, x86XmmNumber } from "../../src/arch/x86_64/registers.js";
 import { IsaError } from "../../src/errors.js";
-import { Memory } from "../../src/machine/memory.js";
+import { Memory } from "../../src/memory/memory.js";
 
 function failure(f: () => unknown): IsaError {
   try {

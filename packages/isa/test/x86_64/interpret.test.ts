@@ -1,8 +1,9 @@
 import { describe, expect, test } from "vitest";
 import { assemble } from "../../src/arch/assemble.js";
-import type { X86AluKind, X86Instruction } from "../../src/arch/x86_64/index.js";
-import { X86_CONDITIONS, x86_64 } from "../../src/arch/x86_64/index.js";
-import { Memory } from "../../src/machine/memory.js";
+import * as x86_64 from "../../src/arch/x86_64/index.js";
+import type { X86AluKind, X86Instruction } from "../../src/arch/x86_64/instructions.js";
+import { X86_CONDITIONS } from "../../src/arch/x86_64/instructions.js";
+import { Memory } from "../../src/memory/memory.js";
 import { CODE, DATA, EDGES, flags, GUARD, machine, NOEXEC, prng, STACK_TOP } from "./machine.js";
 
 const M64 = (1n << 64n) - 1n;

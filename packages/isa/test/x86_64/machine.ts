@@ -6,9 +6,9 @@
  */
 import type { LabelItem } from "../../src/arch/arch.js";
 import { assemble } from "../../src/arch/assemble.js";
-import type { X86Instruction } from "../../src/arch/x86_64/index.js";
-import { x86_64 } from "../../src/arch/x86_64/index.js";
-import { Memory, PAGE_SIZE } from "../../src/machine/memory.js";
+import * as x86_64 from "../../src/arch/x86_64/index.js";
+import type { X86Instruction } from "../../src/arch/x86_64/instructions.js";
+import { Memory, PAGE_SIZE } from "../../src/memory/memory.js";
 
 export const CODE = 0x10000n;
 export const GUARD = 0x20000n;

@@ -1,9 +1,9 @@
 import { describe, expect, test } from "vitest";
 import { assemble } from "../../src/arch/assemble.js";
-import { x86_64 } from "../../src/arch/x86_64/index.js";
+import * as x86_64 from "../../src/arch/x86_64/index.js";
 import { IsaError } from "../../src/errors.js";
-import type { LirOp } from "../../src/machine/lir.js";
-import { PAGE_SIZE } from "../../src/machine/memory.js";
+import type { LirOp } from "../../src/lir/lir.js";
+import { PAGE_SIZE } from "../../src/memory/memory.js";
 import { ALU_KINDS, aluReference, CONDS, condHolds } from "../lir-reference.js";
 import { DATA, EDGES, machine, prng, STACK_TOP } from "./machine.js";
 

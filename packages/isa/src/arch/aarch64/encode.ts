@@ -91,8 +91,8 @@ const SYSREG_FPCR = 0x1b4400;
  *
  * @example
  * ```ts
- * import { a64SizeOf } from "@greenthreads/isa";
- * console.log(a64SizeOf({ op: "nop" })); // 4
+ * import { aarch64 } from "@greenthreads/isa";
+ * console.log(aarch64.sizeOf({ op: "nop" })); // 4
  * ```
  */
 export function a64SizeOf(instr: A64Instruction): number {
@@ -369,8 +369,8 @@ function offsetField(
  *
  * @example
  * ```ts
- * import { a64Encode } from "@greenthreads/isa";
- * const bytes = a64Encode({ op: "ret" }, 0x1000n, () => 0n);
+ * import { aarch64 } from "@greenthreads/isa";
+ * const bytes = aarch64.encode({ op: "ret" }, 0x1000n, () => 0n);
  * console.log([...bytes].map((b) => b.toString(16))); // ["c0", "3", "5f", "d6"]
  * ```
  */
@@ -395,7 +395,7 @@ export function a64Encode(
  *
  * @example
  * ```ts
- * import { a64EncodeWord } from "@greenthreads/isa";
+ * import { a64EncodeWord } from "./encode.js";
  * console.log(a64EncodeWord({ op: "nop" }, 0n, () => 0n).toString(16)); // "d503201f"
  * ```
  */

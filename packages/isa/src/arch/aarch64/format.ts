@@ -21,8 +21,8 @@ import { a64CanonicalRegister as r } from "./registers.js";
  *
  * @example
  * ```ts
- * import { A64_ASM_PROLOGUE } from "@greenthreads/isa";
- * console.log(A64_ASM_PROLOGUE); // ".arch armv8-a"
+ * import { aarch64 } from "@greenthreads/isa";
+ * console.log(aarch64.asmPrologue); // ".arch armv8-a"
  * ```
  */
 export const A64_ASM_PROLOGUE = ".arch armv8-a";
@@ -46,7 +46,7 @@ function address(rn: string, offset: number): string {
  *
  * @example
  * ```ts
- * import { a64FormatInstruction } from "@greenthreads/isa";
+ * import { a64FormatInstruction } from "./format.js";
  * console.log(a64FormatInstruction({ op: "addi", rd: "sp", rn: "sp", imm: 1, lsl12: true }));
  * // "add sp, sp, #1, lsl #12"
  * ```
@@ -133,8 +133,8 @@ export function a64FormatInstruction(instr: A64Instruction): string {
  *
  * @example
  * ```ts
- * import { a64Format } from "@greenthreads/isa";
- * console.log(a64Format([{ op: "label", name: "f", global: true }, { op: "ret" }]));
+ * import { aarch64 } from "@greenthreads/isa";
+ * console.log(aarch64.format([{ op: "label", name: "f", global: true }, { op: "ret" }]));
  * // ".globl f\n.hidden f\nf:\n  ret\n"
  * ```
  */

@@ -24,8 +24,8 @@ import type { LabelItem } from "../arch.js";
  *
  * @example
  * ```ts
- * import type { A64Condition } from "@greenthreads/isa";
- * const c: A64Condition = "hs";
+ * import type { aarch64 } from "@greenthreads/isa";
+ * const c: aarch64.Condition = "hs";
  * ```
  */
 export type A64Condition =
@@ -51,8 +51,8 @@ export type A64Condition =
  *
  * @example
  * ```ts
- * import { A64_CONDITIONS } from "@greenthreads/isa";
- * console.log(A64_CONDITIONS.indexOf("lt")); // 11
+ * import { aarch64 } from "@greenthreads/isa";
+ * console.log(aarch64.CONDITIONS.indexOf("lt")); // 11
  * ```
  */
 export const A64_CONDITIONS: readonly A64Condition[] = [
@@ -80,8 +80,8 @@ export const A64_CONDITIONS: readonly A64Condition[] = [
  *
  * @example
  * ```ts
- * import type { A64Shift } from "@greenthreads/isa";
- * const s: A64Shift = "asr";
+ * import type { aarch64 } from "@greenthreads/isa";
+ * const s: aarch64.Shift = "asr";
  * ```
  */
 export type A64Shift = "lsl" | "lsr" | "asr" | "ror";
@@ -117,8 +117,8 @@ export type A64Shift = "lsl" | "lsr" | "asr" | "ror";
  *
  * @example
  * ```ts
- * import type { A64Instruction } from "@greenthreads/isa";
- * const code: A64Instruction[] = [
+ * import type { aarch64 } from "@greenthreads/isa";
+ * const code: aarch64.Instruction[] = [
  *   { op: "movz", rd: "x0", imm: 0x1234, shift: 16 },
  *   { op: "addi", rd: "sp", rn: "sp", imm: 16 },
  *   { op: "ldr", rt: "d8", rn: "sp", offset: 8 },
@@ -196,8 +196,8 @@ export type A64Instruction =
  *
  * @example
  * ```ts
- * import type { A64Item } from "@greenthreads/isa";
- * const items: A64Item[] = [{ op: "label", name: "top" }, { op: "b", target: "top" }];
+ * import type { aarch64 } from "@greenthreads/isa";
+ * const items: aarch64.Item[] = [{ op: "label", name: "top" }, { op: "b", target: "top" }];
  * ```
  */
 export type A64Item = A64Instruction | LabelItem;

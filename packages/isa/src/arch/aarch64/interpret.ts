@@ -27,8 +27,8 @@
  * @module
  */
 import { IsaError } from "../../errors.js";
-import type { Reg } from "../../machine/lir.js";
-import { type Memory, MemoryFault, PAGE_SIZE } from "../../machine/memory.js";
+import type { Reg } from "../../lir/lir.js";
+import { type Memory, MemoryFault } from "../../memory/memory.js";
 import type { AssembledCode, Cpu, StopReason } from "../arch.js";
 import { CodeIndex } from "../code-index.js";
 import { A64_CONDITIONS, type A64Instruction } from "./instructions.js";
@@ -42,7 +42,6 @@ import {
 } from "./registers.js";
 
 const MASK64 = (1n << 64n) - 1n;
-const PAGE = BigInt(PAGE_SIZE);
 const SP = 31;
 const ZR = 32;
 
@@ -108,6 +107,8 @@ interface Decoded {
   /** Branch target or `adr` result (a condition's index is kept in `m`). */
   readonly target: bigint;
   readonly next: bigint;
+  /** Address of the instruction's last 32-bit word, for the execute check. */
+  readonly last: bigint;
   readonly text: string;
 }
 
@@ -148,6 +149,7 @@ function decode(
     sh: S.Lsl,
     target: 0n,
     next: address + BigInt(size),
+    last: address + BigInt(size - 4),
     text: instr.op,
   };
   const label = (name: string): bigint => {
@@ -328,7 +330,26 @@ function shiftOperand(v: bigint, sh: S, amount: bigint): bigint {
   }
 }
 
-class A64Cpu implements Cpu {
+/**
+ * The AArch64 interpreter over an emulated {@link Memory}, every register zero at creation. Register
+ * names: `x0`..`x30` (`lr`, `fp`), `sp`, `xzr`, `d0`..`d31` (64 bits),
+ * `q0`..`q31` (128 bits), `fpcr` (32 significant bits), `nzcv` (flags in
+ * bits 31..28, as `mrs` reads them) and `pc`.
+ *
+ * @example
+ * ```ts
+ * import { Memory, aarch64, assemble } from "@greenthreads/isa";
+ * const mem = new Memory();
+ * mem.map(0x1000n, 4096, "rx");
+ * const code = assemble(aarch64, [{ op: "movz", rd: "x0", imm: 7 }, { op: "brk", imm: 0 }], 0x1000n);
+ * mem.poke(0x1000n, code.bytes);
+ * const cpu = new aarch64.Cpu(mem);
+ * cpu.load(code);
+ * cpu.pc = 0x1000n;
+ * console.log(cpu.run({ stopAt: [] }).kind, cpu.get("x0")); // "illegal" 7n
+ * ```
+ */
+export class A64Cpu implements Cpu {
   readonly arch = "aarch64" as const;
   readonly memory: Memory;
   pc = 0n;
@@ -342,15 +363,14 @@ class A64Cpu implements Cpu {
   #z = false;
   #c = false;
   #vf = false;
-  /** Decoded instructions by address, as a plain number: number keys hash much faster than bigints. */
-  readonly #code = new Map<number, Decoded>();
-  /** Loaded code not yet decoded: an instruction is decoded the first time it runs. */
-  readonly #loaded = new CodeIndex<Decoded>((p, labels) =>
-    decode(p.instruction as A64Instruction, p.address, p.size, labels),
-  );
+  /** Loaded code, decoded the first time it runs, and its fetch with the execute check. */
+  readonly #code: CodeIndex<Decoded>;
 
   constructor(memory: Memory) {
     this.memory = memory;
+    this.#code = new CodeIndex<Decoded>("aarch64", memory, (p, labels) =>
+      decode(p.instruction as A64Instruction, p.address, p.size, labels),
+    );
   }
 
   get steps(): number {
@@ -417,15 +437,7 @@ class A64Cpu implements Cpu {
   }
 
   load(code: AssembledCode): void {
-    if (code.arch !== "aarch64") {
-      throw new IsaError(
-        "BAD_ARGUMENT",
-        `aarch64 interpreter: cannot load code assembled for ${code.arch}; assemble it with aarch64`,
-      );
-    }
-    // Checks every instruction first, so that a bad instruction loads nothing.
-    this.#loaded.add(code);
-    this.#code.clear();
+    this.#code.load(code);
   }
 
   run(options: { stopAt: readonly bigint[]; maxSteps?: number }): StopReason {
@@ -436,11 +448,8 @@ class A64Cpu implements Cpu {
     const mem = this.memory;
     let executed = 0;
     let pc = this.pc;
-    // The page last found executable: permissions cannot change while run()
-    // executes (no instruction of the subset changes them), so one check per
-    // page entered is as faithful as one per instruction.
-    let pageLow = 1n;
-    let pageHigh = 0n;
+    const code = this.#code;
+    code.beginRun();
     try {
       for (;;) {
         const at = Number(pc);
@@ -452,16 +461,7 @@ class A64Cpu implements Cpu {
           this.pc = pc;
           return { kind: "step-limit", pc };
         }
-        if (pc < pageLow || pc >= pageHigh) {
-          mem.checkExecute(pc);
-          pageLow = pc - (pc % PAGE);
-          pageHigh = pageLow + PAGE;
-        }
-        let op = this.#code.get(at);
-        if (op === undefined) {
-          op = this.#loaded.find(at);
-          if (op !== undefined) this.#code.set(at, op);
-        }
+        const op = code.fetch(pc);
         if (op === undefined) {
           this.pc = pc;
           return {
@@ -671,27 +671,4 @@ class A64Cpu implements Cpu {
     }
     return cond & 1 ? !result : result;
   }
-}
-
-/**
- * A new AArch64 interpreter over `memory`, every register zero. Register
- * names: `x0`..`x30` (`lr`, `fp`), `sp`, `xzr`, `d0`..`d31` (64 bits),
- * `q0`..`q31` (128 bits), `fpcr` (32 significant bits), `nzcv` (flags in
- * bits 31..28, as `mrs` reads them) and `pc`.
- *
- * @example
- * ```ts
- * import { Memory, a64CreateCpu, aarch64, assemble } from "@greenthreads/isa";
- * const mem = new Memory();
- * mem.map(0x1000n, 4096, "rx");
- * const code = assemble(aarch64, [{ op: "movz", rd: "x0", imm: 7 }, { op: "brk", imm: 0 }], 0x1000n);
- * mem.poke(0x1000n, code.bytes);
- * const cpu = a64CreateCpu(mem);
- * cpu.load(code);
- * cpu.pc = 0x1000n;
- * console.log(cpu.run({ stopAt: [] }).kind, cpu.get("x0")); // "illegal" 7n
- * ```
- */
-export function a64CreateCpu(memory: Memory): Cpu {
-  return new A64Cpu(memory);
 }

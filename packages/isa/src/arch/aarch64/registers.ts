@@ -22,8 +22,8 @@ import { IsaError } from "../../errors.js";
  *
  * @example
  * ```ts
- * import { A64_X_REGISTERS } from "@greenthreads/isa";
- * console.log(A64_X_REGISTERS[30]); // "x30"
+ * import { aarch64 } from "@greenthreads/isa";
+ * console.log(aarch64.integerRegisters[30]); // "x30"
  * ```
  */
 export const A64_X_REGISTERS: readonly string[] = Array.from({ length: 31 }, (_, i) => `x${i}`);
@@ -33,8 +33,8 @@ export const A64_X_REGISTERS: readonly string[] = Array.from({ length: 31 }, (_,
  *
  * @example
  * ```ts
- * import { A64_D_REGISTERS } from "@greenthreads/isa";
- * console.log(A64_D_REGISTERS.length); // 32
+ * import { aarch64 } from "@greenthreads/isa";
+ * console.log(aarch64.floatRegisters.length); // 32
  * ```
  */
 export const A64_D_REGISTERS: readonly string[] = Array.from({ length: 32 }, (_, i) => `d${i}`);
@@ -46,7 +46,7 @@ export const A64_D_REGISTERS: readonly string[] = Array.from({ length: 32 }, (_,
  *
  * @example
  * ```ts
- * import { a64RegisterKind } from "@greenthreads/isa";
+ * import { a64RegisterKind } from "./registers.js";
  * console.log(a64RegisterKind("d8")); // "d"
  * ```
  */
@@ -81,7 +81,7 @@ function unknown(name: string, where: string, accepted: string): IsaError {
  * @param where Names the instruction and operand, for the error message.
  * @example
  * ```ts
- * import { a64XRegister } from "@greenthreads/isa";
+ * import { a64XRegister } from "./registers.js";
  * console.log(a64XRegister("xzr", "orr Rm")); // 31
  * ```
  */
@@ -99,7 +99,7 @@ export function a64XRegister(name: string, where: string): number {
  * @param where Names the instruction and operand, for the error message.
  * @example
  * ```ts
- * import { a64XspRegister } from "@greenthreads/isa";
+ * import { a64XspRegister } from "./registers.js";
  * console.log(a64XspRegister("sp", "ldr base")); // 31
  * ```
  */
@@ -118,7 +118,7 @@ export function a64XspRegister(name: string, where: string): number {
  * @param where Names the instruction and operand, for the error message.
  * @example
  * ```ts
- * import { a64WRegister } from "@greenthreads/isa";
+ * import { a64WRegister } from "./registers.js";
  * console.log(a64WRegister("w17", "ldrh Rt")); // 17
  * ```
  */
@@ -133,7 +133,7 @@ export function a64WRegister(name: string, where: string): number {
  *
  * @example
  * ```ts
- * import { a64WView } from "@greenthreads/isa";
+ * import { a64WView } from "./registers.js";
  * console.log(a64WView("x17", "LIR load")); // "w17"
  * ```
  */
@@ -147,7 +147,7 @@ export function a64WView(name: string, where: string): string {
  *
  * @example
  * ```ts
- * import { a64VRegister } from "@greenthreads/isa";
+ * import { a64VRegister } from "./registers.js";
  * console.log(a64VRegister("q31", "ldr Rt")); // { kind: "q", n: 31 }
  * ```
  */
@@ -162,7 +162,7 @@ export function a64VRegister(name: string, where: string): { kind: "d" | "q"; n:
  *
  * @example
  * ```ts
- * import { a64RegisterKind } from "@greenthreads/isa";
+ * import { a64RegisterKind } from "./registers.js";
  * console.log(a64RegisterKind("sp"), a64RegisterKind("w1"), a64RegisterKind("rax")); // "x" "w" undefined
  * ```
  */
@@ -178,7 +178,7 @@ export function a64RegisterKind(name: string): A64RegisterKind | undefined {
  *
  * @example
  * ```ts
- * import { a64CanonicalRegister } from "@greenthreads/isa";
+ * import { a64CanonicalRegister } from "./registers.js";
  * console.log(a64CanonicalRegister("lr")); // "x30"
  * ```
  */

@@ -24,7 +24,7 @@
  * @module
  */
 import { IsaError } from "../../errors.js";
-import type { AluKind, Cond, LirOp, Reg } from "../../machine/lir.js";
+import type { AluKind, Cond, LirOp, Reg } from "../../lir/lir.js";
 import type { A64Condition, A64Instruction, A64Item } from "./instructions.js";
 import { a64VRegister, a64WView } from "./registers.js";
 
@@ -36,8 +36,8 @@ const IP1 = "x17";
  *
  * @example
  * ```ts
- * import { A64_RESERVED } from "@greenthreads/isa";
- * console.log(A64_RESERVED); // ["x16", "x17"]
+ * import { aarch64 } from "@greenthreads/isa";
+ * console.log(aarch64.reserved); // ["x16", "x17"]
  * ```
  */
 export const A64_RESERVED: readonly Reg[] = [IP0, IP1];
@@ -74,7 +74,7 @@ const REGISTER_ALU = {
  *
  * @example
  * ```ts
- * import { a64LoadImmediate } from "@greenthreads/isa";
+ * import { a64LoadImmediate } from "./select.js";
  * console.log(a64LoadImmediate("x0", -2n)); // [{ op: "movn", rd: "x0", imm: 1, shift: 0 }]
  * ```
  */
@@ -236,8 +236,8 @@ function compare(out: A64Item[], a: Reg, b: Reg | bigint): void {
  *
  * @example
  * ```ts
- * import { a64Select } from "@greenthreads/isa";
- * const items = a64Select([
+ * import { aarch64 } from "@greenthreads/isa";
+ * const items = aarch64.select([
  *   { op: "alui", kind: "sub", dst: "sp", a: "sp", imm: 32n },
  *   { op: "store", src: "x19", base: "sp", offset: 8 },
  * ]);

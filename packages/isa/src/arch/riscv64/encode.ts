@@ -195,8 +195,8 @@ function unsupported(instr: RvInstruction): never {
  *
  * @example
  * ```ts
- * import { rvSizeOf } from "@greenthreads/isa";
- * console.log(rvSizeOf({ op: "la", rd: "a0", target: "data" })); // 8
+ * import { riscv64 } from "@greenthreads/isa";
+ * console.log(riscv64.sizeOf({ op: "la", rd: "a0", target: "data" })); // 8
  * ```
  */
 export function rvSizeOf(instr: RvInstruction): number {
@@ -247,8 +247,8 @@ function pcrelParts(instr: RvInstruction, delta: bigint): [hi: number, lo: numbe
  *
  * @example
  * ```ts
- * import { rvEncode } from "@greenthreads/isa";
- * const bytes = rvEncode({ op: "addi", rd: "a0", rs1: "zero", imm: 1 }, 0x1000n, () => 0n);
+ * import { riscv64 } from "@greenthreads/isa";
+ * const bytes = riscv64.encode({ op: "addi", rd: "a0", rs1: "zero", imm: 1 }, 0x1000n, () => 0n);
  * console.log(Buffer.from(bytes).toString("hex")); // "13051000"
  * ```
  */

@@ -35,8 +35,8 @@ import { rvFloatName as fr, RV_CSRS, rvIntegerName as r } from "./registers.js";
  *
  * @example
  * ```ts
- * import { RV_ASM_PROLOGUE } from "@greenthreads/isa";
- * console.log(RV_ASM_PROLOGUE); // ".option norvc\n.option norelax"
+ * import { riscv64 } from "@greenthreads/isa";
+ * console.log(riscv64.asmPrologue); // ".option norvc\n.option norelax"
  * ```
  */
 export const RV_ASM_PROLOGUE = ".option norvc\n.option norelax";
@@ -55,7 +55,7 @@ function target(t: RvTarget): string {
  *
  * @example
  * ```ts
- * import { rvFormatInstruction } from "@greenthreads/isa";
+ * import { rvFormatInstruction } from "./format.js";
  * console.log(rvFormatInstruction({ op: "jalr", rd: "zero", rs1: "x31", offset: 0 }));
  * // "jalr zero, 0(t6)"
  * ```
@@ -148,8 +148,8 @@ export function rvFormatInstruction(instr: RvInstruction): string {
  *
  * @example
  * ```ts
- * import { rvFormat } from "@greenthreads/isa";
- * console.log(rvFormat([{ op: "label", name: "f", global: true }, { op: "jalr", rd: "zero", rs1: "ra", offset: 0 }]));
+ * import { riscv64 } from "@greenthreads/isa";
+ * console.log(riscv64.format([{ op: "label", name: "f", global: true }, { op: "jalr", rd: "zero", rs1: "ra", offset: 0 }]));
  * // ".globl f\n.hidden f\nf:\n  jalr zero, 0(ra)\n"
  * ```
  */

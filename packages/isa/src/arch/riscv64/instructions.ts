@@ -29,8 +29,8 @@ import type { LabelItem } from "../arch.js";
  *
  * @example
  * ```ts
- * import type { RvImmOp } from "@greenthreads/isa";
- * const op: RvImmOp = "xori";
+ * import type { riscv64 } from "@greenthreads/isa";
+ * const op: riscv64.ImmOp = "xori";
  * ```
  */
 export type RvImmOp = "addi" | "addiw" | "slti" | "sltiu" | "andi" | "ori" | "xori";
@@ -40,8 +40,8 @@ export type RvImmOp = "addi" | "addiw" | "slti" | "sltiu" | "andi" | "ori" | "xo
  *
  * @example
  * ```ts
- * import type { RvShiftImmOp } from "@greenthreads/isa";
- * const op: RvShiftImmOp = "srai";
+ * import type { riscv64 } from "@greenthreads/isa";
+ * const op: riscv64.ShiftImmOp = "srai";
  * ```
  */
 export type RvShiftImmOp = "slli" | "srli" | "srai";
@@ -52,8 +52,8 @@ export type RvShiftImmOp = "slli" | "srli" | "srai";
  *
  * @example
  * ```ts
- * import type { RvRegOp } from "@greenthreads/isa";
- * const op: RvRegOp = "sltu";
+ * import type { riscv64 } from "@greenthreads/isa";
+ * const op: riscv64.RegOp = "sltu";
  * ```
  */
 export type RvRegOp =
@@ -74,8 +74,8 @@ export type RvRegOp =
  *
  * @example
  * ```ts
- * import type { RvLoadOp } from "@greenthreads/isa";
- * const op: RvLoadOp = "lwu";
+ * import type { riscv64 } from "@greenthreads/isa";
+ * const op: riscv64.LoadOp = "lwu";
  * ```
  */
 export type RvLoadOp = "lb" | "lbu" | "lh" | "lhu" | "lw" | "lwu" | "ld";
@@ -85,8 +85,8 @@ export type RvLoadOp = "lb" | "lbu" | "lh" | "lhu" | "lw" | "lwu" | "ld";
  *
  * @example
  * ```ts
- * import type { RvStoreOp } from "@greenthreads/isa";
- * const op: RvStoreOp = "sd";
+ * import type { riscv64 } from "@greenthreads/isa";
+ * const op: riscv64.StoreOp = "sd";
  * ```
  */
 export type RvStoreOp = "sb" | "sh" | "sw" | "sd";
@@ -96,8 +96,8 @@ export type RvStoreOp = "sb" | "sh" | "sw" | "sd";
  *
  * @example
  * ```ts
- * import type { RvBranchOp } from "@greenthreads/isa";
- * const op: RvBranchOp = "bgeu";
+ * import type { riscv64 } from "@greenthreads/isa";
+ * const op: riscv64.BranchOp = "bgeu";
  * ```
  */
 export type RvBranchOp = "beq" | "bne" | "blt" | "bge" | "bltu" | "bgeu";
@@ -108,8 +108,8 @@ export type RvBranchOp = "beq" | "bne" | "blt" | "bge" | "bltu" | "bgeu";
  *
  * @example
  * ```ts
- * import type { RvCsrOp } from "@greenthreads/isa";
- * const op: RvCsrOp = "csrrs";
+ * import type { riscv64 } from "@greenthreads/isa";
+ * const op: riscv64.CsrOp = "csrrs";
  * ```
  */
 export type RvCsrOp = "csrrw" | "csrrs" | "csrrc";
@@ -120,9 +120,9 @@ export type RvCsrOp = "csrrw" | "csrrs" | "csrrc";
  *
  * @example
  * ```ts
- * import type { RvTarget } from "@greenthreads/isa";
- * const overNext: RvTarget = 8;
- * const loop: RvTarget = "loop";
+ * import type { riscv64 } from "@greenthreads/isa";
+ * const overNext: riscv64.Target = 8;
+ * const loop: riscv64.Target = "loop";
  * ```
  */
 export type RvTarget = string | number;
@@ -132,8 +132,8 @@ export type RvTarget = string | number;
  *
  * @example
  * ```ts
- * import type { RvInstruction } from "@greenthreads/isa";
- * const code: RvInstruction[] = [
+ * import type { riscv64 } from "@greenthreads/isa";
+ * const code: riscv64.Instruction[] = [
  *   { op: "lui", rd: "a0", imm: 0x12345 },
  *   { op: "addiw", rd: "a0", rs1: "a0", imm: 0x678 },
  *   { op: "sd", rs2: "a0", rs1: "sp", offset: 8 },
@@ -181,8 +181,8 @@ export type RvInstruction =
  *
  * @example
  * ```ts
- * import type { RvItem } from "@greenthreads/isa";
- * const items: RvItem[] = [{ op: "label", name: "spin" }, { op: "jal", rd: "zero", target: "spin" }];
+ * import type { riscv64 } from "@greenthreads/isa";
+ * const items: riscv64.Item[] = [{ op: "label", name: "spin" }, { op: "jal", rd: "zero", target: "spin" }];
  * ```
  */
 export type RvItem = RvInstruction | LabelItem;
@@ -192,7 +192,7 @@ export type RvItem = RvInstruction | LabelItem;
  *
  * @example
  * ```ts
- * import { RV_OPS } from "@greenthreads/isa";
+ * import { RV_OPS } from "./instructions.js";
  * console.log(RV_OPS.includes("mul")); // true
  * ```
  */

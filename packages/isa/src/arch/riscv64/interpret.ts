@@ -20,8 +20,8 @@
  * @module
  */
 import { IsaError } from "../../errors.js";
-import type { Reg } from "../../machine/lir.js";
-import { type Memory, MemoryFault, PAGE_SIZE } from "../../machine/memory.js";
+import type { Reg } from "../../lir/lir.js";
+import { type Memory, MemoryFault } from "../../memory/memory.js";
 import type { AssembledCode, Cpu, StopReason } from "../arch.js";
 import { CodeIndex } from "../code-index.js";
 import type { RvInstruction } from "./instructions.js";
@@ -313,7 +313,7 @@ function decode(
  * const code = assemble(riscv64, riscv64.select([{ op: "li", dst: "a0", imm: 7n }]), 0x1000n);
  * const mem = new Memory();
  * mem.map(0x1000n, 4096, "rx");
- * const cpu = riscv64.createCpu(mem);
+ * const cpu = new riscv64.Cpu(mem);
  * cpu.load(code);
  * cpu.pc = 0x1000n;
  * console.log(cpu.run({ stopAt: [0x1000n + BigInt(code.bytes.length)] }).kind, cpu.get("a0")); // "stopped" 7n
@@ -329,15 +329,14 @@ export class RvCpu implements Cpu {
   readonly #s = new BigInt64Array(this.#buffer);
   readonly #f = new BigUint64Array(32);
   #fcsr = 0n;
-  /** Decoded instructions by address, as a plain number: number keys hash much faster than bigints. */
-  readonly #code = new Map<number, Decoded>();
-  /** Loaded code not yet decoded: an instruction is decoded the first time it runs. */
-  readonly #loaded = new CodeIndex<Decoded>((p, labels) =>
-    decode(p.instruction as RvInstruction, p.address, p.size, labels),
-  );
+  /** Loaded code, decoded the first time it runs, and its fetch with the execute check. */
+  readonly #code: CodeIndex<Decoded>;
 
   constructor(memory: Memory) {
     this.memory = memory;
+    this.#code = new CodeIndex<Decoded>("riscv64", memory, (p, labels) =>
+      decode(p.instruction as RvInstruction, p.address, p.size, labels),
+    );
   }
 
   get steps(): number {
@@ -388,23 +387,14 @@ export class RvCpu implements Cpu {
   }
 
   load(code: AssembledCode): void {
-    if (code.arch !== "riscv64") {
-      throw new IsaError(
-        "BAD_ARGUMENT",
-        `riscv64 interpreter: cannot load code assembled for ${code.arch}; assemble it with riscv64`,
-      );
-    }
-    // Checks every instruction first, so that a bad instruction loads nothing.
-    this.#loaded.add(code);
-    this.#code.clear();
+    this.#code.load(code);
   }
 
   run(options: { stopAt: readonly bigint[]; maxSteps?: number }): StopReason {
     const stops = new Set(options.stopAt.map(Number));
     const limit = options.maxSteps ?? Number.POSITIVE_INFINITY;
-    const mem = this.memory;
     const code = this.#code;
-    const page = BigInt(PAGE_SIZE);
+    code.beginRun();
     let n = 0;
     for (;;) {
       const pc = this.pc;
@@ -412,16 +402,10 @@ export class RvCpu implements Cpu {
       if (stops.has(at)) return { kind: "stopped", pc };
       if (n >= limit) return { kind: "step-limit", pc };
       try {
-        mem.checkExecute(pc);
-        let d = code.get(at);
-        if (d === undefined) {
-          d = this.#loaded.find(at);
-          if (d !== undefined) code.set(at, d);
-        }
+        const d = code.fetch(pc);
         if (d === undefined) {
           return { kind: "illegal", pc, reason: `no instruction loaded at 0x${pc.toString(16)}` };
         }
-        if (d.last / page !== pc / page) mem.checkExecute(d.last);
         if (d.k === K.Ebreak) return { kind: "illegal", pc, reason: "ebreak (trap instruction)" };
         const illegal = this.#execute(d, pc);
         if (illegal !== undefined) return { kind: "illegal", pc, reason: illegal };

@@ -10,15 +10,15 @@
  * @module
  */
 import { IsaError } from "../../errors.js";
-import type { Reg } from "../../machine/lir.js";
+import type { Reg } from "../../lir/lir.js";
 
 /**
  * The integer registers by ABI name, in encoding order (index = number).
  *
  * @example
  * ```ts
- * import { RV_INTEGER_REGISTERS } from "@greenthreads/isa";
- * console.log(RV_INTEGER_REGISTERS[31]); // "t6"
+ * import { riscv64 } from "@greenthreads/isa";
+ * console.log(riscv64.integerRegisters[31]); // "t6"
  * ```
  */
 export const RV_INTEGER_REGISTERS: readonly Reg[] = [
@@ -62,8 +62,8 @@ export const RV_INTEGER_REGISTERS: readonly Reg[] = [
  *
  * @example
  * ```ts
- * import { RV_FLOAT_REGISTERS } from "@greenthreads/isa";
- * console.log(RV_FLOAT_REGISTERS[8]); // "fs0"
+ * import { riscv64 } from "@greenthreads/isa";
+ * console.log(riscv64.floatRegisters[8]); // "fs0"
  * ```
  */
 export const RV_FLOAT_REGISTERS: readonly Reg[] = [
@@ -107,7 +107,7 @@ export const RV_FLOAT_REGISTERS: readonly Reg[] = [
  *
  * @example
  * ```ts
- * import { RV_CSRS } from "@greenthreads/isa";
+ * import { RV_CSRS } from "./registers.js";
  * console.log(RV_CSRS.fcsr); // 3
  * ```
  */
@@ -134,7 +134,7 @@ RV_FLOAT_REGISTERS.forEach((name, i) => {
  *
  * @example
  * ```ts
- * import { isRvIntegerRegister } from "@greenthreads/isa";
+ * import { isRvIntegerRegister } from "./registers.js";
  * console.log(isRvIntegerRegister("x5"), isRvIntegerRegister("ft0")); // true false
  * ```
  */
@@ -147,7 +147,7 @@ export function isRvIntegerRegister(name: string): boolean {
  *
  * @example
  * ```ts
- * import { isRvFloatRegister } from "@greenthreads/isa";
+ * import { isRvFloatRegister } from "./registers.js";
  * console.log(isRvFloatRegister("fa0"), isRvFloatRegister("a0")); // true false
  * ```
  */
@@ -161,7 +161,7 @@ export function isRvFloatRegister(name: string): boolean {
  *
  * @example
  * ```ts
- * import { rvIntegerNumber } from "@greenthreads/isa";
+ * import { rvIntegerNumber } from "./registers.js";
  * console.log(rvIntegerNumber("a0"), rvIntegerNumber("fp")); // 10 8
  * ```
  */
@@ -182,7 +182,7 @@ export function rvIntegerNumber(name: Reg): number {
  *
  * @example
  * ```ts
- * import { rvFloatNumber } from "@greenthreads/isa";
+ * import { rvFloatNumber } from "./registers.js";
  * console.log(rvFloatNumber("fs0"), rvFloatNumber("f31")); // 8 31
  * ```
  */
@@ -202,7 +202,7 @@ export function rvFloatNumber(name: Reg): number {
  *
  * @example
  * ```ts
- * import { rvIntegerName } from "@greenthreads/isa";
+ * import { rvIntegerName } from "./registers.js";
  * console.log(rvIntegerName("x31"), rvIntegerName("fp")); // "t6" "s0"
  * ```
  */
@@ -215,7 +215,7 @@ export function rvIntegerName(name: Reg): Reg {
  *
  * @example
  * ```ts
- * import { rvFloatName } from "@greenthreads/isa";
+ * import { rvFloatName } from "./registers.js";
  * console.log(rvFloatName("f10")); // "fa0"
  * ```
  */

@@ -30,7 +30,7 @@
  * @module
  */
 import { IsaError } from "../../errors.js";
-import type { AluKind, Cond, LirOp, Reg } from "../../machine/lir.js";
+import type { AluKind, Cond, LirOp, Reg } from "../../lir/lir.js";
 import type { LabelItem } from "../arch.js";
 import type { RvBranchOp, RvInstruction, RvItem, RvRegOp } from "./instructions.js";
 import { RV_CSRS, rvFloatNumber, rvIntegerNumber } from "./registers.js";
@@ -229,8 +229,8 @@ function address(
  *
  * @example
  * ```ts
- * import { rvSelect } from "@greenthreads/isa";
- * console.log(rvSelect([{ op: "li", dst: "a0", imm: 0x12345678n }]));
+ * import { riscv64 } from "@greenthreads/isa";
+ * console.log(riscv64.select([{ op: "li", dst: "a0", imm: 0x12345678n }]));
  * // [{ op: "lui", rd: "a0", imm: 74565 }, { op: "addiw", rd: "a0", rs1: "a0", imm: 1656 }]
  * ```
  */

@@ -336,8 +336,8 @@ function emit(
  *
  * @example
  * ```ts
- * import { encodeX86 } from "@greenthreads/isa";
- * const bytes = encodeX86({ op: "mov", dst: "rax", src: "rbx" }, 0n, () => 0n);
+ * import { x86_64 } from "@greenthreads/isa";
+ * const bytes = x86_64.encode({ op: "mov", dst: "rax", src: "rbx" }, 0n, () => 0n);
  * console.log([...bytes]); // [72, 137, 216]
  * ```
  */
@@ -356,8 +356,8 @@ export function encodeX86(
  *
  * @example
  * ```ts
- * import { sizeOfX86 } from "@greenthreads/isa";
- * console.log(sizeOfX86({ op: "jcc", cond: "ne", target: "loop" })); // 6
+ * import { x86_64 } from "@greenthreads/isa";
+ * console.log(x86_64.sizeOf({ op: "jcc", cond: "ne", target: "loop" })); // 6
  * ```
  */
 export function sizeOfX86(instruction: X86Instruction): number {

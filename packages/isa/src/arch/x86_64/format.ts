@@ -35,8 +35,8 @@ import { x86IntegerNumber, x86Register32, x86XmmNumber } from "./registers.js";
  *
  * @example
  * ```ts
- * import { X86_ASM_PROLOGUE } from "@greenthreads/isa";
- * console.log(X86_ASM_PROLOGUE); // ".intel_syntax noprefix"
+ * import { x86_64 } from "@greenthreads/isa";
+ * console.log(x86_64.asmPrologue); // ".intel_syntax noprefix"
  * ```
  */
 export const X86_ASM_PROLOGUE = ".intel_syntax noprefix";
@@ -64,7 +64,7 @@ function mem(instruction: X86Instruction, size: string, base: string, disp: numb
  *
  * @example
  * ```ts
- * import { formatX86Instruction } from "@greenthreads/isa";
+ * import { formatX86Instruction } from "./format.js";
  * console.log(formatX86Instruction({ op: "load", dst: "rax", base: "rsp", disp: 8 }));
  * // "mov rax, qword ptr [rsp + 8]"
  * ```
@@ -158,8 +158,8 @@ export function formatX86Instruction(instruction: X86Instruction): string {
  *
  * @example
  * ```ts
- * import { formatX86 } from "@greenthreads/isa";
- * console.log(formatX86([{ op: "label", name: "f", global: true }, { op: "ret" }]));
+ * import { x86_64 } from "@greenthreads/isa";
+ * console.log(x86_64.format([{ op: "label", name: "f", global: true }, { op: "ret" }]));
  * // ".globl f\nf:\n  ret\n"
  * ```
  */

@@ -19,7 +19,7 @@
  *
  * @module
  */
-import type { Reg } from "../../machine/lir.js";
+import type { Reg } from "../../lir/lir.js";
 
 /**
  * The sixteen condition codes of `jcc`, in encoding order (`0F 80+cc`).
@@ -27,8 +27,8 @@ import type { Reg } from "../../machine/lir.js";
  *
  * @example
  * ```ts
- * import { X86_CONDITIONS } from "@greenthreads/isa";
- * console.log(X86_CONDITIONS.indexOf("e")); // 4
+ * import { x86_64 } from "@greenthreads/isa";
+ * console.log(x86_64.CONDITIONS.indexOf("e")); // 4
  * ```
  */
 export const X86_CONDITIONS = [
@@ -55,8 +55,8 @@ export const X86_CONDITIONS = [
  *
  * @example
  * ```ts
- * import type { X86Condition } from "@greenthreads/isa";
- * const signedLess: X86Condition = "l";
+ * import type { x86_64 } from "@greenthreads/isa";
+ * const signedLess: x86_64.Condition = "l";
  * ```
  */
 export type X86Condition = (typeof X86_CONDITIONS)[number];
@@ -67,8 +67,8 @@ export type X86Condition = (typeof X86_CONDITIONS)[number];
  *
  * @example
  * ```ts
- * import type { X86AluKind } from "@greenthreads/isa";
- * const k: X86AluKind = "cmp";
+ * import type { x86_64 } from "@greenthreads/isa";
+ * const k: x86_64.AluKind = "cmp";
  * ```
  */
 export type X86AluKind = "add" | "sub" | "and" | "or" | "xor" | "cmp";
@@ -78,8 +78,8 @@ export type X86AluKind = "add" | "sub" | "and" | "or" | "xor" | "cmp";
  *
  * @example
  * ```ts
- * import type { X86ShiftKind } from "@greenthreads/isa";
- * const k: X86ShiftKind = "sar";
+ * import type { x86_64 } from "@greenthreads/isa";
+ * const k: x86_64.ShiftKind = "sar";
  * ```
  */
 export type X86ShiftKind = "shl" | "shr" | "sar";
@@ -115,8 +115,8 @@ export type X86ShiftKind = "shl" | "shr" | "sar";
  *
  * @example
  * ```ts
- * import type { X86Instruction } from "@greenthreads/isa";
- * const program: X86Instruction[] = [
+ * import type { x86_64 } from "@greenthreads/isa";
+ * const program: x86_64.Instruction[] = [
  *   { op: "movi", dst: "rax", imm: 42n },
  *   { op: "load", dst: "rbx", base: "rsp", disp: 8 },
  *   { op: "ret" },
@@ -163,7 +163,7 @@ export type X86Instruction =
  *
  * @example
  * ```ts
- * import type { X86Op } from "@greenthreads/isa";
+ * import type { X86Op } from "./instructions.js";
  * const op: X86Op = "jcc";
  * ```
  */

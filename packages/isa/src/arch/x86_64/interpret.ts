@@ -8,10 +8,9 @@
  * of the values themselves.
  *
  * Faithfulness where the runtime depends on it:
- * - every fetch checks the page's execute permission (first and last byte),
- *   so jumping into a data page or a guard page faults like hardware (within
- *   one `run`, a page found executable is not checked again: nothing can
- *   change permissions while the interpreter runs);
+ * - every fetch checks the page's execute permission (first and last byte,
+ *   in the code index every interpreter shares), so jumping into a data page
+ *   or a guard page faults like hardware;
  * - each instruction does its memory access before it changes any register,
  *   so a fault leaves the state as it was before the instruction and the
  *   program counter on it;
@@ -31,8 +30,8 @@
  * @module
  */
 import { IsaError } from "../../errors.js";
-import type { Reg } from "../../machine/lir.js";
-import { type Memory, MemoryFault, PAGE_SIZE } from "../../machine/memory.js";
+import type { Reg } from "../../lir/lir.js";
+import { type Memory, MemoryFault } from "../../memory/memory.js";
 import type { AssembledCode, Cpu, StopReason } from "../arch.js";
 import { CodeIndex } from "../code-index.js";
 import type { X86Instruction } from "./instructions.js";
@@ -109,10 +108,6 @@ interface Decoded {
   next: bigint;
   /** Address of the instruction's last byte, for the execute check. */
   last: bigint;
-  /** Whether the last byte lies on another page than the first (then both are checked). */
-  crosses: boolean;
-  /** Page number of the first byte. */
-  page: number;
   pc: bigint;
 }
 
@@ -136,8 +131,6 @@ function decode(
     v: 0n,
     next: pc + BigInt(size),
     last: pc + BigInt(size - 1),
-    crosses: (pc + BigInt(size - 1)) / BigInt(PAGE_SIZE) !== pc / BigInt(PAGE_SIZE),
-    page: Number(pc / BigInt(PAGE_SIZE)),
     pc,
   };
   const target = (name: string): bigint => {
@@ -289,7 +282,7 @@ function decode(
 
 /**
  * An x86-64 interpreter over an emulated {@link Memory}. Create it with
- * `x86_64.createCpu(memory)`; besides the integer and xmm registers it
+ * `new x86_64.Cpu(memory)`; besides the integer and xmm registers it
  * exposes `mxcsr`, `x87cw`, `gs_base` and `rflags` (CF bit 0, PF bit 2, ZF
  * bit 6, SF bit 7, OF bit 11).
  *
@@ -300,7 +293,7 @@ function decode(
  * mem.map(0x1000n, 4096, "rx");
  * const code = assemble(x86_64, [{ op: "movi", dst: "rax", imm: 7n }, { op: "nop" }], 0x1000n);
  * mem.poke(0x1000n, code.bytes);
- * const cpu = x86_64.createCpu(mem);
+ * const cpu = new x86_64.Cpu(mem);
  * cpu.load(code);
  * cpu.pc = 0x1000n;
  * console.log(cpu.run({ stopAt: [0x1007n] }).kind, cpu.get("rax")); // "stopped" 7n
@@ -321,15 +314,14 @@ export class X86Cpu implements Cpu {
   #sf = false;
   #of = false;
   #pfByte = 0;
-  /** Decoded instructions by address, as a plain number: number keys hash much faster than bigints. */
-  readonly #code = new Map<number, Decoded>();
-  /** Loaded code not yet decoded: an instruction is decoded the first time it runs. */
-  readonly #loaded = new CodeIndex<Decoded>((p, labels) =>
-    decode(p.instruction as X86Instruction, p.address, p.size, labels),
-  );
+  /** Loaded code, decoded the first time it runs, and its fetch with the execute check. */
+  readonly #code: CodeIndex<Decoded>;
 
   constructor(memory: Memory) {
     this.memory = memory;
+    this.#code = new CodeIndex<Decoded>("x86_64", memory, (p, labels) =>
+      decode(p.instruction as X86Instruction, p.address, p.size, labels),
+    );
   }
 
   get steps(): number {
@@ -391,46 +383,25 @@ export class X86Cpu implements Cpu {
   }
 
   load(code: AssembledCode): void {
-    if (code.arch !== "x86_64") {
-      throw new IsaError(
-        "BAD_ARGUMENT",
-        `x86_64 interpreter: cannot load code assembled for ${code.arch}; assemble it with x86_64`,
-      );
-    }
-    // Checks every instruction first, so that a bad instruction loads nothing.
-    this.#loaded.add(code);
-    this.#code.clear();
+    this.#code.load(code);
   }
 
   run(options: { stopAt: readonly bigint[]; maxSteps?: number }): StopReason {
     const stops = new Set(options.stopAt.map(Number));
     const limit = options.maxSteps ?? Number.POSITIVE_INFINITY;
-    const mem = this.memory;
     const code = this.#code;
+    code.beginRun();
     let n = 0;
-    let executablePage = -1;
     for (;;) {
       const pc = this.pc;
       const at = Number(pc);
       if (stops.has(at)) return { kind: "stopped", pc };
       if (n >= limit) return { kind: "step-limit", pc };
       try {
-        let d = code.get(at);
+        const d = code.fetch(pc);
         if (d === undefined) {
-          d = this.#loaded.find(at);
-          if (d !== undefined) code.set(at, d);
-        }
-        if (d === undefined) {
-          mem.checkExecute(pc);
           return { kind: "illegal", pc, reason: `no instruction loaded at 0x${pc.toString(16)}` };
         }
-        // Permissions cannot change while run() executes, so a page once
-        // found executable stays so until the run returns.
-        if (d.page !== executablePage) {
-          mem.checkExecute(pc);
-          executablePage = d.page;
-        }
-        if (d.crosses) mem.checkExecute(d.last);
         if (d.k === K.Ud2) return { kind: "illegal", pc, reason: "ud2 (trap instruction)" };
         this.#execute(d);
       } catch (e) {

@@ -12,7 +12,7 @@
  * @module
  */
 import { IsaError } from "../../errors.js";
-import type { Reg } from "../../machine/lir.js";
+import type { Reg } from "../../lir/lir.js";
 
 /**
  * The sixteen 64-bit integer registers of x86-64, in encoding order (index =
@@ -20,8 +20,8 @@ import type { Reg } from "../../machine/lir.js";
  *
  * @example
  * ```ts
- * import { X86_INTEGER_REGISTERS } from "@greenthreads/isa";
- * console.log(X86_INTEGER_REGISTERS.indexOf("r12")); // 12
+ * import { x86_64 } from "@greenthreads/isa";
+ * console.log(x86_64.integerRegisters.indexOf("r12")); // 12
  * ```
  */
 export const X86_INTEGER_REGISTERS: readonly Reg[] = [
@@ -48,8 +48,8 @@ export const X86_INTEGER_REGISTERS: readonly Reg[] = [
  *
  * @example
  * ```ts
- * import { X86_XMM_REGISTERS } from "@greenthreads/isa";
- * console.log(X86_XMM_REGISTERS[15]); // "xmm15"
+ * import { x86_64 } from "@greenthreads/isa";
+ * console.log(x86_64.floatRegisters[15]); // "xmm15"
  * ```
  */
 export const X86_XMM_REGISTERS: readonly Reg[] = Array.from({ length: 16 }, (_, i) => `xmm${i}`);
@@ -62,7 +62,7 @@ export const X86_XMM_REGISTERS: readonly Reg[] = Array.from({ length: 16 }, (_, 
  *
  * @example
  * ```ts
- * import { X86_SPECIAL_REGISTERS } from "@greenthreads/isa";
+ * import { X86_SPECIAL_REGISTERS } from "./registers.js";
  * console.log(X86_SPECIAL_REGISTERS.includes("gs_base")); // true
  * ```
  */
@@ -78,7 +78,7 @@ const xmmNumbers = new Map(X86_XMM_REGISTERS.map((name, i) => [name, i]));
  *
  * @example
  * ```ts
- * import { x86IntegerNumber } from "@greenthreads/isa";
+ * import { x86IntegerNumber } from "./registers.js";
  * console.log(x86IntegerNumber("rdi")); // 7
  * ```
  */
@@ -99,7 +99,7 @@ export function x86IntegerNumber(name: Reg): number {
  *
  * @example
  * ```ts
- * import { x86XmmNumber } from "@greenthreads/isa";
+ * import { x86XmmNumber } from "./registers.js";
  * console.log(x86XmmNumber("xmm9")); // 9
  * ```
  */
@@ -119,7 +119,7 @@ export function x86XmmNumber(name: Reg): number {
  *
  * @example
  * ```ts
- * import { isX86IntegerRegister } from "@greenthreads/isa";
+ * import { isX86IntegerRegister } from "./registers.js";
  * console.log(isX86IntegerRegister("r8"), isX86IntegerRegister("eax")); // true false
  * ```
  */
@@ -145,7 +145,7 @@ const REGISTER32 = [
  *
  * @example
  * ```ts
- * import { x86Register32 } from "@greenthreads/isa";
+ * import { x86Register32 } from "./registers.js";
  * console.log(x86Register32("rdi"), x86Register32("r15")); // "edi" "r15d"
  * ```
  */

@@ -24,7 +24,7 @@
  * @module
  */
 import { IsaError } from "../../errors.js";
-import type { AluKind, Cond, LirOp, Reg } from "../../machine/lir.js";
+import type { AluKind, Cond, LirOp, Reg } from "../../lir/lir.js";
 import type { LabelItem } from "../arch.js";
 import type { X86AluKind, X86Condition, X86Instruction, X86ShiftKind } from "./instructions.js";
 import { fitsInt32 } from "./operands.js";
@@ -198,8 +198,8 @@ function unsupported(op: LirOp, why: string): never {
  *
  * @example
  * ```ts
- * import { selectX86 } from "@greenthreads/isa";
- * console.log(selectX86([{ op: "alu", kind: "sub", dst: "rax", a: "rbx", b: "rcx" }]));
+ * import { x86_64 } from "@greenthreads/isa";
+ * console.log(x86_64.select([{ op: "alu", kind: "sub", dst: "rax", a: "rbx", b: "rcx" }]));
  * // [{ op: "mov", dst: "rax", src: "rbx" }, { op: "alu", kind: "sub", dst: "rax", src: "rcx" }]
  * ```
  */

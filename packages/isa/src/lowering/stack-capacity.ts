@@ -26,7 +26,7 @@ import { STACK_RESERVE } from "./lower.js";
  *
  * @example
  * ```ts
- * import { FRAME_RESERVE } from "@greenthreads/isa";
+ * import { FRAME_RESERVE } from "./stack-capacity.js";
  * console.log(FRAME_RESERVE); // 64
  * ```
  */

@@ -24,9 +24,9 @@
 import type { Abi } from "../abi/abi.js";
 import type { Arch } from "../arch/arch.js";
 import { IsaError } from "../errors.js";
-import type { Reg } from "../machine/lir.js";
+import { PROGRAM_REGISTERS } from "../language/program.js";
+import type { Reg } from "../lir/lir.js";
 import { scratchRegisters } from "../routines/scratch-registers.js";
-import { PROGRAM_REGISTERS } from "./program.js";
 
 /**
  * The machine registers of a lowered program on one ABI.

@@ -30,8 +30,7 @@
  *
  * @module
  */
-import type { Cond } from "../machine/lir.js";
-import type { ProgramAlu } from "./program.js";
+import type { AluKind, Cond } from "../lir/lir.js";
 
 /**
  * The numeric limits of thread programs: the immediate range (a value is
@@ -82,7 +81,7 @@ export function tooManyInstructions(count: number | string, limit: number): stri
 }
 
 /** Arithmetic mnemonics, which are also their `op`. @internal */
-export const ALU_OPS: readonly ProgramAlu[] = [
+export const ALU_OPS: readonly AluKind[] = [
   "add",
   "sub",
   "mul",
@@ -149,7 +148,7 @@ const IDENTIFIER = /^[A-Za-z_.][A-Za-z0-9_.]*$/;
  *
  * @example
  * ```ts
- * import { isProgramIdentifier } from "@greenthreads/isa";
+ * import { isProgramIdentifier } from "./syntax.js";
  * isProgramIdentifier(".loop_1"); // true
  * isProgramIdentifier("1st"); // false
  * ```

@@ -33,14 +33,14 @@
  *
  * @module
  */
-import type { Cond } from "../machine/lir.js";
+import type { AluKind, Cond } from "../lir/lir.js";
 
 /**
  * Number of registers of a thread program (`r0` to `r7`).
  *
  * @example
  * ```ts
- * import { PROGRAM_REGISTERS } from "@greenthreads/isa";
+ * import { PROGRAM_REGISTERS } from "./program.js";
  * console.log(PROGRAM_REGISTERS); // 8
  * ```
  */
@@ -69,17 +69,6 @@ export type ProgramRegister = number;
  * ```
  */
 export type Operand = { readonly reg: ProgramRegister } | { readonly imm: bigint };
-
-/**
- * Arithmetic and logic operations of thread programs.
- *
- * @example
- * ```ts
- * import type { ProgramAlu } from "@greenthreads/isa";
- * const k: ProgramAlu = "xor";
- * ```
- */
-export type ProgramAlu = "add" | "sub" | "mul" | "and" | "or" | "xor" | "shl" | "shr" | "sar";
 
 /**
  * Where an instruction came from in program text (1-based), so that the
@@ -111,7 +100,7 @@ export interface SourcePosition {
 export type ProgramInstruction = (
   | { readonly op: "mov"; readonly dst: ProgramRegister; readonly src: Operand }
   | {
-      readonly op: ProgramAlu;
+      readonly op: AluKind;
       readonly dst: ProgramRegister;
       readonly a: ProgramRegister;
       readonly b: Operand;

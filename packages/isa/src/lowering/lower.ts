@@ -64,11 +64,11 @@
 import type { Abi } from "../abi/abi.js";
 import type { Arch } from "../arch/arch.js";
 import { TABLE_ENTRY_SIZE } from "../arch/table.js";
-import type { Cond, LirOp, Reg } from "../machine/lir.js";
-import type { Operand, Program, ProgramInstruction } from "./program.js";
-import { PROGRAM_REGISTERS } from "./program.js";
+import type { Operand, Program, ProgramInstruction } from "../language/program.js";
+import { PROGRAM_REGISTERS } from "../language/program.js";
+import type { Cond, LirOp, Reg } from "../lir/lir.js";
+import { FAULT_CODE, TCB, TRAP_KIND } from "../protocol/thread-control-block.js";
 import { assignRegisters } from "./register-assignment.js";
-import { FAULT_CODE, TCB, TRAP_KIND } from "./thread-control-block.js";
 
 /**
  * Bytes below the stack limit that lowered code may touch: the return

@@ -34,11 +34,11 @@
  * @module
  */
 import { IsaError } from "../errors.js";
-import type { Cond } from "../machine/lir.js";
+import type { Operand, Program } from "../language/program.js";
+import { type VerifyOptions, verifyProgram } from "../language/verify.js";
+import type { AluKind, Cond } from "../lir/lir.js";
+import type { FaultKind, Trap } from "../protocol/trap.js";
 import { toBudget } from "./budget.js";
-import type { Operand, Program, ProgramAlu } from "./program.js";
-import type { FaultKind, Trap } from "./trap.js";
-import { type VerifyOptions, verifyProgram } from "./verify.js";
 
 /**
  * Options of {@link ReferenceMachine}.
@@ -78,7 +78,7 @@ type Value = { readonly reg: number; readonly imm: bigint };
 
 type Step =
   | { readonly op: "mov"; readonly dst: number; readonly src: Value }
-  | { readonly op: ProgramAlu; readonly dst: number; readonly a: number; readonly b: Value }
+  | { readonly op: AluKind; readonly dst: number; readonly a: number; readonly b: Value }
   | {
       readonly op: "br";
       readonly cond: Cond;
@@ -200,7 +200,7 @@ function compare(cond: Cond, a: bigint, b: bigint): boolean {
   }
 }
 
-function alu(op: ProgramAlu, a: bigint, b: bigint): bigint {
+function alu(op: AluKind, a: bigint, b: bigint): bigint {
   switch (op) {
     case "add":
       return (a + b) & MASK;

@@ -13,14 +13,8 @@
  */
 
 import { IsaError } from "../errors.js";
-import type { Cond } from "../machine/lir.js";
-import type {
-  Operand,
-  Program,
-  ProgramAlu,
-  ProgramInstruction,
-  ProgramRegister,
-} from "./program.js";
+import type { AluKind, Cond } from "../lir/lir.js";
+import type { Operand, Program, ProgramInstruction, ProgramRegister } from "./program.js";
 import {
   CONDS,
   isImmediate,
@@ -166,7 +160,7 @@ export class ProgramBuilder {
     return this;
   }
 
-  private alu(op: ProgramAlu, dst: RegisterName, a: RegisterName, b: SourceOperand): this {
+  private alu(op: AluKind, dst: RegisterName, a: RegisterName, b: SourceOperand): this {
     return this.add_({
       op,
       dst: this.reg(dst, "dst"),
@@ -180,6 +174,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().label("top").jmp("top");
    * ```
    */
@@ -195,6 +190,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().mov("r0", 42).mov("r1", "r0");
    * ```
    */
@@ -207,6 +203,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().add("r0", "r0", 1);
    * ```
    */
@@ -219,6 +216,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().sub("r0", "r0", 1);
    * ```
    */
@@ -231,6 +229,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().mul("r0", "r0", "r1");
    * ```
    */
@@ -243,6 +242,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().and("r0", "r0", 0xff);
    * ```
    */
@@ -255,6 +255,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().or("r0", "r0", 1);
    * ```
    */
@@ -267,6 +268,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().xor("r0", "r0", -1);
    * ```
    */
@@ -279,6 +281,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().shl("r0", "r0", 3);
    * ```
    */
@@ -291,6 +294,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().shr("r0", "r0", 1);
    * ```
    */
@@ -303,6 +307,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().sar("r0", "r0", 63);
    * ```
    */
@@ -315,6 +320,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().label("l").br("ltu", "r0", "r1", "l");
    * ```
    */
@@ -336,6 +342,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().label("l").beq("r0", 0, "l");
    * ```
    */
@@ -348,6 +355,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().label("l").bne("r0", 0, "l");
    * ```
    */
@@ -360,6 +368,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().label("l").blt("r0", 10, "l");
    * ```
    */
@@ -372,6 +381,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().label("l").ble("r0", 10, "l");
    * ```
    */
@@ -384,6 +394,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().label("l").bgt("r0", -1, "l");
    * ```
    */
@@ -396,6 +407,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().label("l").bge("r0", 0, "l");
    * ```
    */
@@ -408,6 +420,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().label("l").bltu("r0", "r1", "l");
    * ```
    */
@@ -420,6 +433,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().label("l").bleu("r0", "r1", "l");
    * ```
    */
@@ -432,6 +446,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().label("l").bgtu("r0", "r1", "l");
    * ```
    */
@@ -444,6 +459,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().label("l").bgeu("r0", "r1", "l");
    * ```
    */
@@ -456,6 +472,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().label("forever").jmp("forever");
    * ```
    */
@@ -468,6 +485,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().call("f").exit(0).label("f").ret();
    * ```
    */
@@ -480,6 +498,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().call("f").exit(0).label("f").ret();
    * ```
    */
@@ -492,6 +511,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().push("r0").push(7);
    * ```
    */
@@ -504,6 +524,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().push(7).pop("r0");
    * ```
    */
@@ -516,6 +537,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().load("r0", 0).load("r1", { index: "r2", offset: 1 });
    * ```
    */
@@ -529,6 +551,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().store(0, "r1").store({ index: "r2" }, 5);
    * ```
    */
@@ -543,6 +566,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().hostcall("print", ["r0", "r1"]).hostcall("now", [], "r2");
    * ```
    */
@@ -572,6 +596,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().yield(0).yield("r1", "r2");
    * ```
    */
@@ -585,6 +610,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * program().exit(0);
    * ```
    */
@@ -597,6 +623,7 @@ export class ProgramBuilder {
    *
    * @example
    * ```ts
+   * import { program } from "@greenthreads/isa";
    * const p = program().exit(0).build();
    * console.log(p.instructions.length); // 1
    * ```

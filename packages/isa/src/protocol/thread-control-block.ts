@@ -32,8 +32,8 @@
  * @module
  */
 import { IsaError } from "../errors.js";
-import type { Program } from "./program.js";
-import { PROGRAM_REGISTERS } from "./program.js";
+import type { Program } from "../language/program.js";
+import { PROGRAM_REGISTERS } from "../language/program.js";
 import type { FaultKind, Trap } from "./trap.js";
 
 /**
@@ -78,7 +78,7 @@ export const TRAP_KIND = { yield: 1, hostcall: 2, budget: 3, exit: 4, fault: 5 }
  *
  * @example
  * ```ts
- * import { FAULT_CODE } from "@greenthreads/isa";
+ * import { FAULT_CODE } from "./thread-control-block.js";
  * console.log(FAULT_CODE.outOfBoundsIndex); // 3
  * ```
  */
@@ -89,7 +89,7 @@ export const FAULT_CODE = { stackOverflow: 1, outOfBounds: 2, outOfBoundsIndex: 
  *
  * @example
  * ```ts
- * import type { TcbReader } from "@greenthreads/isa";
+ * import type { TcbReader } from "./thread-control-block.js";
  * const words = new BigUint64Array(19);
  * const read: TcbReader = (offset) => words[offset / 8]!;
  * ```
@@ -108,7 +108,8 @@ const u64 = (v: bigint): bigint => BigInt.asUintN(64, v);
  *
  * @example
  * ```ts
- * import { decodeTrap, parseProgram, TCB } from "@greenthreads/isa";
+ * import { parseProgram, TCB } from "@greenthreads/isa";
+ * import { decodeTrap } from "./thread-control-block.js";
  * const program = parseProgram("exit 3");
  * const words = new BigUint64Array(TCB.size / 8);
  * words[TCB.trapKind / 8] = 4n; // exit

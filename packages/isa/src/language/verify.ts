@@ -682,7 +682,11 @@ export function diagnoseProgram(program: Program, options?: VerifyOptions): IsaE
  * import { parseProgram, verifyProgram } from "@greenthreads/isa";
  * const p = parseProgram("hostcall print(r0)\nexit 0");
  * verifyProgram(p, { hostcalls: ["print"] }); // passes
- * verifyProgram(p, { hostcalls: [] }); // throws: unknown host call "print"
+ * try {
+ *   verifyProgram(p, { hostcalls: [] });
+ * } catch (e) {
+ *   console.log((e as Error).message); // line 1, column 1: unknown host call "print": …
+ * }
  * ```
  */
 export function verifyProgram(program: Program, options?: VerifyOptions): void {

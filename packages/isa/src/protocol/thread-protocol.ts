@@ -59,10 +59,10 @@
  * @module
  */
 import { IsaError } from "../errors.js";
-import { MAX_BUDGET } from "./budget.js";
-import type { Program } from "./program.js";
-import { PROGRAM_REGISTERS } from "./program.js";
-import { FRAME_RESERVE } from "./stack-capacity.js";
+import type { Program } from "../language/program.js";
+import { PROGRAM_REGISTERS } from "../language/program.js";
+import { FRAME_RESERVE } from "../lowering/stack-capacity.js";
+import { MAX_BUDGET } from "../semantics/budget.js";
 import { decodeTrap, TCB, TRAP_KIND } from "./thread-control-block.js";
 import type { Trap } from "./trap.js";
 
