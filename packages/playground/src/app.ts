@@ -65,6 +65,30 @@ export function Listing({ lines, pc }: { lines: readonly ListingLine[]; pc: bigi
   )}</pre>`;
 }
 
+/** The top words of a stack, highest first: the word at `sp` marked, changed words highlighted. */
+export function StackTable({
+  id,
+  words,
+  changed,
+  sp,
+}: {
+  id: string;
+  words: readonly { address: bigint; value: bigint }[];
+  changed: ReadonlySet<bigint>;
+  sp: bigint;
+}) {
+  return html`<table id=${id}>
+    ${words.map(
+      (w) =>
+        html`<tr data-address=${hex(w.address)} class=${changed.has(w.address) ? "changed" : ""}>
+          <td>${hex(w.address)}</td>
+          <td class="value">${hex(w.value)}</td>
+          <td>${w.address === sp ? "◄ sp" : ""}</td>
+        </tr>`,
+    )}
+  </table>`;
+}
+
 /** A fresh lab for `abi`, set up to begin its first round trip. */
 function newLab(abi: AbiName): SwitchLab {
   const lab = new SwitchLab(abi);
@@ -185,16 +209,12 @@ function SwitchView({ abi, setAbi }: { abi: AbiName; setAbi: (a: AbiName) => voi
               )}
             </table>
             <h2>${which} stack (top)</h2>
-            <table id=${`stack-${which}`}>
-              ${lab.stackTop(which, 10).map(
-                (w) =>
-                  html`<tr data-address=${hex(w.address)} class=${changes.words.has(w.address) ? "changed" : ""}>
-                    <td>${hex(w.address)}</td>
-                    <td class="value">${hex(w.value)}</td>
-                    <td>${w.address === sp ? "◄ sp" : ""}</td>
-                  </tr>`,
-              )}
-            </table>
+            <${StackTable}
+              id=${`stack-${which}`}
+              words=${lab.stackTop(which, 10)}
+              changed=${changes.words}
+              sp=${sp}
+            />
           `,
         )}
       </section>

@@ -12,7 +12,7 @@ import { type AbiName, formatInstruction, type Trap } from "@greenthreads/isa";
 import { loadBackend } from "@greenthreads/switch";
 import { html } from "htm/preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
-import { ABI_NAMES, hex, Listing, listing } from "./app.js";
+import { ABI_NAMES, hex, Listing, listing, StackTable } from "./app.js";
 
 interface Changes {
   readonly registers: ReadonlySet<string>;
@@ -193,16 +193,7 @@ export function ProgramView({ abi, setAbi }: { abi: AbiName; setAbi: (a: AbiName
           )}
         </table>
         <h2>stack (top)</h2>
-        <table id="p-stack">
-          ${lab.stackTop(10).map(
-            (w) =>
-              html`<tr data-address=${hex(w.address)} class=${changes.words.has(w.address) ? "changed" : ""}>
-                <td>${hex(w.address)}</td>
-                <td class="value">${hex(w.value)}</td>
-                <td>${w.address === sp ? "◄ sp" : ""}</td>
-              </tr>`,
-          )}
-        </table>
+        <${StackTable} id="p-stack" words=${lab.stackTop(10)} changed=${changes.words} sp=${sp} />
       </section>
     </main>
   `;
