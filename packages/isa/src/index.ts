@@ -124,7 +124,11 @@ export {
 
 // WebAssembly: thread programs lowered to a module the wasm backend instantiates.
 export { formatWat } from "./wasm/format-wat.js";
-export { lowerProgramToWasm, type WasmLowerOptions } from "./wasm/lower-to-wasm.js";
+export {
+  lowerProgramToWasm,
+  WASM_MAX_BR_TABLE,
+  type WasmLowerOptions,
+} from "./wasm/lower-to-wasm.js";
 export type {
   WasmFunction,
   WasmInstruction,

@@ -108,7 +108,27 @@ import { WASM_INTERFACE, WASM_THREAD_BLOCK } from "./wasm-thread-layout.js";
 export interface WasmLowerOptions {
   /** Count an instruction budget and trap when it runs out. Default false. */
   readonly fuel?: boolean;
+  /**
+   * The most entries one `br_table` gets; a longer table becomes a table of
+   * tables (see {@link WASM_MAX_BR_TABLE}). Default {@link WASM_MAX_BR_TABLE};
+   * smaller values exist to test the split on small programs.
+   */
+  readonly maxTable?: number;
 }
+
+/**
+ * The most entries one `br_table` of the lowering has. V8 refuses a
+ * `br_table` of more than 65,520 entries, so a dispatch over more
+ * instructions than this is split: a first table picks a chunk (the index
+ * divided by this), and each chunk's own table picks the instruction.
+ *
+ * @example
+ * ```ts
+ * import { WASM_MAX_BR_TABLE } from "@greenthreads/isa";
+ * console.log(WASM_MAX_BR_TABLE); // 60000
+ * ```
+ */
+export const WASM_MAX_BR_TABLE = 60_000;
 
 // Locals of `resume`: the block address, then registers and the state of the run.
 const BLOCK = 0;
@@ -123,6 +143,8 @@ const PC = HIGH + 1;
 const KIND = PC + 1;
 const INS = KIND + 1;
 const ENTRY = INS + 1;
+/** Declared only in modules whose dispatch is split (see WASM_MAX_BR_TABLE): the index being dispatched. */
+const CHOICE = ENTRY + 1;
 const LOCALS: readonly WasmValueType[] = [
   ...new Array<WasmValueType>(PROGRAM_REGISTERS + 3).fill("i64"),
   ...new Array<WasmValueType>(7).fill("i32"),
@@ -140,6 +162,7 @@ const LOCAL_NAMES: readonly string[] = [
   "kind",
   "ins",
   "entry",
+  "choice",
 ];
 
 const ALU: Readonly<Record<AluKind, WasmPlainOp>> = {
@@ -200,12 +223,32 @@ export function lowerProgramToWasm(program: Program, options: WasmLowerOptions =
         export: WASM_INTERFACE.resume,
         params: ["i32"],
         results: ["i32"],
-        locals: LOCALS,
-        localNames: LOCAL_NAMES,
-        body: new WasmLowering(program, options.fuel ?? false).run(),
+        ...lowered(program, options),
       },
     ],
   };
+}
+
+/** The body and the locals it uses (`choice` only where a dispatch is split). */
+function lowered(
+  program: Program,
+  options: WasmLowerOptions,
+): { locals: readonly WasmValueType[]; localNames: readonly string[]; body: WasmInstruction[] } {
+  const lowering = new WasmLowering(program, options.fuel ?? false, maxTable(options));
+  const body = lowering.run();
+  const locals = lowering.split ? [...LOCALS, "i32" as const] : LOCALS;
+  return { locals, localNames: LOCAL_NAMES.slice(0, locals.length + 1), body };
+}
+
+function maxTable(options: WasmLowerOptions): number {
+  const m = options.maxTable ?? WASM_MAX_BR_TABLE;
+  if (!Number.isSafeInteger(m) || m < 1 || m > WASM_MAX_BR_TABLE) {
+    throw new IsaError(
+      "BAD_ARGUMENT",
+      `lowerProgramToWasm: maxTable must be a whole number from 1 to ${WASM_MAX_BR_TABLE}, got ${String(m)}`,
+    );
+  }
+  return m;
 }
 
 /**
@@ -286,9 +329,20 @@ class WasmLowering {
   /** Whether some region is entered past its head (then the dispatch sets `entry`). */
   #entries = false;
 
-  constructor(program: Program, fuel: boolean) {
+  /** The most entries one br_table gets (see WASM_MAX_BR_TABLE). */
+  readonly #maxTable: number;
+  /** Table jumps split so far: names their chunk blocks apart. */
+  #splits = 0;
+
+  /** Whether some table jump was split (the module then declares the `choice` local). */
+  get split(): boolean {
+    return this.#splits > 0;
+  }
+
+  constructor(program: Program, fuel: boolean, maxTable: number) {
     this.#program = program;
     this.#fuel = fuel;
+    this.#maxTable = maxTable;
     this.#n = program.instructions.length;
     this.#regionOf = new Array<LoopRegion | undefined>(this.#n).fill(undefined);
     for (const r of loopRegions(program, fuel)) {
@@ -332,15 +386,74 @@ class WasmLowering {
       ["i32.const", span],
       ["i32.ge_u"],
       ["br_if", 0],
-      ["local.get", ENTRY],
-      ["i32.const", r.head + 2],
-      ["i32.sub"],
-      ["i32.const", 0],
-      ["local.set", ENTRY],
     );
-    const table = Array.from({ length: span }, (_, j) => this.#depth(`b${r.head + 1 + j}`));
-    out.push(["br_table", table, this.#depth("entered")]);
+    this.#tableJump(
+      [["local.get", ENTRY], ["i32.const", r.head + 2], ["i32.sub"]],
+      span,
+      (j) => this.#depth(`b${r.head + 1 + j}`),
+      "entered",
+      [
+        ["i32.const", 0],
+        ["local.set", ENTRY],
+      ],
+    );
     this.#close("entered");
+  }
+
+  /**
+   * `br_table` on the i32 that `get` pushes, over `count` targets (`target(k)`
+   * gives the depth of entry k, computed where the table is emitted) and a
+   * default. Over the engine's limit it becomes two levels: chunk blocks
+   * around a table that picks a chunk by `value / maxTable`, and after each
+   * chunk block's end that chunk's own table on `value - base`:
+   *
+   * ```
+   *   block $c<m-1> … block $c0
+   *     get; maxTable; div_u; br_table $c0 … $c<m-1>, default
+   *   end $c0      get; 0; sub;           br_table (entries 0 ..)
+   *   end $c1      get; maxTable; sub;    br_table (entries maxTable ..)
+   *   …
+   * ```
+   *
+   * `after` runs once the value is taken (the region entry clears `entry`).
+   */
+  #tableJump(
+    get: readonly WasmInstruction[],
+    count: number,
+    target: (k: number) => number,
+    otherwise: string,
+    after: readonly WasmInstruction[] = [],
+  ): void {
+    const out = this.#out;
+    const max = this.#maxTable;
+    if (count <= max) {
+      const table = Array.from({ length: count }, (_, k) => target(k));
+      out.push(...get, ...after, ["br_table", table, this.#depth(otherwise)]);
+      return;
+    }
+    const site = this.#splits++;
+    const chunks = Math.ceil(count / max);
+    out.push(...get, ["local.set", CHOICE], ...after);
+    for (let j = chunks - 1; j >= 0; j--) this.#open("block", `split${site}_${j}`);
+    const pick = Array.from({ length: chunks }, (_, j) => this.#depth(`split${site}_${j}`));
+    out.push(
+      ["local.get", CHOICE],
+      ["i32.const", max],
+      ["i32.div_u"],
+      ["br_table", pick, this.#depth(otherwise)],
+    );
+    for (let j = 0; j < chunks; j++) {
+      this.#close(`split${site}_${j}`);
+      const base = j * max;
+      const size = Math.min(max, count - base);
+      const table = Array.from({ length: size }, (_, i) => target(base + i));
+      out.push(
+        ["local.get", CHOICE],
+        ["i32.const", base],
+        ["i32.sub"],
+        ["br_table", table, this.#depth(otherwise)],
+      );
+    }
   }
 
   #open(kind: "block" | "loop" | "if", label: string): void {
@@ -382,9 +495,7 @@ class WasmLowering {
     this.#open("block", "unreachable");
     if (this.#entries)
       out.push(["local.get", PC], ["i32.const", 1], ["i32.add"], ["local.set", ENTRY]);
-    out.push(["local.get", PC]);
-    const table = Array.from({ length: n }, (_, k) => this.#dispatchDepth(k, "unreachable"));
-    out.push(["br_table", table, this.#depth("ret")]);
+    this.#tableJump([["local.get", PC]], n, (k) => this.#dispatchDepth(k, "unreachable"), "ret");
     this.#close("unreachable");
     out.push(["unreachable"]);
     this.#close("ret");
@@ -486,11 +597,12 @@ class WasmLowering {
         ["local.set", ENTRY],
       );
     }
-    out.push(["local.get", INDEX], ["i32.wrap_i64"]);
-    const table = Array.from({ length: n }, (_, k) =>
-      sites.has(k) ? this.#dispatchDepth(k, "undo") : this.#depth("undo"),
+    this.#tableJump(
+      [["local.get", INDEX], ["i32.wrap_i64"]],
+      n,
+      (k) => (sites.has(k) ? this.#dispatchDepth(k, "undo") : this.#depth("undo")),
+      "undo",
     );
-    out.push(["br_table", table, this.#depth("undo")]);
     this.#close("undo");
     out.push(["local.get", SP], ["i32.const", 8], ["i32.sub"], ["local.set", SP]);
     this.#close("bad");

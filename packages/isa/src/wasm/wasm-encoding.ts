@@ -82,6 +82,7 @@ export const WASM_OPCODES = {
   "i64.ge_u": 0x5a,
   "i32.add": 0x6a,
   "i32.sub": 0x6b,
+  "i32.div_u": 0x6e,
   "i32.shl": 0x74,
   "i32.shr_u": 0x76,
   "i64.add": 0x7c,

@@ -52,6 +52,63 @@ describe("the lowering corpus", () => {
   });
 });
 
+describe("split dispatch tables", () => {
+  // Programs longer than one br_table may hold get a table of tables; with a tiny maximum every
+  // dispatch, return check and region entry of the corpus is split, and traps must not change.
+  test.each(CORPUS)(
+    "$name, with at most 3 entries per table",
+    ({ source, budget, stackSize = 8192 }) => {
+      const program = parseProgram(source);
+      for (const maxTable of [1, 3]) {
+        const split = host.compile(program, budget !== undefined, maxTable);
+        expect(api.validate(split.bytes)).toBe(true);
+        expectSameTraps(
+          split,
+          { stackSize, budget, maxTraps: 500 },
+          `${source}
+maxTable ${maxTable}`,
+        );
+        const fueled = host.compile(program, true, maxTable);
+        for (const b of [1n, 3n]) {
+          expectSameTraps(
+            fueled,
+            { stackSize, budget: b, maxTraps: 5000 },
+            `${source}
+budget ${b}, maxTable ${maxTable}`,
+          );
+        }
+      }
+    },
+  );
+
+  test("500 random programs with loops, calls and returns, split into tables of 2", () => {
+    const r = xorshift(4242);
+    let checked = 0;
+    while (checked < 500) {
+      const source = randomProgramText(r, 12);
+      let program: Program;
+      try {
+        program = parseProgram(source);
+        verifyProgram(program);
+      } catch {
+        continue;
+      }
+      checked++;
+      const compiled = host.compile(program, true, 2);
+      expect(api.validate(compiled.bytes)).toBe(true);
+      expectSameTraps(compiled, { stackSize: 1024, budget: 5n, maxTraps: 200 }, source);
+    }
+  }, 120_000);
+
+  test("a maximum outside 1..WASM_MAX_BR_TABLE is an IsaError", () => {
+    const program = parseProgram("exit 0");
+    expect(() => lowerProgramToWasm(program, { maxTable: 0 })).toThrow(
+      /maxTable must be a whole number/,
+    );
+    expect(() => lowerProgramToWasm(program, { maxTable: 60_001 })).toThrow(/maxTable/);
+  });
+});
+
 /** Random budgets, small enough to trap often. */
 function budgets(seed: number, count: number): bigint[] {
   const r = xorshift(seed * 7919 + 1);

@@ -143,6 +143,7 @@ describe("instructions", () => {
     [["i32.ge_u"], [0x4f]],
     [["i32.add"], [0x6a]],
     [["i32.sub"], [0x6b]],
+    [["i32.div_u"], [0x6e]],
     [["i32.shl"], [0x74]],
     [["i32.shr_u"], [0x76]],
     [["i32.wrap_i64"], [0xa7]],

@@ -44,8 +44,10 @@ export class WasmTestHost {
     this.memory = new api.Memory({ initial: pages });
   }
 
-  compile(program: Program, fuel: boolean): CompiledProgram {
-    const bytes = encodeWasmModule(lowerProgramToWasm(program, { fuel }));
+  compile(program: Program, fuel: boolean, maxTable?: number): CompiledProgram {
+    const bytes = encodeWasmModule(
+      lowerProgramToWasm(program, maxTable === undefined ? { fuel } : { fuel, maxTable }),
+    );
     const instance = new api.Instance(new api.Module(bytes), {
       [WASM_INTERFACE.module]: { [WASM_INTERFACE.memory]: this.memory },
     });
