@@ -76,7 +76,7 @@ const has = (tool: string) => spawnSync(tool, ["--version"]).status === 0;
 for (const name of abiNames) {
   const tool = assemblers[getAbi(name).arch]!;
   test.skipIf(!has(tool))(
-    `the printed switch routine of ${name} assembles with ${tool} (skipped: ${tool} not installed)`,
+    `the printed switch routine of ${name} assembles with ${tool}${has(tool) ? "" : ` (skipped: ${tool} not installed)`}`,
     () => {
       const dir = mkdtempSync(join(tmpdir(), "every-abi-"));
       try {

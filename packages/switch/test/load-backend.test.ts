@@ -38,7 +38,7 @@ test.each(["x86_64-win64", "aarch64-aapcs64"] as const)(
 );
 
 test.skipIf(!nativeWorks)(
-  "by default the native backend is chosen here (skipped: native addon not built)",
+  `by default the native backend is chosen here${nativeWorks ? "" : " (skipped: native addon not built)"}`,
   () => {
     delete process.env.GREENTHREADS_BACKEND;
     const backend = loadBackend();

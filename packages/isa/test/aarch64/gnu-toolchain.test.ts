@@ -60,7 +60,7 @@ describe("aarch64 selected code through GNU as", () => {
   );
 
   test.skipIf(!haveBinutils)(
-    `a selected LIR program assembles to the encoder's bytes (skipped: ${AS} not installed)`,
+    `a selected LIR program assembles to the encoder's bytes${haveBinutils ? "" : ` (skipped: ${AS} not installed)`}`,
     () => {
       const ops: LirOp[] = [
         // Branches aim at a local label: GNU as leaves a relocation (and a zero
@@ -92,7 +92,7 @@ describe("aarch64 selected code through GNU as", () => {
   );
 
   test.skipIf(!haveLinker)(
-    `the thread routines link into a shared object (skipped: ${LD} not installed)`,
+    `the thread routines link into a shared object${haveLinker ? "" : ` (skipped: ${LD} not installed)`}`,
     () => {
       const abi = getAbi("aarch64-aapcs64");
       const text = aarch64.format(aarch64.select(threadRoutines(abi, aarch64)));

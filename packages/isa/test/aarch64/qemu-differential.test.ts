@@ -209,7 +209,7 @@ function nativeRun(items: A64Item[], dir: string): Buffer {
 
 describe("aarch64 interpreter against qemu-aarch64", () => {
   test.skipIf(!ready)(
-    `random programs end in the same registers, flags and memory (skipped: ${QEMU} or aarch64 binutils not installed)`,
+    `random programs end in the same registers, flags and memory${ready ? "" : ` (skipped: ${QEMU} or aarch64 binutils not installed)`}`,
     () => {
       const dir = mkdtempSync(join(tmpdir(), "a64-qemu-"));
       try {
