@@ -192,6 +192,12 @@ export interface Arch<I extends Instruction = Instruction> {
    * `UNSUPPORTED_INSTRUCTION` with the instruction in the message.
    */
   encode(instruction: I, address: bigint, label: (name: string) => bigint): Uint8Array;
+  /**
+   * Branch relaxation, where some encodings reach a label only so far (see
+   * {@link Relaxation}); absent where every encoding reaches every label
+   * that code of any size may name.
+   */
+  readonly relaxation?: Relaxation<I>;
   /** GNU assembler text for a list of instructions and labels (no section directives). */
   format(items: readonly (I | LabelItem)[]): string;
   /** The directives that make `format`'s output assemble with GNU `as` (syntax, options). */
@@ -202,4 +208,40 @@ export interface Arch<I extends Instruction = Instruction> {
   ) => Cpu;
   /** A new interpreter over `memory`, every register zero. */
   createCpu(memory: Memory): Cpu;
+}
+
+/**
+ * How an instruction set lengthens an instruction whose label lies beyond
+ * the reach of its encoding: {@link assemble} places every instruction in
+ * the form it was given, asks `reaches` of each one that names a label, and
+ * puts `lengthen`'s form in place of each one that does not reach, until
+ * every one does (a longer form moves the code after it, which may put
+ * other labels out of reach in turn; forms only grow, so this ends).
+ *
+ * A longer form is an instruction value of its own, with a size of its own
+ * that never depends on label addresses, and the same meaning: a
+ * conditional branch taken to the same label, the same address formed in
+ * the same register. Only the instruction set's reserved registers
+ * ({@link Arch.reserved}) may differ afterwards. So an interpreter executes
+ * it as the instruction it lengthens, and only its size (where the next
+ * instruction starts) tells them apart.
+ *
+ * @example
+ * ```ts
+ * import { aarch64 } from "@greenthreads/isa";
+ * const far = { op: "bcond", cond: "eq", target: "f" } as const;
+ * const at = () => 0x20_0000n; // 2 MiB away: beyond b.cond's ±1 MiB
+ * console.log(aarch64.relaxation.reaches(far, 0n, at)); // false
+ * console.log(aarch64.relaxation.lengthen(far)); // { op: "bcond", cond: "eq", target: "f", far: true }
+ * ```
+ */
+export interface Relaxation<I extends Instruction = Instruction> {
+  /**
+   * Whether `instruction` placed at `address` reaches every label it names
+   * (`label` resolves them). True for an instruction that names none, or
+   * whose targets are byte offsets.
+   */
+  reaches(instruction: I, address: bigint, label: (name: string) => bigint): boolean;
+  /** The next longer form of `instruction`, or `undefined` when it has none. */
+  lengthen(instruction: I): I | undefined;
 }

@@ -90,14 +90,16 @@ describe("aarch64 errors", () => {
     ).toBe("UNKNOWN_REGISTER");
   });
 
-  test("a label beyond adr's reach fails at assembly, naming the operand", () => {
-    const items = a64Select([
-      { op: "la", dst: "x0", label: "far" },
-      ...Array.from({ length: (1 << 20) / 4 }, () => ({ op: "trap" }) as const),
-      { op: "label", name: "far" },
-    ]);
-    const e = codeOf(() => assemble(aarch64, items, 0x1000n));
+  test("a label beyond the long adr's ±2 GiB fails at encoding, naming the operand", () => {
+    const far = { op: "adr", rd: "x0", target: "far", far: true } as const;
+    const e = codeOf(() => aarch64.encode(far, 0n, () => (1n << 31n) + 8n));
     expect(e.code).toBe("OPERAND_OUT_OF_RANGE");
     expect(e.message).toContain("adr");
-  }, 30_000);
+    expect(e.message).toContain("±2 GiB");
+    // Out of reach just ahead (above) and behind; in reach at the far end ahead (the adr is the third word).
+    expect(codeOf(() => aarch64.encode(far, 0n, () => -(1n << 31n) + 7n)).code).toBe(
+      "OPERAND_OUT_OF_RANGE",
+    );
+    expect(aarch64.encode(far, 0n, () => (1n << 31n) + 7n)).toHaveLength(16);
+  });
 });

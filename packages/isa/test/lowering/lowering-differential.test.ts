@@ -5,83 +5,27 @@
 import { describe, expect, test } from "vitest";
 import { abis } from "../../src/abi/registry.js";
 import { parseProgram } from "../../src/language/parse.js";
-import type { Program } from "../../src/language/program.js";
 import { verifyProgram } from "../../src/language/verify.js";
-import { stackCapacityWords } from "../../src/lowering/stack-capacity.js";
-import {
-  INTERPRETED_LAYOUT,
-  InterpretedHost,
-  type InterpretedProgram,
-} from "../../src/protocol/interpreted-host.js";
-import type { Trap } from "../../src/protocol/trap.js";
-import { runReference } from "../../src/semantics/reference.js";
+import { InterpretedHost } from "../../src/protocol/interpreted-host.js";
 import { CORPUS } from "./corpus.js";
+import {
+  BUDGETS,
+  DEFAULT_STACK,
+  mapStacks,
+  reference,
+  runInterpreted,
+} from "./differential-run.js";
 import { randomProgram } from "./random-programs.js";
-
-const DEFAULT_STACK = 8192;
-
-/** The host's answer to a trap: deterministic, and different per trap. */
-function answer(trap: Trap): bigint | undefined {
-  if (trap.kind === "hostcall") {
-    return trap.args.reduce((a, b) => a * 3n + b, BigInt(trap.name.length)) & 0xffff_ffff_ffffn;
-  }
-  if (trap.kind === "yield") return trap.value * 2n + 1n;
-  return undefined;
-}
-
-function runInterpreted(
-  host: InterpretedHost,
-  loaded: InterpretedProgram,
-  stackSize: number,
-  budget: bigint | undefined,
-  maxTraps: number,
-): Trap[] {
-  const stackLow = INTERPRETED_LAYOUT.stacks;
-  const thread = host.createThread(loaded, {
-    stackLow,
-    stackHigh: stackLow + BigInt(stackSize),
-    ...(budget === undefined ? {} : { budget }),
-  });
-  const traps: Trap[] = [];
-  let value: bigint | undefined;
-  while (traps.length < maxTraps) {
-    const trap = host.resume(thread, value ?? 0n);
-    traps.push(trap);
-    if (trap.kind === "exit" || trap.kind === "fault") break;
-    value = answer(trap);
-  }
-  host.releaseThread(thread);
-  return traps;
-}
-
-function reference(
-  program: Program,
-  stackSize: number,
-  budget: bigint | undefined,
-  maxTraps: number,
-): Trap[] {
-  return runReference(program, {
-    stackWords: stackCapacityWords(stackSize),
-    ...(budget === undefined ? {} : { budget }),
-    answer,
-    maxTraps,
-  });
-}
 
 const hosts = new Map<string, InterpretedHost>();
 function hostFor(name: string): InterpretedHost {
   let host = hosts.get(name);
   if (!host) {
-    host = new InterpretedHost(abis[name as keyof typeof abis]);
-    host.memory.map(INTERPRETED_LAYOUT.stacks - 4096n, 4096, ""); // guard
-    host.memory.map(INTERPRETED_LAYOUT.stacks, 64 * 1024, "rw");
+    host = mapStacks(new InterpretedHost(abis[name as keyof typeof abis]));
     hosts.set(name, host);
   }
   return host;
 }
-
-/** Budgets every program also runs with: 1 puts a budget trap before every instruction. */
-const BUDGETS = [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n];
 
 describe.each(Object.keys(abis))("lowered programs on %s", (abiName) => {
   test.each(CORPUS)("$name", ({ source, budget, stackSize = DEFAULT_STACK }) => {

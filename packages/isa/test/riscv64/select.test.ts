@@ -226,14 +226,17 @@ describe("riscv64 select: br", () => {
     expect(huge.cpu.get("a0")).toBe(0n);
   });
 
-  test("br is 8 bytes whatever the distance and reaches beyond a B-type branch's ±4 KiB", () => {
+  test("br is one 8-byte branch via jal, and reaches beyond a B-type branch's ±4 KiB", () => {
     const far: LirOp[] = [{ op: "br", cond: "ne", a: "a0", b: "zero", target: "far" }];
     for (let i = 0; i < 0x3000; i++) far.push({ op: "trap" });
     far.push({ op: "label", name: "far" }, { op: "li", dst: "a1", imm: 3n });
     const r = runLir(far, { a0: 1n });
     expect(r.cpu.get("a1")).toBe(3n);
-    expect(r.cpu.steps).toBe(3);
-    expect(riscv64.select([far[0]!])).toHaveLength(2);
+    // The branch (bne over jal, executed as one instruction) and the li.
+    expect(r.cpu.steps).toBe(2);
+    const selected = riscv64.select([far[0]!]);
+    expect(selected).toEqual([{ op: "bne", rs1: "a0", rs2: "zero", target: "far", via: "jal" }]);
+    expect(riscv64.sizeOf(selected[0] as RvInstruction)).toBe(8);
     const traps: LirOp[] = far.slice(1, 0x3001);
     const back = runLir(
       [
@@ -415,9 +418,10 @@ describe("riscv64 select: memory, control state, calls", () => {
       { op: "label", name: "x" },
     ]);
     const ops = items.map((i) => i.op);
-    expect(ops).toContain("bgeu");
-    expect(ops.filter((o) => o === "jal")).toHaveLength(1);
-    const jal = items.find((i) => i.op === "jal") as RvInstruction & { target: string };
-    expect(jal.target).toBe("x");
+    // gtu a0, 5 is 5 <u a0: bltu t6, a0 via jal (printed as bgeu t6, a0, . + 8; jal zero, x).
+    expect(ops.filter((o) => o === "bltu")).toHaveLength(1);
+    const branch = items.find((i) => i.op === "bltu") as RvInstruction & { target: string };
+    expect(branch).toMatchObject({ rs1: "t6", rs2: "a0", target: "x", via: "jal" });
+    expect(riscv64.format([branch])).toBe("  bgeu t6, a0, . + 8\n  jal zero, x\n");
   });
 });

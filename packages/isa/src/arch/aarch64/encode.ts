@@ -8,12 +8,30 @@
  * operand and the accepted range. Register slots are checked too, because
  * number 31 is `sp` in some slots and `xzr` in others (see registers.ts).
  *
- * Every instruction is 4 bytes; branches are PC-relative, so the word depends
- * on the label's address but never the size.
+ * Every instruction is 4 bytes, except the long forms of `b.cond` and `adr`
+ * (`far`), which branch relaxation puts in place of those whose label lies
+ * beyond ±1 MiB ({@link a64Relaxation}):
+ *
+ * ```
+ *   b.eq far      ─►  b.ne . + 8                 ; not taken: skip the b
+ *                     b far                      ; ±128 MiB
+ *
+ *   adr x9, far   ─►  movz x16, #(d & 0xffff)    ; d = far − (address of the adr)
+ *                     movk x16, #(d >> 16 & 0xffff), lsl #16
+ *                     adr x9, .
+ *                     add x9, x9, w16, sxtw      ; ±2 GiB, position independent
+ * ```
+ *
+ * The long `adr` adds a distance to its own address rather than using
+ * `adrp`, whose page arithmetic would tie the code to the offset within a
+ * 4 KiB page at which it was assembled: code assembled at address 0 runs
+ * wherever it is copied. Branches are PC-relative, so a word depends on the
+ * label's address but never the size.
  *
  * @module
  */
 import { IsaError } from "../../errors.js";
+import type { Relaxation } from "../arch.js";
 import { encodeTable, TABLE_ENTRY_SIZE } from "../table.js";
 import { A64_CONDITIONS, type A64Instruction } from "./instructions.js";
 import {
@@ -98,6 +116,8 @@ const SYSREG_FPCR = 0x1b4400;
 export function a64SizeOf(instr: A64Instruction): number {
   if (instr.op === "table") return instr.entries.length * TABLE_ENTRY_SIZE;
   if (!Object.hasOwn(ENCODERS, instr.op)) throw unsupported(instr);
+  if (instr.op === "bcond" && instr.far) return 8;
+  if (instr.op === "adr" && instr.far) return 16;
   return 4;
 }
 
@@ -211,17 +231,10 @@ const ENCODERS: Record<Exclude<A64Instruction["op"], "table">, Encoder> = {
     return 0x94000000 | branchOffset(instr, address, label(instr.target), 26, "±128 MiB");
   },
   bcond(instr: A64Instruction & { op: "bcond" }, address, label) {
-    const cond = A64_CONDITIONS.indexOf(instr.cond);
-    if (cond < 0) {
-      throw outOfRange(
-        instr,
-        "cond",
-        0,
-        `condition "${instr.cond}" must be one of ${A64_CONDITIONS.join(", ")}`,
-      );
-    }
     return (
-      0x54000000 | (branchOffset(instr, address, label(instr.target), 19, "±1 MiB") << 5) | cond
+      0x54000000 |
+      (branchOffset(instr, address, label(instr.target), 19, "±1 MiB") << 5) |
+      conditionCode(instr)
     );
   },
   br(instr: A64Instruction & { op: "br" }) {
@@ -259,6 +272,106 @@ const ENCODERS: Record<Exclude<A64Instruction["op"], "table">, Encoder> = {
   },
   nop() {
     return 0xd503201f;
+  },
+};
+
+function conditionCode(instr: A64Instruction & { op: "bcond" }): number {
+  const cond = A64_CONDITIONS.indexOf(instr.cond);
+  if (cond < 0) {
+    throw outOfRange(
+      instr,
+      "cond",
+      0,
+      `condition "${instr.cond}" must be one of ${A64_CONDITIONS.join(", ")}`,
+    );
+  }
+  return cond;
+}
+
+/** The scratch register of a long `adr`: x16, or x17 when x16 is the destination. */
+function farScratch(rd: number): number {
+  return rd === 16 ? 17 : 16;
+}
+
+/**
+ * The words of a long form: `b.cond` inverted over `b` (the conditions come
+ * in pairs that differ in the lowest bit; `al` and `nv` have no inverse and
+ * no long form), or the four words of a long `adr`.
+ */
+function farWords(
+  instr: A64Instruction & { op: "bcond" | "adr" },
+  address: bigint,
+  label: (name: string) => bigint,
+): number[] {
+  if (instr.op === "bcond") {
+    const cond = conditionCode(instr);
+    if (cond >= 14) {
+      throw outOfRange(instr, "cond", cond, `b.${instr.cond} has no long form; use b`);
+    }
+    const b = 0x14000000 | branchOffset(instr, address + 4n, label(instr.target), 26, "±128 MiB");
+    return [0x54000000 | (2 << 5) | (cond ^ 1), b];
+  }
+  const rd = xr(instr, instr.rd, "Rd");
+  const scratch = farScratch(rd);
+  const delta = label(instr.target) - (address + 8n);
+  if (delta < -(1n << 31n) || delta >= 1n << 31n) {
+    throw outOfRange(instr, "target", delta, "the label must be within ±2 GiB of the instruction");
+  }
+  const d = Number(BigInt.asUintN(32, delta));
+  return [
+    MOVE_WIDE.movz | ((d & 0xffff) << 5) | scratch,
+    MOVE_WIDE.movk | (1 << 21) | ((d >>> 16) << 5) | scratch,
+    0x10000000 | rd,
+    // add Rd, Rd, W<scratch>, sxtw: the extended-register form sign-extends the 32-bit distance.
+    0x8b200000 | (scratch << 16) | (0b110 << 13) | (rd << 5) | rd,
+  ];
+}
+
+function reachOf(instr: A64Instruction, address: bigint, label: (name: string) => bigint): boolean {
+  switch (instr.op) {
+    case "bcond":
+      return instr.far
+        ? within(label(instr.target) - address - 4n, 1n << 27n)
+        : within(label(instr.target) - address, 1n << 20n);
+    case "adr":
+      return instr.far
+        ? within(label(instr.target) - address - 8n, 1n << 31n)
+        : within(label(instr.target) - address, 1n << 20n);
+    case "b":
+    case "bl":
+      return within(label(instr.target) - address, 1n << 27n);
+    default:
+      return true;
+  }
+}
+
+function within(delta: bigint, limit: bigint): boolean {
+  return delta >= -limit && delta < limit;
+}
+
+/**
+ * Branch relaxation on AArch64: a `b.cond` or `adr` whose label lies beyond
+ * ±1 MiB takes its long form (`far`, see the module comment). `b` and `bl`
+ * reach ±128 MiB and have no longer form.
+ *
+ * @example
+ * ```ts
+ * import { aarch64 } from "@greenthreads/isa";
+ * const adr = { op: "adr", rd: "x0", target: "data" } as const;
+ * console.log(aarch64.relaxation.reaches(adr, 0n, () => 0x10_0000n)); // false
+ * console.log(aarch64.sizeOf(aarch64.relaxation.lengthen(adr)!)); // 16
+ * ```
+ */
+export const a64Relaxation: Relaxation<A64Instruction> = {
+  reaches: reachOf,
+  lengthen(instr) {
+    if (instr.op === "bcond" && !instr.far && instr.cond !== "al" && instr.cond !== "nv") {
+      return { op: "bcond", cond: instr.cond, target: instr.target, far: true };
+    }
+    if (instr.op === "adr" && !instr.far) {
+      return { op: "adr", rd: instr.rd, target: instr.target, far: true };
+    }
+    return undefined;
   },
 };
 
@@ -381,6 +494,13 @@ export function a64Encode(
 ): Uint8Array {
   if (instr.op === "table") return encodeTable("aarch64", instr.entries, address, label);
   if (!Object.hasOwn(ENCODERS, instr.op)) throw unsupported(instr);
+  if ((instr.op === "bcond" || instr.op === "adr") && instr.far) {
+    const words = farWords(instr, address, label);
+    const bytes = new Uint8Array(4 * words.length);
+    const view = new DataView(bytes.buffer);
+    for (let i = 0; i < words.length; i++) view.setUint32(4 * i, words[i]! >>> 0, true);
+    return bytes;
+  }
   const encoder = ENCODERS[instr.op] as (
     i: A64Instruction,
     a: bigint,

@@ -8,11 +8,16 @@
  * assembling the text gives the encoder's bytes, word for word. That is what
  * the golden tests check. Immediates print in decimal, registers canonically.
  *
+ * The long forms of branch relaxation print as what they are: `b.cond`
+ * inverted over `. + 8` and a `b`; the long `adr` with its distance as an
+ * expression that `as` resolves, from the label to the local label `1:` on
+ * the `adr` itself.
+ *
  * @module
  */
 import { formatListing } from "../format-listing.js";
 import { formatTable } from "../table.js";
-import type { A64Instruction, A64Item } from "./instructions.js";
+import { A64_CONDITIONS, type A64Instruction, type A64Item } from "./instructions.js";
 import { a64CanonicalRegister as r } from "./registers.js";
 
 /**
@@ -98,14 +103,30 @@ export function a64FormatInstruction(instr: A64Instruction): string {
     case "bl":
       return `${instr.op} ${instr.target}`;
     case "bcond":
+      if (instr.far) {
+        const inverse = A64_CONDITIONS[A64_CONDITIONS.indexOf(instr.cond) ^ 1];
+        return `b.${inverse} . + 8\nb ${instr.target}`;
+      }
       return `b.${instr.cond} ${instr.target}`;
     case "br":
     case "blr":
       return `${instr.op} ${r(instr.rn)}`;
     case "ret":
       return instr.rn === undefined || r(instr.rn) === "x30" ? "ret" : `ret ${r(instr.rn)}`;
-    case "adr":
-      return `adr ${r(instr.rd)}, ${instr.target}`;
+    case "adr": {
+      const rd = r(instr.rd);
+      if (!instr.far) return `adr ${rd}, ${instr.target}`;
+      // The distance from the adr (local label 1) to the target, built 16 bits at a time.
+      const s = rd === "x16" ? "17" : "16";
+      const d = `(${instr.target} - 1f)`;
+      return [
+        `movz x${s}, #(${d} & 0xffff)`,
+        `movk x${s}, #((${d} >> 16) & 0xffff), lsl #16`,
+        "1:",
+        `adr ${rd}, .`,
+        `add ${rd}, ${rd}, w${s}, sxtw`,
+      ].join("\n");
+    }
     case "mrs":
       return `mrs ${r(instr.rt)}, ${instr.sysreg}`;
     case "msr":

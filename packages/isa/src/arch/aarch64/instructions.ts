@@ -7,7 +7,9 @@
  * register) plus the neighbouring forms that make the encoder's coverage
  * honest (all shifts, all conditions, both load/store offset forms).
  *
- * Every instruction is one 32-bit word, so sizes never depend on labels.
+ * Every instruction is one 32-bit word, except the longer forms that
+ * branch relaxation gives a `b.cond` or an `adr` whose label lies beyond
+ * ±1 MiB (`far: true`, see below); sizes never depend on labels.
  * Each value names its operands the way GNU `as` spells them; `op` is the
  * mnemonic, with an `i` suffix where one mnemonic has an immediate and a
  * register form that the subset keeps apart (`addi` prints as `add x0, x1, #1`).
@@ -107,9 +109,9 @@ export type A64Shift = "lsl" | "lsr" | "asr" | "ror";
  * | `ldrh` | `ldrh w0, [x1, #off]` | 16 bits zero-extended, unsigned offset scaled by 2 |
  * | `ldurh` | `ldurh w0, [x1, #-2]` | 16 bits zero-extended, unscaled offset -256..255 |
  * | `b`/`bl` | `b label` | ±128 MiB |
- * | `bcond` | `b.eq label` | ±1 MiB |
+ * | `bcond` | `b.eq label` | ±1 MiB; `far`: `b.ne . + 8` / `b label`, ±128 MiB (8 bytes) |
  * | `br`/`blr`/`ret` | `br x0` | `ret` defaults to x30 |
- * | `adr` | `adr x0, label` | ±1 MiB |
+ * | `adr` | `adr x0, label` | ±1 MiB; `far`: `movz`/`movk` of the distance into x16 (x17 when Rd is x16), `adr x0, .`, `add x0, x0, w16, sxtw`, ±2 GiB (16 bytes) |
  * | `mrs`/`msr` | `mrs x0, fpcr` | FPCR only |
  * | `brk` | `brk #imm16` | the interpreter stops with `illegal` |
  * | `nop` | `nop` | |
@@ -181,10 +183,22 @@ export type A64Instruction =
       readonly offset: number;
     }
   | { readonly op: "b" | "bl"; readonly target: string }
-  | { readonly op: "bcond"; readonly cond: A64Condition; readonly target: string }
+  | {
+      readonly op: "bcond";
+      readonly cond: A64Condition;
+      readonly target: string;
+      /** The long form: the inverted condition skips a `b` (not for `al`/`nv`). */
+      readonly far?: true;
+    }
   | { readonly op: "br" | "blr"; readonly rn: string }
   | { readonly op: "ret"; readonly rn?: string }
-  | { readonly op: "adr"; readonly rd: string; readonly target: string }
+  | {
+      readonly op: "adr";
+      readonly rd: string;
+      readonly target: string;
+      /** The long form: the distance built in x16 (x17 when Rd is x16) and added to `adr Rd, .`. */
+      readonly far?: true;
+    }
   | { readonly op: "mrs"; readonly rt: string; readonly sysreg: "fpcr" }
   | { readonly op: "msr"; readonly sysreg: "fpcr"; readonly rt: string }
   | { readonly op: "brk"; readonly imm: number }

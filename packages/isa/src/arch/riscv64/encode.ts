@@ -8,11 +8,27 @@
  * produced, naming the instruction and the operand, because an immediate that
  * silently lost bits would be a wrong program rather than an error.
  *
+ * Branches to labels have long forms (`via`) that branch relaxation puts in
+ * place of those whose label lies beyond their reach ({@link rvRelaxation}):
+ *
+ * ```
+ *   beq a0, a1, L            ±4 KiB
+ *   beq … via jal        ─►  bne a0, a1, . + 8;  jal zero, L                 ±1 MiB
+ *   beq … via auipc      ─►  bne a0, a1, . + 12; auipc t6, hi; jalr zero, lo(t6)  ±2 GiB
+ *   jal rd, L                ±1 MiB
+ *   jal … via auipc      ─►  auipc s, hi; jalr rd, lo(s)   (s: t6 when rd is zero, else rd)  ±2 GiB
+ * ```
+ *
+ * t6 is the scratch register of instruction selection (see select.ts): no
+ * value lives in it across a branch. A branch that compares t6 reads it
+ * before the auipc writes it.
+ *
  * @module
  */
 import { IsaError } from "../../errors.js";
+import type { Relaxation } from "../arch.js";
 import { encodeTable, TABLE_ENTRY_SIZE } from "../table.js";
-import type { RvInstruction } from "./instructions.js";
+import type { RvInstruction, RvTarget } from "./instructions.js";
 import { rvFloatNumber, rvIntegerNumber } from "./registers.js";
 
 const OPCODE = {
@@ -201,6 +217,10 @@ function unsupported(instr: RvInstruction): never {
  */
 export function rvSizeOf(instr: RvInstruction): number {
   if (instr.op === "la") return 8;
+  if ("via" in instr && instr.via !== undefined) {
+    if (instr.op === "jal") return 8;
+    return instr.via === "jal" ? 8 : 12;
+  }
   if (instr.op === "table") return instr.entries.length * TABLE_ENTRY_SIZE;
   if (!KNOWN.has(instr.op)) unsupported(instr);
   return 4;
@@ -238,6 +258,84 @@ function pcrelParts(instr: RvInstruction, delta: bigint): [hi: number, lo: numbe
   }
   return [Number(hi), Number(lo)];
 }
+
+/** t6, through which a long jump whose link register is zero goes. */
+const SCRATCH = 31;
+
+/** A long form's target, which must be a label: a byte offset never needs one. */
+function labelTarget(instr: RvInstruction, target: RvTarget): string {
+  if (typeof target !== "string") {
+    outOfRange(instr, "target", `is the offset ${target}; a long form (via) needs a label`);
+  }
+  return target;
+}
+
+/** `auipc scratch, hi` + `jalr rd, lo(scratch)` from `address` to the label. */
+function farJump(
+  instr: RvInstruction,
+  target: string,
+  address: bigint,
+  label: (name: string) => bigint,
+  rd: number,
+  scratch: number,
+): [number, number] {
+  const [hi, lo] = pcrelParts(instr, label(target) - address);
+  return [uType(hi, scratch, OPCODE.auipc), iType(lo, scratch, 0, rd, OPCODE.jalr)];
+}
+
+/** Whether a PC-relative distance fits auipc + a 12-bit offset (see pcrelParts). */
+function pcrelFits(delta: bigint): boolean {
+  const hi = (delta - BigInt.asIntN(12, delta)) >> 12n;
+  return hi >= -(1n << 19n) && hi < 1n << 19n;
+}
+
+function within(delta: bigint, bits: number): boolean {
+  const limit = 1n << BigInt(bits - 1);
+  return delta >= -limit && delta < limit;
+}
+
+/**
+ * Branch relaxation on RISC-V: a conditional branch to a label takes its
+ * `jal` form beyond ±4 KiB and its `auipc` form beyond ±1 MiB; a `jal` to a
+ * label takes its `auipc` form beyond ±1 MiB (see the module comment).
+ * Targets given as byte offsets are never lengthened.
+ *
+ * @example
+ * ```ts
+ * import { riscv64 } from "@greenthreads/isa";
+ * const jump = { op: "jal", rd: "zero", target: "far" } as const;
+ * console.log(riscv64.relaxation.reaches(jump, 0n, () => 0x10_0000n)); // false
+ * console.log(riscv64.relaxation.lengthen(jump)); // { op: "jal", rd: "zero", target: "far", via: "auipc" }
+ * ```
+ */
+export const rvRelaxation: Relaxation<RvInstruction> = {
+  reaches(instr, address, label) {
+    if (!("target" in instr) || typeof instr.target !== "string") return true;
+    const delta = label(instr.target) - address;
+    switch (instr.op) {
+      case "jal":
+        return instr.via === undefined ? within(delta, 21) : pcrelFits(delta);
+      case "la":
+        return pcrelFits(delta);
+      default:
+        if (instr.via === undefined) return within(delta, 13);
+        return instr.via === "jal" ? within(delta - 4n, 21) : pcrelFits(delta - 4n);
+    }
+  },
+  lengthen(instr) {
+    if (!("target" in instr) || typeof instr.target !== "string") return undefined;
+    const { target } = instr;
+    if (instr.op === "la") return undefined;
+    if (instr.op === "jal") {
+      return instr.via === undefined
+        ? { op: "jal", rd: instr.rd, target, via: "auipc" }
+        : undefined;
+    }
+    if (instr.via === "auipc") return undefined;
+    const via = instr.via === undefined ? "jal" : "auipc";
+    return { op: instr.op, rs1: instr.rs1, rs2: instr.rs2, target, via };
+  },
+};
 
 /**
  * Encodes one instruction placed at `address`; `label` resolves label names.
@@ -330,11 +428,26 @@ export function rvEncode(
     case "bgeu": {
       const rs1 = x(instr.rs1);
       const rs2 = x(instr.rs2);
+      if (instr.via !== undefined) {
+        const target = labelTarget(instr, instr.target);
+        // The inverted condition is the taken one with the lowest funct3 bit flipped.
+        const skip = (funct3: number, over: number) => bType(over, rs2, rs1, funct3 ^ 1);
+        const funct3 = BRANCH_FUNCT3[instr.op]!;
+        if (instr.via === "jal") {
+          const jal = jType(displacement(instr, target, address + 4n, label, 21), 0);
+          return words(skip(funct3, 8), jal);
+        }
+        return words(skip(funct3, 12), ...farJump(instr, target, address + 4n, label, 0, SCRATCH));
+      }
       const delta = displacement(instr, instr.target, address, label, 13);
       return words(bType(delta, rs2, rs1, BRANCH_FUNCT3[instr.op]!));
     }
     case "jal": {
       const rd = x(instr.rd);
+      if (instr.via !== undefined) {
+        const target = labelTarget(instr, instr.target);
+        return words(...farJump(instr, target, address, label, rd, rd === 0 ? SCRATCH : rd));
+      }
       return words(jType(displacement(instr, instr.target, address, label, 21), rd));
     }
     case "jalr": {

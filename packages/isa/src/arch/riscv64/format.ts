@@ -8,7 +8,9 @@
  * `jalr zero, 0(t6)`), and {@link RV_ASM_PROLOGUE} turns compression off, so
  * that assembling the text gives the encoder's bytes, word for word. That is
  * what the golden tests check. The one deliberate exception is `nop`, which
- * names the single encoding `addi zero, zero, 0`.
+ * names the single encoding `addi zero, zero, 0`. The long forms of branches
+ * (`via`) print as the instructions they are, the inverted branch skipping
+ * `. + 8` or `. + 12`.
  *
  * `la` prints as the pair `auipc rd, %pcrel_hi(label)` /
  * `addi rd, rd, %pcrel_lo(1b)`: `%pcrel_lo` must name the auipc's own
@@ -46,6 +48,21 @@ const CSR_NAMES = new Map<number, string>(Object.entries(RV_CSRS).map(([k, v]) =
 function target(t: RvTarget): string {
   if (typeof t === "string") return t;
   return t < 0 ? `. - ${-t}` : `. + ${t}`;
+}
+
+const INVERSE = {
+  beq: "bne",
+  bne: "beq",
+  blt: "bge",
+  bge: "blt",
+  bltu: "bgeu",
+  bgeu: "bltu",
+} as const;
+
+/** The `auipc` + `jalr` of a long jump, anchored like `la` at the local label `1:`. */
+function farJump(rd: string, scratch: string, to: RvTarget): string {
+  const t = target(to);
+  return `1:\nauipc ${scratch}, %pcrel_hi(${t})\njalr ${rd}, %pcrel_lo(1b)(${scratch})`;
 }
 
 /**
@@ -111,10 +128,19 @@ export function rvFormatInstruction(instr: RvInstruction): string {
     case "blt":
     case "bge":
     case "bltu":
-    case "bgeu":
-      return `${instr.op} ${r(instr.rs1)}, ${r(instr.rs2)}, ${target(instr.target)}`;
-    case "jal":
-      return `jal ${r(instr.rd)}, ${target(instr.target)}`;
+    case "bgeu": {
+      const operands = `${r(instr.rs1)}, ${r(instr.rs2)}`;
+      if (instr.via === undefined) return `${instr.op} ${operands}, ${target(instr.target)}`;
+      const inverse = INVERSE[instr.op];
+      if (instr.via === "jal")
+        return `${inverse} ${operands}, . + 8\njal zero, ${target(instr.target)}`;
+      return `${inverse} ${operands}, . + 12\n${farJump("zero", "t6", instr.target)}`;
+    }
+    case "jal": {
+      const rd = r(instr.rd);
+      if (instr.via === undefined) return `jal ${rd}, ${target(instr.target)}`;
+      return farJump(rd, rd === "zero" ? "t6" : rd, instr.target);
+    }
     case "jalr":
       return `jalr ${r(instr.rd)}, ${instr.offset}(${r(instr.rs1)})`;
     case "csrrw":

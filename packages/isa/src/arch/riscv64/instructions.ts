@@ -9,8 +9,13 @@
  * branch condition, the set-less-than forms, csrrc).
  *
  * Every instruction is a 32-bit word except `la`, which is the fixed
- * auipc + addi pair that addresses a label PC-relatively (8 bytes). Sizes
- * never depend on labels. Each value names its operands the way the RISC-V
+ * auipc + addi pair that addresses a label PC-relatively (8 bytes), and the
+ * long forms of branches to labels (`via`): a conditional branch inverted
+ * over a `jal` (8 bytes) or over `auipc` + `jalr` through t6 (12 bytes), and
+ * a `jal` as `auipc` + `jalr` (8 bytes; through t6 when rd is zero, else
+ * through rd). Selection gives every LIR `br` the `jal` form; branch
+ * relaxation (see assemble.ts) lengthens what does not reach. Sizes never
+ * depend on labels. Each value names its operands the way the RISC-V
  * manual does (`rd`, `rs1`, `rs2`); `op` is the mnemonic. Immediates are plain
  * numbers: every RISC-V immediate field is at most 20 bits.
  *
@@ -165,8 +170,16 @@ export type RvInstruction =
       readonly rs1: string;
       readonly rs2: string;
       readonly target: RvTarget;
+      /** A long form (label targets only): the inverted branch skips a `jal` (±1 MiB) or `auipc` + `jalr` (±2 GiB). */
+      readonly via?: "jal" | "auipc";
     }
-  | { readonly op: "jal"; readonly rd: string; readonly target: RvTarget }
+  | {
+      readonly op: "jal";
+      readonly rd: string;
+      readonly target: RvTarget;
+      /** The long form (label targets only): `auipc` + `jalr`, ±2 GiB. */
+      readonly via?: "auipc";
+    }
   | { readonly op: "jalr"; readonly rd: string; readonly rs1: string; readonly offset: number }
   | { readonly op: RvCsrOp; readonly rd: string; readonly csr: number; readonly rs1: string }
   | { readonly op: "la"; readonly rd: string; readonly target: string }

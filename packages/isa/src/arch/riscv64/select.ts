@@ -9,16 +9,19 @@
  * t6 is the first choice; t5 steps in when an operand of the same operation
  * is t6 itself.
  *
- * Why the fixed shapes: sizes must not depend on label addresses. A
- * conditional branch (B-type) reaches only ±4 KiB, so every LIR `br` is the
- * inverted branch over a `jal zero, target` (±1 MiB), 8 bytes whatever the
- * distance; `la` is always the auipc + addi pair. Constants, whose values are
- * known at selection time, take the shortest sequence of the classic
- * recursive lui/addiw/slli/addi decomposition (1 to 8 instructions).
+ * Why the shapes: a conditional branch (B-type) reaches only ±4 KiB, so
+ * every LIR `br` is selected in its `jal` form, the inverted branch over a
+ * `jal zero, target` (±1 MiB), 8 bytes; branch relaxation in the assembler
+ * gives it the `auipc` + `jalr` form where the target lies farther (and a
+ * `jmp` or `call` likewise). `la` is always the auipc + addi pair (±2 GiB).
+ * Constants, whose values are known at selection time, take the shortest
+ * sequence of the classic recursive lui/addiw/slli/addi decomposition (1 to
+ * 8 instructions).
  *
  * ```
- *   br lt a0, a1, target  ─►  bge a0, a1, . + 8     ; not taken: skip the jump
- *                             jal zero, target
+ *   br lt a0, a1, target  ─►  blt a0, a1, target via jal:
+ *                               bge a0, a1, . + 8     ; not taken: skip the jump
+ *                               jal zero, target
  * ```
  *
  * Narrow loads are `lwu` and `lhu`, the zero-extending forms.
@@ -52,21 +55,18 @@ const REG_OP: Record<AluKind, RvRegOp> = {
   sar: "sra",
 };
 
-/**
- * For each condition, the branch that is taken when the condition is false
- * (so that it skips the jump), and whether its operands are swapped.
- */
-const INVERTED: Record<Cond, [RvBranchOp, boolean]> = {
-  eq: ["bne", false],
-  ne: ["beq", false],
-  lt: ["bge", false],
-  ge: ["blt", false],
-  gt: ["bge", true], // a > b is b < a; not taken when b >= a
-  le: ["blt", true], // a <= b is b >= a; not taken when b < a
-  ltu: ["bgeu", false],
-  geu: ["bltu", false],
-  gtu: ["bgeu", true],
-  leu: ["bltu", true],
+/** For each condition, the branch that is taken when it holds, and whether its operands are swapped. */
+const TAKEN: Record<Cond, [RvBranchOp, boolean]> = {
+  eq: ["beq", false],
+  ne: ["bne", false],
+  lt: ["blt", false],
+  ge: ["bge", false],
+  gt: ["blt", true], // a > b is b < a
+  le: ["bge", true], // a <= b is b >= a
+  ltu: ["bltu", false],
+  geu: ["bgeu", false],
+  gtu: ["bltu", true],
+  leu: ["bgeu", true],
 };
 
 function integer(name: Reg): Reg {
@@ -344,11 +344,16 @@ export function rvSelect(ops: readonly LirOp[]): RvItem[] {
         } else {
           b = integer(op.b);
         }
-        const inverted = INVERTED[op.cond];
-        if (inverted === undefined) unsupported(op, `unknown condition "${op.cond}"`);
-        const [branch, swap] = inverted;
-        code.push({ op: branch, rs1: swap ? b : a, rs2: swap ? a : b, target: 8 });
-        code.push({ op: "jal", rd: "zero", target: op.target });
+        const taken = TAKEN[op.cond];
+        if (taken === undefined) unsupported(op, `unknown condition "${op.cond}"`);
+        const [branch, swap] = taken;
+        code.push({
+          op: branch,
+          rs1: swap ? b : a,
+          rs2: swap ? a : b,
+          target: op.target,
+          via: "jal",
+        });
         break;
       }
       case "jmp":
