@@ -27,7 +27,11 @@ import { A64Cpu } from "./interpret.js";
 import { A64_D_REGISTERS, A64_X_REGISTERS } from "./registers.js";
 import { A64_RESERVED, a64Select } from "./select.js";
 
-export { a64Encode as encode, a64SizeOf as sizeOf } from "./encode.js";
+export {
+  a64Encode as encode,
+  a64Relaxation as relaxation,
+  a64SizeOf as sizeOf,
+} from "./encode.js";
 export { A64_ASM_PROLOGUE as asmPrologue, a64Format as format } from "./format.js";
 export type {
   A64Condition as Condition,

@@ -26,7 +26,11 @@ import { RvCpu } from "./interpret.js";
 import { RV_FLOAT_REGISTERS, RV_INTEGER_REGISTERS } from "./registers.js";
 import { rvSelect } from "./select.js";
 
-export { rvEncode as encode, rvSizeOf as sizeOf } from "./encode.js";
+export {
+  rvEncode as encode,
+  rvRelaxation as relaxation,
+  rvSizeOf as sizeOf,
+} from "./encode.js";
 export { RV_ASM_PROLOGUE as asmPrologue, rvFormat as format } from "./format.js";
 export type {
   RvBranchOp as BranchOp,
