@@ -124,7 +124,9 @@ export function assemble<I extends Instruction>(
     arch.relaxation === undefined
       ? undefined
       : relax(arch, base, labels, resolve, { againAt, agains, given, lengthened });
-  const form = (j: number): I => lengthened(j, relaxed?.forms[j] ?? 0);
+  // Only how often each was lengthened outlives assembly (for the placed-instruction list).
+  const forms = relaxed?.forms;
+  const form = (j: number): I => lengthened(j, forms?.[j] ?? 0);
   const current = relaxed?.current;
   // Pass 2: the instructions that name labels, now that every label is placed.
   let code = bytes;
