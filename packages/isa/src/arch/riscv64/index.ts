@@ -4,7 +4,9 @@
  * Every instruction set is a module of the same shape (compare
  * `src/arch/<arch>/index.ts`): `name`, register lists, `select` (LIR to
  * instructions), `sizeOf`, `encode`, `format`, `asmPrologue`, the `Cpu`
- * interpreter class and `createCpu`. The package exports the module as the
+ * interpreter class and `createCpu`; here also `relaxation`, because some
+ * branches reach only ±1 MiB and take longer forms in larger code. The
+ * package exports the module as the
  * namespace `riscv64`, which is itself an {@link Arch}.
  *
  * @example
