@@ -131,14 +131,23 @@ napi_value gt_thread_run_turns(napi_env env, napi_callback_info info) {
   /* Whole runs as an integer: maxRuns may be Infinity or above 2^64. */
   uint64_t runs = 0, limit = max_runs >= 18446744073709549568.0 ? UINT64_MAX : (uint64_t)max_runs;
   int pending = 0;
+  /*
+   * The next thread is read before the current one runs: the loads behind
+   * it (ring, thread, context) then overlap the switch instead of standing
+   * between two switches.
+   */
+  gt_thread *t = ring[0];
+  uint8_t h = how[0];
   while (runs < limit) {
     if (deadline != 0 && --clock == 0) {
       if (gt_now_ns() >= deadline) break;
       clock = GT_TURNS_PER_CLOCK;
     }
-    gt_thread *t = ring[head];
-    uint8_t h = how[head];
     if (!t || !answer(p, t, h)) break;
+    uint32_t next_head = head + 1 == count ? 0 : head + 1;
+    gt_thread *next = ring[next_head];
+    uint8_t next_h = how[next_head];
+    if (next) __builtin_prefetch(next->context);
     runs++;
     const uint32_t *halves = (const uint32_t *)t->tcb;
     for (;;) {
@@ -155,7 +164,9 @@ napi_value gt_thread_run_turns(napi_env env, napi_callback_info info) {
       pending = 1;
       break;
     }
-    head = head + 1 == count ? 0 : head + 1;
+    head = next_head;
+    t = next;
+    h = next_h;
   }
 done:
   GT_CALL(env, napi_create_double(env, (double)runs * 2 + pending, &result));
