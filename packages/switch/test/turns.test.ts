@@ -15,7 +15,7 @@ import {
   stackCapacityWords,
   type Trap,
 } from "@greenthreads/isa";
-import { describe, expect, test } from "vitest";
+import { describe, expect } from "vitest";
 import { randomProgram } from "../../isa/test/lowering/random-programs.js";
 import {
   type Backend,
