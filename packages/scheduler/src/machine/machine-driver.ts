@@ -43,7 +43,9 @@
  *   (cut at the first that cannot run    budget: STAY under run() with the
  *   there: another kind of thread, a     default budget, PASS otherwise
  *   resume value waiting, a host call's
- *   operation running...)
+ *   operation running...; a ring cut
+ *   short is not a cycle: each of its
+ *   threads runs at most once)
  *
  *   runTurns → k turns, maybe a pending trap of the thread at the head
  *   turnsTaken(t, k): the policy rotates k times, the loop counts k
@@ -367,7 +369,8 @@ export class MachineDriver implements ThreadDriver {
     }
     const n = ring.length;
     if (n === 0) return STEP_YIELD;
-    const run = backend.runTurns(ring, left, turnTimeLimit(t));
+    // A ring cut short must not go round: after its last thread comes another the ring does not hold.
+    const run = backend.runTurns(ring, whole ? left : n, turnTimeLimit(t));
     const k = run.turns;
     if (run.pending !== undefined || run.error !== undefined) {
       const ub = threads[k % n]!.body as MachineBody;
