@@ -213,6 +213,12 @@ typedef struct gt_protocol {
   uint32_t budget_kind;
 } gt_protocol;
 
+/* An entry of runTurns' ring: a thread checked to be runnable (or NULL: the run stops there). */
+typedef struct gt_turn {
+  struct gt_thread *thread;
+  uint32_t how;
+} gt_turn;
+
 /* Per addon instance (main thread or worker): the host context, threads and stacks. */
 typedef struct gt_instance {
   _Alignas(64) uint8_t host_context[GT_CONTEXT_CAPACITY];
@@ -237,8 +243,8 @@ typedef struct gt_instance {
    * only a request: resume() checks it against the table like any id.
    */
   _Alignas(64) uint32_t selected[2];
-  /* runTurns' ring as thread pointers (turns.c), grown as needed. */
-  struct gt_thread **turn_threads;
+  /* runTurns' ring as thread pointers and their TURN_* bits (turns.c), grown as needed. */
+  struct gt_turn *turns;
   uint32_t turn_capacity;
 } gt_instance;
 

@@ -262,8 +262,8 @@ void gt_instance_free_threads(gt_instance *instance) {
   }
   free(instance->chunks);
   instance->chunks = NULL;
-  free(instance->turn_threads);
-  instance->turn_threads = NULL;
+  free(instance->turns);
+  instance->turns = NULL;
   instance->turn_capacity = 0;
   instance->chunk_count = 0;
 }

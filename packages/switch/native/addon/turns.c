@@ -79,18 +79,20 @@ static int answer(const gt_protocol *p, gt_thread *t, uint8_t how) {
   return 0;
 }
 
-/* The ring as thread pointers, checked once per run: no JavaScript runs during it, so none is released. */
-static gt_thread **ring_of(gt_instance *instance, const uint32_t *ids, uint32_t count) {
+/* The ring as thread pointers with their bits, checked once per run: no JavaScript runs during it, so none is released. */
+static gt_turn *ring_of(gt_instance *instance, const uint32_t *ids, const uint8_t *how,
+                        uint32_t count) {
   if (count > instance->turn_capacity) {
-    gt_thread **grown = realloc(instance->turn_threads, count * sizeof *grown);
+    gt_turn *grown = realloc(instance->turns, count * sizeof *grown);
     if (!grown) return NULL;
-    instance->turn_threads = grown;
+    instance->turns = grown;
     instance->turn_capacity = count;
   }
-  gt_thread **ring = instance->turn_threads;
+  gt_turn *ring = instance->turns;
   for (uint32_t i = 0; i < count; i++) {
     gt_thread *t = gt_thread_of_id(instance, ids[i]);
-    ring[i] = t && !t->dead && !t->running && !t->stack->freed && !t->code->freed ? t : NULL;
+    ring[i].thread = t && !t->dead && !t->running && !t->stack->freed && !t->code->freed ? t : NULL;
+    ring[i].how = how[i];
   }
   return ring;
 }
@@ -121,54 +123,51 @@ napi_value gt_thread_run_turns(napi_env env, napi_callback_info info) {
   if (instance->protocol.words == 0 || gt_current.thread != NULL) {
     return gt_throw(env, "BAD_THREAD", "runTurns: not configured, or called from a thread");
   }
-  gt_thread **ring = ring_of(instance, ids, count);
+  gt_turn *ring = ring_of(instance, ids, how, count);
   if (!ring) return gt_throw(env, "OUT_OF_MEMORY", "runTurns: no memory for the ring");
   const gt_protocol *p = &instance->protocol;
-  const uint32_t kind_half = p->kind_half, yield_kind = p->yield_kind, budget_kind = p->budget_kind;
   uint64_t deadline = time_ns > 0 ? gt_now_ns() + (uint64_t)time_ns : 0;
   uint32_t clock = GT_TURNS_PER_CLOCK;
-  uint32_t head = 0;
-  /* Whole runs as an integer: maxRuns may be Infinity or above 2^64. */
-  uint64_t runs = 0, limit = max_runs >= 18446744073709549568.0 ? UINT64_MAX : (uint64_t)max_runs;
+  /* Runs left, as an integer: maxRuns may be Infinity or above 2^64. */
+  const uint64_t limit = max_runs >= 18446744073709549568.0 ? UINT64_MAX : (uint64_t)max_runs;
+  uint64_t left = limit;
   int pending = 0;
   /*
-   * The next thread is read before the current one runs: the loads behind
-   * it (ring, thread, context) then overlap the switch instead of standing
-   * between two switches.
+   * Few values live across the switch (a cursor, the end, runs left), so
+   * they stay in callee-saved registers; the next entry is read before the
+   * current thread runs, so its loads overlap the switch.
    */
-  gt_thread *t = ring[0];
-  uint8_t h = how[0];
-  while (runs < limit) {
+  gt_turn *e = ring, *const end = ring + count;
+  while (left > 0) {
     if (deadline != 0 && --clock == 0) {
       if (gt_now_ns() >= deadline) break;
       clock = GT_TURNS_PER_CLOCK;
     }
-    if (!t || !answer(p, t, h)) break;
-    uint32_t next_head = head + 1 == count ? 0 : head + 1;
-    gt_thread *next = ring[next_head];
-    uint8_t next_h = how[next_head];
-    if (next) __builtin_prefetch(next->context);
-    runs++;
-    const uint32_t *halves = (const uint32_t *)t->tcb;
+    gt_thread *t = e->thread;
+    uint32_t h = e->how;
+    if (!t || !answer(p, t, (uint8_t)h)) break;
+    gt_turn *next = e + 1 == end ? ring : e + 1;
+    if (next->thread) __builtin_prefetch(next->thread->context);
+    left--;
     for (;;) {
       if (gt_thread_run(instance, t)) {
         pending = 1;
         goto done;
       }
-      if (!(halves[kind_half] == budget_kind && (h & GT_TURN_BUDGET_STAY))) break;
+      const uint32_t kind = ((const uint32_t *)t->tcb)[p->kind_half];
+      if (kind == p->yield_kind ? (h & GT_TURN_YIELD) != 0
+                                : kind == p->budget_kind && (h & GT_TURN_BUDGET_PASS) != 0) {
+        break; /* a turn */
+      }
+      if (!(kind == p->budget_kind && (h & GT_TURN_BUDGET_STAY))) {
+        pending = 1;
+        goto done;
+      }
       ((uint64_t *)t->tcb)[p->fuel_word] = ((uint64_t *)t->tcb)[p->refill_word];
     }
-    uint32_t kind = halves[kind_half];
-    if (!((kind == yield_kind && (h & GT_TURN_YIELD)) ||
-          (kind == budget_kind && (h & GT_TURN_BUDGET_PASS)))) {
-      pending = 1;
-      break;
-    }
-    head = next_head;
-    t = next;
-    h = next_h;
+    e = next;
   }
 done:
-  GT_CALL(env, napi_create_double(env, (double)runs * 2 + pending, &result));
+  GT_CALL(env, napi_create_double(env, (double)(limit - left) * 2 + pending, &result));
   return result;
 }
