@@ -12,32 +12,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import type { Arch, ArchName, Instruction } from "../../src/arch/arch.js";
+import type { ArchName } from "../../src/arch/arch.js";
 import { assemble } from "../../src/arch/assemble.js";
 import { arches } from "../../src/arch/registry.js";
 import type { Cond, LirOp } from "../../src/lir/lir.js";
 import { Memory } from "../../src/memory/memory.js";
-
-function hasTool(name: string): boolean {
-  try {
-    execFileSync(name, ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** mulberry32: a fixed-seed generator, so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from "../lir-reference.js";
+import { hasTool, lengthened, shrunk } from "./shrunk-reach.js";
 
 interface Target {
   readonly gnu: string;
@@ -95,8 +76,8 @@ const CONDS: readonly Cond[] = ["eq", "ne", "lt", "le", "gt", "ge", "ltu", "leu"
 
 /** Random LIR whose branches and label addresses span up to a few KiB, ending at `end`. */
 function randomLir(seed: number, target: Target): LirOp[] {
-  const rnd = prng(seed);
-  const int = (n: number) => Math.floor(rnd() * n);
+  const next = prng(BigInt(seed) * 0x9e37_79b9n + 1n);
+  const int = (n: number) => Number(next() % BigInt(n));
   const reg = () => target.values[int(target.values.length)]!;
   const ops: LirOp[] = [
     { op: "label", name: "start" },
@@ -119,8 +100,8 @@ function randomLir(seed: number, target: Target): LirOp[] {
         imm: BigInt(int(4000)),
       });
     }
-    const next = k + 1 + int(8);
-    const later = next < labels ? `b${next}` : "end";
+    const ahead = k + 1 + int(8);
+    const later = ahead < labels ? `b${ahead}` : "end";
     switch (int(4)) {
       case 0:
       case 1:
@@ -141,23 +122,6 @@ function randomLir(seed: number, target: Target): LirOp[] {
   return ops;
 }
 
-/** `arch` with every reach divided by 2^shift (see relaxation.test.ts). */
-function shrunk(arch: Arch, shift: bigint): Arch {
-  const relaxation = arch.relaxation!;
-  return {
-    ...arch,
-    relaxation: {
-      reaches: (instruction, address, label) =>
-        relaxation.reaches(
-          instruction,
-          address,
-          (name) => address + ((label(name) - address) << shift),
-        ),
-      lengthen: (instruction) => relaxation.lengthen(instruction),
-    },
-  };
-}
-
 const CODE = 0x10_0000n;
 
 describe.each(Object.keys(TARGETS))("relaxed %s code under qemu", (name) => {
@@ -173,10 +137,7 @@ describe.each(Object.keys(TARGETS))("relaxed %s code under qemu", (name) => {
         for (let seed = 1; seed <= 8; seed++) {
           const items = arch.select(randomLir(seed, target));
           const code = assemble(shrunk(arch, 12n), items, CODE);
-          for (const { instruction } of code.instructions) {
-            const i = instruction as Instruction & { far?: boolean; via?: string };
-            if (i.far || i.via === "auipc") long++;
-          }
+          long += lengthened(arch, code).long;
           // The interpreter, on the placed (relaxed) instructions.
           const memory = new Memory();
           memory.map(CODE, Math.ceil(code.bytes.length / 4096) * 4096, "rx");
