@@ -178,8 +178,9 @@ export interface Arch<I extends Instruction = Instruction> {
   readonly stackPointer: Reg;
   /**
    * Registers that {@link Arch.select} may clobber to build operations the
-   * instruction set lacks (large immediates, memory-to-memory moves). No
-   * generator may keep a value in them across an LIR operation.
+   * instruction set lacks (large immediates, memory-to-memory moves), and
+   * that the long forms of branch relaxation may clobber ({@link Relaxation}).
+   * No generator may keep a value in them across an LIR operation.
    */
   readonly reserved: readonly Reg[];
   /** Instruction selection: LIR in, instructions and labels out. */
