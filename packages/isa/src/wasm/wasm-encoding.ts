@@ -62,6 +62,7 @@ export const WASM_OPCODES = {
   end: 0x0b,
   return: 0x0f,
   drop: 0x1a,
+  select: 0x1b,
   "i32.eqz": 0x45,
   "i32.eq": 0x46,
   "i32.ne": 0x47,
@@ -112,7 +113,8 @@ export type WasmPlainOp = keyof typeof WASM_OPCODES;
 /**
  * Opcodes of the instructions with immediates (§5.4.1, §5.4.4, §5.4.6,
  * §5.4.7): block, loop and if take a block type (always the empty one here,
- * 0x40); branches take label depths; locals an index; memory accesses an
+ * 0x40); branches take label depths; `call` a function index (functions
+ * are numbered in the order of {@link WasmModule}`.functions`); locals an index; memory accesses an
  * alignment (log2) and an offset; constants a signed LEB128 value.
  *
  * @example
@@ -128,6 +130,7 @@ export const WASM_IMMEDIATE_OPCODES = {
   br: 0x0c,
   br_if: 0x0d,
   br_table: 0x0e,
+  call: 0x10,
   "local.get": 0x20,
   "local.set": 0x21,
   "local.tee": 0x22,
@@ -157,6 +160,7 @@ export type WasmInstruction =
   | readonly [op: WasmPlainOp]
   | readonly [op: "block" | "loop" | "if"]
   | readonly [op: "br" | "br_if", depth: number]
+  | readonly [op: "call", functionIndex: number]
   | readonly [op: "br_table", depths: readonly number[], otherwise: number]
   | readonly [op: "local.get" | "local.set" | "local.tee", index: number]
   | readonly [
@@ -328,6 +332,7 @@ function pushInstruction(out: number[], ins: WasmInstruction): void {
       return;
     case "br":
     case "br_if":
+    case "call":
     case "local.get":
     case "local.set":
     case "local.tee":
