@@ -527,7 +527,8 @@ class WasmLowering {
 
   #open(kind: "block" | "loop" | "if", label: string): void {
     this.#out.push(OPEN[kind]);
-    this.#where.set(label, this.#labels.length);
+    // Nothing branches to an `if` by name: only blocks and loops are looked up.
+    if (kind !== "if") this.#where.set(label, this.#labels.length);
     this.#labels.push(label);
   }
 
