@@ -7,7 +7,8 @@
  * an instruction index, and `call` pushes instruction indices rather than
  * machine addresses, so it needs no stack switching from the engine: the
  * module exports one function, `resume(block)`, that runs the thread whose
- * block starts at `block` until its next trap and returns. The registers,
+ * block starts at `block` until its next trap and returns. (A long program
+ * is several functions behind that one export: see "Functions" below.) The registers,
  * the word stack and the control block live in linear memory between
  * resumes (see `wasm-thread-layout.ts`); while the thread runs, the
  * registers are locals, which the engine keeps in machine registers.
@@ -85,6 +86,50 @@
  * the dispatch the same way. An instruction inside a region nothing can
  * enter has the table entry `unreachable`.
  *
+ * Functions. Engines bound a function: V8 refuses a body over 7,654,321
+ * bytes, which one function with fuel (45–110 bytes per instruction:
+ * `push` 83) passed between 70,000 and 165,000 instructions, and a
+ * `br_table` over 65,520 entries. So a
+ * program of more than `chunkSize` instructions (default 16,384) is cut
+ * into chunks of that many, each lowered as above into a function of its
+ * own over its own instructions, and the exported `resume` becomes a
+ * driver that calls them:
+ *
+ * ```
+ *   resume(block) ─ driver ───────────────────────────────────────────┐
+ *   │ loop                                                            │
+ *   │   k = pc < N ? pc : the word a ret hands over   (from the block)  │
+ *   │   call $chunk<k / chunkSize>(block) ──► kind                      │
+ *   │   kind = 0 (transfer): again    otherwise: return kind (a trap)   │
+ *   └─────────────────────────────────────────────────────────────────┘
+ *   $chunk0(block)   i0 … i<S-1>          prologue · dispatch · code · epilogue
+ *   $chunk1(block)   i<S> … i<2S-1>       the same shape, tables indexed pc - base
+ *   …
+ * ```
+ *
+ * Control that stays in a chunk is as above. Control that leaves it (a
+ * jump, branch or call to another chunk's instruction, falling through
+ * the chunk's last instruction, a trap resuming elsewhere) is a transfer:
+ * `pc` is set to the target, the epilogue stores the thread's state, and
+ * the function returns 0, which no trap kind is; the driver calls the
+ * chunk that holds `pc`, whose prologue loads the state. A `ret` whose word
+ * is another chunk's instruction transfers with `pc = N` and the word in
+ * `index` (stored in the block's trap index); the driver calls the word's
+ * chunk, whose return check pops it or faults, so a return site is known
+ * only to the chunk that holds it. A word that is no instruction faults
+ * where the `ret` is. Loop regions never cross a chunk. Fuel is a local
+ * stored and loaded with the rest, and a transfer spends none, so budget
+ * traps fall where they fall in one function.
+ *
+ * Why a driver and not a call from chunk to chunk: without tail calls a
+ * chain of calls grows the engine's stack with every crossing (a loop over
+ * two chunks would overflow it), and `return_call` arrived in engines only
+ * recently (Safari 18.2) while the rest of this module is WebAssembly 1.0
+ * plus nothing (no multi-value, no tail calls, no bulk memory). A transfer
+ * costs a store and a load of the dozen words of state and one call, paid
+ * only where control crosses a chunk; a program of one chunk is exactly the
+ * one function above, with no driver.
+ *
  * @module
  */
 import { IsaError } from "../errors.js";
@@ -142,9 +187,9 @@ export const WASM_MAX_BR_TABLE = 60_000;
 /**
  * Instructions per function by default: 2^14, so that a branch depth is at
  * most a two-byte LEB128 and the largest lowering of one instruction (a
- * fueled `store` with a 64-bit immediate, about 120 bytes) times this stays
+ * fueled `store` with a 64-bit immediate, about 106 bytes) times this stays
  * under 2 MB, a quarter of V8's cap. A program at the isa's limit is 16
- * functions.
+ * functions and the driver.
  */
 const DEFAULT_CHUNK = 16_384;
 
