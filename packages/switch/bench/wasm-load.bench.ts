@@ -57,7 +57,7 @@ function loadHere(fuel: boolean, n: number): WasmLoadFigures {
   gc();
   const kept = process.memoryUsage().heapUsed - before.heapUsed;
   // The program runs: a load that only compiled lazily would be no load.
-  const thread = backend.spawn(loaded, { stackSize: 8 * n + 65536 });
+  const thread = backend.spawn(loaded, { stackSize: Math.ceil((8 * n + 8192) / 65536) * 65536 });
   const trap = backend.resume(thread);
   if (trap.kind !== "exit") throw new Error(`the loaded program stopped with ${trap.kind}`);
   program = undefined;
