@@ -2,8 +2,11 @@
  * The WebAssembly backend next to the native one and the interpreter, all
  * measured in one run: a resume + yield round trip, a counting loop of 10^8
  * instructions (the interpreter runs fewer and is scaled per instruction),
- * spawn + release of a thread, and spawning 10^5 threads into one linear
- * memory against making a memory per thread.
+ * spawn + release of a thread, spawning 10^5 threads into one linear
+ * memory against making a memory per thread, and what loading a program of
+ * 50,000 instructions and one at the isa's limit costs (time, module bytes,
+ * heap and memory per instruction; see `wasm-load.bench.ts`; `--quick`
+ * leaves out the loads at the limit).
  *
  * Each figure is the fastest of several samples (batches in one process):
  * the machine is shared, and the fastest batch is the one least disturbed.
@@ -13,7 +16,8 @@
  * Run: pnpm --filter @greenthreads/switch bench:wasm
  */
 import { appendFileSync } from "node:fs";
-import { getAbi, hostAbi, parseProgram, webAssembly } from "@greenthreads/isa";
+import { getAbi, hostAbi, PROGRAM_LIMITS, parseProgram, webAssembly } from "@greenthreads/isa";
+import { quickMode } from "../../isa/bench/bench-json.js";
 import {
   type Backend,
   EmulatedBackend,
@@ -21,6 +25,7 @@ import {
   NativeBackend,
   WasmBackend,
 } from "../src/index.js";
+import { wasmLoadFigures } from "./wasm-load.bench.js";
 
 interface Row {
   name: string;
@@ -159,6 +164,22 @@ for (const [label, backend, scale] of backends) {
   if (failure) console.log(`a memory per thread stopped after ${memories.length}: ${failure}`);
   void per;
   memories.length = 0;
+}
+
+// 5. Loading a large program, each load in a fresh process.
+for (const f of wasmLoadFigures(quickMode())) {
+  const n =
+    f.instructions === PROGRAM_LIMITS.maxInstructions
+      ? `${f.instructions} (the limit)`
+      : f.instructions;
+  const what = `${n} push${f.fuel ? " + fuel" : ""}`;
+  const parse = row(`parse + verify, ${what}`, "ms", f.peerMs);
+  row(`wasm load, ${what}`, "ms", f.ms, parse);
+  row(`wasm load CPU time, ${what}`, "ms", f.cpuMs);
+  row(`wasm module bytes per instruction, ${what}`, "B", f.codeBytes);
+  row(`wasm JS heap peak per instruction, ${what}`, "B", f.heapPeak);
+  row(`wasm JS heap kept per instruction, ${what}`, "B", f.heapKept);
+  row(`wasm process memory (RSS) per instruction, ${what}`, "B", f.rss);
 }
 
 console.table(

@@ -4,11 +4,17 @@
  * native backend's, where it runs), threads keep their stacks apart in the
  * one linear memory, and loadBackend picks it between native and emulated.
  */
-import { parseProgram, runReference, stackCapacityWords, type Trap } from "@greenthreads/isa";
+import {
+  PROGRAM_LIMITS,
+  parseProgram,
+  runReference,
+  stackCapacityWords,
+  type Trap,
+} from "@greenthreads/isa";
 import { describe, expect, test } from "vitest";
 import { NativeBackend, SwitchError, selfTest, WasmBackend } from "../src/index.js";
 import { answer, CORPUS } from "./corpus.js";
-import { runOn } from "./run-corpus.js";
+import { runLoaded, runOn } from "./run-corpus.js";
 
 const native = (() => {
   try {
@@ -163,3 +169,36 @@ test("the backend's checks are the shared ones: bad budget, foreign thread, fini
   wasm.release(thread);
   expect(() => wasm.release(thread)).toThrow(expect.objectContaining({ code: "THREAD_RELEASED" }));
 });
+
+test("a program at the instruction limit loads with fuel and gives the reference machine's traps", () => {
+  // Calls from the first instruction into the last ones and returns, and a backward jump over the
+  // whole program: every crossing between the module's functions, under budget traps.
+  const head = ["  mov r1, 2", "top:", "  call far"];
+  const tail = ["  sub r1, r1, 1", "  bne r1, 0, top", "  exit r0", "far:"];
+  const far = ["  add r2, r2, 7", "  yield r2", "  ret"];
+  const filler =
+    PROGRAM_LIMITS.maxInstructions - (head.length - 1) - (tail.length - 1) - far.length;
+  const source = [
+    ...head,
+    ..."  add r0, r0, 1\n".repeat(filler).split("\n", filler),
+    ...tail,
+    ...far,
+  ].join("\n");
+  const program = parseProgram(source);
+  expect(program.instructions.length).toBe(PROGRAM_LIMITS.maxInstructions);
+  const loaded = wasm.load(program, { fuel: true });
+  // More than V8 takes in one function: the module is several.
+  expect(loaded.codeSize).toBeGreaterThan(7_654_321);
+  const budget = 100_003n;
+  const traps = runLoaded(wasm, loaded, { stackSize: 4096, budget }, 100);
+  wasm.unload(loaded);
+  const reference = runReference(program, {
+    stackWords: stackCapacityWords(4096),
+    budget,
+    answer,
+    maxTraps: 100,
+  });
+  expect(reference.filter((t) => t.kind === "budget").length).toBeGreaterThan(4);
+  expect(reference.at(-1)).toEqual({ kind: "exit", code: BigInt(2 * filler) });
+  expect(traps).toEqual(reference);
+}, 120_000);

@@ -7,7 +7,8 @@
  * an instruction index, and `call` pushes instruction indices rather than
  * machine addresses, so it needs no stack switching from the engine: the
  * module exports one function, `resume(block)`, that runs the thread whose
- * block starts at `block` until its next trap and returns. The registers,
+ * block starts at `block` until its next trap and returns. (A long program
+ * is several functions behind that one export: see "Functions" below.) The registers,
  * the word stack and the control block live in linear memory between
  * resumes (see `wasm-thread-layout.ts`); while the thread runs, the
  * registers are locals, which the engine keeps in machine registers.
@@ -85,6 +86,50 @@
  * the dispatch the same way. An instruction inside a region nothing can
  * enter has the table entry `unreachable`.
  *
+ * Functions. Engines bound a function: V8 refuses a body over 7,654,321
+ * bytes, which one function with fuel (45–110 bytes per instruction:
+ * `push` 83) passed between 70,000 and 165,000 instructions, and a
+ * `br_table` over 65,520 entries. So a
+ * program of more than `chunkSize` instructions (default 16,384) is cut
+ * into chunks of that many, each lowered as above into a function of its
+ * own over its own instructions, and the exported `resume` becomes a
+ * driver that calls them:
+ *
+ * ```
+ *   resume(block) ─ driver ───────────────────────────────────────────┐
+ *   │ loop                                                            │
+ *   │   k = pc < N ? pc : the word a ret hands over   (from the block)  │
+ *   │   call $chunk<k / chunkSize>(block) ──► kind                      │
+ *   │   kind = 0 (transfer): again    otherwise: return kind (a trap)   │
+ *   └─────────────────────────────────────────────────────────────────┘
+ *   $chunk0(block)   i0 … i<S-1>          prologue · dispatch · code · epilogue
+ *   $chunk1(block)   i<S> … i<2S-1>       the same shape, tables indexed pc - base
+ *   …
+ * ```
+ *
+ * Control that stays in a chunk is as above. Control that leaves it (a
+ * jump, branch or call to another chunk's instruction, falling through
+ * the chunk's last instruction, a trap resuming elsewhere) is a transfer:
+ * `pc` is set to the target, the epilogue stores the thread's state, and
+ * the function returns 0, which no trap kind is; the driver calls the
+ * chunk that holds `pc`, whose prologue loads the state. A `ret` whose word
+ * is another chunk's instruction transfers with `pc = N` and the word in
+ * `index` (stored in the block's trap index); the driver calls the word's
+ * chunk, whose return check pops it or faults, so a return site is known
+ * only to the chunk that holds it. A word that is no instruction faults
+ * where the `ret` is. Loop regions never cross a chunk. Fuel is a local
+ * stored and loaded with the rest, and a transfer spends none, so budget
+ * traps fall where they fall in one function.
+ *
+ * Why a driver and not a call from chunk to chunk: without tail calls a
+ * chain of calls grows the engine's stack with every crossing (a loop over
+ * two chunks would overflow it), and `return_call` arrived in engines only
+ * recently (Safari 18.2) while the rest of this module is WebAssembly 1.0
+ * plus nothing (no multi-value, no tail calls, no bulk memory). A transfer
+ * costs a store and a load of the dozen words of state and one call, paid
+ * only where control crosses a chunk; a program of one chunk is exactly the
+ * one function above, with no driver.
+ *
  * @module
  */
 import { IsaError } from "../errors.js";
@@ -93,7 +138,13 @@ import type { Operand, Program, ProgramInstruction } from "../language/program.j
 import { PROGRAM_REGISTERS } from "../language/program.js";
 import type { AluKind, Cond } from "../lir/lir.js";
 import { FAULT_CODE, TCB, TRAP_KIND } from "../protocol/thread-control-block.js";
-import type { WasmInstruction, WasmModule, WasmPlainOp, WasmValueType } from "./wasm-encoding.js";
+import type {
+  WasmFunction,
+  WasmInstruction,
+  WasmModule,
+  WasmPlainOp,
+  WasmValueType,
+} from "./wasm-encoding.js";
 import { WASM_INTERFACE, WASM_THREAD_BLOCK } from "./wasm-thread-layout.js";
 
 /**
@@ -109,18 +160,21 @@ export interface WasmLowerOptions {
   /** Count an instruction budget and trap when it runs out. Default false. */
   readonly fuel?: boolean;
   /**
-   * The most entries one `br_table` gets; a longer table becomes a table of
-   * tables (see {@link WASM_MAX_BR_TABLE}). Default {@link WASM_MAX_BR_TABLE};
-   * smaller values exist to test the split on small programs.
+   * The most program instructions one function of the module holds (see
+   * {@link WASM_MAX_BR_TABLE}); a longer program is split into functions of
+   * this many instructions and a driver (see the module comment). Default
+   * 16,384; from 1 to {@link WASM_MAX_BR_TABLE}. Smaller values exist to
+   * test the split on small programs.
    */
-  readonly maxTable?: number;
+  readonly chunkSize?: number;
 }
 
 /**
- * The most entries one `br_table` of the lowering has. V8 refuses a
- * `br_table` of more than 65,520 entries, so a dispatch over more
- * instructions than this is split: a first table picks a chunk (the index
- * divided by this), and each chunk's own table picks the instruction.
+ * The most program instructions one function of a lowered module may hold:
+ * a function's dispatch is one `br_table` over its instructions, and V8
+ * refuses a `br_table` of more than 65,520 entries. (The default chunk is
+ * smaller, 16,384, so that a function stays far below V8's 7,654,321-byte
+ * cap on a function body whatever its instructions are.)
  *
  * @example
  * ```ts
@@ -129,6 +183,22 @@ export interface WasmLowerOptions {
  * ```
  */
 export const WASM_MAX_BR_TABLE = 60_000;
+
+/**
+ * Instructions per function by default: 2^14, so that a branch depth is at
+ * most a two-byte LEB128 and the largest lowering of one instruction (a
+ * fueled `store` with a 64-bit immediate, about 106 bytes) times this stays
+ * under 2 MB, a quarter of V8's cap. A program at the isa's limit is 16
+ * functions and the driver.
+ */
+const DEFAULT_CHUNK = 16_384;
+
+/**
+ * What a function returns to the driver instead of a trap kind when the
+ * program continues in another function (no trap kind is 0); `resume pc`
+ * then says where.
+ */
+const TRANSFER = 0;
 
 // Locals of `resume`: the block address, then registers and the state of the run.
 const BLOCK = 0;
@@ -143,8 +213,6 @@ const PC = HIGH + 1;
 const KIND = PC + 1;
 const INS = KIND + 1;
 const ENTRY = INS + 1;
-/** Declared only in modules whose dispatch is split (see WASM_MAX_BR_TABLE): the index being dispatched. */
-const CHOICE = ENTRY + 1;
 const LOCALS: readonly WasmValueType[] = [
   ...new Array<WasmValueType>(PROGRAM_REGISTERS + 3).fill("i64"),
   ...new Array<WasmValueType>(7).fill("i32"),
@@ -162,7 +230,6 @@ const LOCAL_NAMES: readonly string[] = [
   "kind",
   "ins",
   "entry",
-  "choice",
 ];
 
 const ALU: Readonly<Record<AluKind, WasmPlainOp>> = {
@@ -215,37 +282,113 @@ const HALF = 2;
  * ```
  */
 export function lowerProgramToWasm(program: Program, options: WasmLowerOptions = {}): WasmModule {
-  return {
-    memory: { module: WASM_INTERFACE.module, name: WASM_INTERFACE.memory, minimumPages: 1 },
-    functions: [
-      {
-        name: "resume",
-        export: WASM_INTERFACE.resume,
-        params: ["i32"],
-        results: ["i32"],
-        ...lowered(program, options),
+  const fuel = options.fuel ?? false;
+  const size = chunkSize(options);
+  const n = program.instructions.length;
+  const regions = loopRegions(program, fuel, size);
+  const memory = { module: WASM_INTERFACE.module, name: WASM_INTERFACE.memory, minimumPages: 1 };
+  const common = {
+    params: ["i32"],
+    results: ["i32"],
+    locals: LOCALS,
+    localNames: LOCAL_NAMES,
+  } as const satisfies Partial<WasmFunction>;
+  if (n <= size) {
+    const body = new WasmLowering(program, fuel, regions, 0, n).run();
+    return {
+      memory,
+      functions: [{ name: "resume", export: WASM_INTERFACE.resume, ...common, body }],
+    };
+  }
+  const chunks = Math.ceil(n / size);
+  const functions: WasmFunction[] = [driver(n, size, chunks)];
+  for (let j = 0; j < chunks; j++) {
+    const base = j * size;
+    const end = Math.min(n, base + size);
+    // Lowered when the encoder (or formatWat) reads it, and not kept: only one
+    // function's instruction list is alive at a time while a large program loads.
+    functions.push({
+      name: `chunk${j}`,
+      ...common,
+      get body() {
+        return new WasmLowering(program, fuel, regions, base, end).run();
       },
-    ],
+    });
+  }
+  return { memory, functions };
+}
+
+/**
+ * The exported `resume(block)` of a module of several functions: calls the
+ * function that holds the instruction to run (the resume pc, or for a
+ * return in flight, pc = N, the word it returns to), and again while a
+ * function hands over with {@link TRANSFER}; any other result is the trap.
+ *
+ * ```
+ *   loop $next
+ *     block $none  block $c<K-1> … block $c0
+ *       (pc < N ? pc : word) / size; br_table $c0 … $c<K-1>, default $none
+ *     end $c0   call $chunk0; tee kind; eqz; br_if $next; return kind
+ *     …
+ *     end $c<K-1>  call $chunk<K-1>; …
+ *   end $none …  unreachable
+ * ```
+ */
+function driver(n: number, size: number, chunks: number): WasmFunction {
+  const KIND_HERE = 1;
+  const body: WasmInstruction[] = [
+    ["comment", "call the function that holds the next instruction until one traps"],
+    OPEN.loop,
+    OPEN.block,
+  ];
+  for (let j = 0; j < chunks; j++) body.push(OPEN.block);
+  body.push(
+    ["local.get", BLOCK],
+    ["i32.load", HALF, TCB.resumePc],
+    ["local.get", BLOCK],
+    ["i64.load", WORD, TCB.trapIndex],
+    ["i32.wrap_i64"],
+    ["local.get", BLOCK],
+    ["i32.load", HALF, TCB.resumePc],
+    ["i32.const", n],
+    ["i32.lt_u"],
+    ["select"],
+    ["i32.const", size],
+    ["i32.div_u"],
+    ["br_table", Array.from({ length: chunks }, (_, j) => j), chunks],
+  );
+  for (let j = 0; j < chunks; j++) {
+    body.push(
+      END,
+      ["comment", `i${j * size}..i${Math.min(n, (j + 1) * size) - 1}`],
+      ["local.get", BLOCK],
+      ["call", j + 1],
+      ["local.tee", KIND_HERE],
+      ["i32.eqz"],
+      // Inside the blocks of the later chunks and $none, then the loop.
+      ["br_if", chunks - j],
+      ["local.get", KIND_HERE],
+      ["return"],
+    );
+  }
+  body.push(END, END, ["unreachable"]);
+  return {
+    name: "resume",
+    export: WASM_INTERFACE.resume,
+    params: ["i32"],
+    results: ["i32"],
+    locals: ["i32"],
+    localNames: ["block", "kind"],
+    body,
   };
 }
 
-/** The body and the locals it uses (`choice` only where a dispatch is split). */
-function lowered(
-  program: Program,
-  options: WasmLowerOptions,
-): { locals: readonly WasmValueType[]; localNames: readonly string[]; body: WasmInstruction[] } {
-  const lowering = new WasmLowering(program, options.fuel ?? false, maxTable(options));
-  const body = lowering.run();
-  const locals = lowering.split ? [...LOCALS, "i32" as const] : LOCALS;
-  return { locals, localNames: LOCAL_NAMES.slice(0, locals.length + 1), body };
-}
-
-function maxTable(options: WasmLowerOptions): number {
-  const m = options.maxTable ?? WASM_MAX_BR_TABLE;
+function chunkSize(options: WasmLowerOptions): number {
+  const m = options.chunkSize ?? DEFAULT_CHUNK;
   if (!Number.isSafeInteger(m) || m < 1 || m > WASM_MAX_BR_TABLE) {
     throw new IsaError(
       "BAD_ARGUMENT",
-      `lowerProgramToWasm: maxTable must be a whole number from 1 to ${WASM_MAX_BR_TABLE}, got ${String(m)}`,
+      `lowerProgramToWasm: chunkSize must be a whole number from 1 to ${WASM_MAX_BR_TABLE} (instructions per function), got ${String(m)}`,
     );
   }
   return m;
@@ -285,9 +428,11 @@ function dispatchTargets(program: Program, fuel: boolean): Set<number> {
 
 /**
  * Every backward `br`/`jmp` from `last` to `head` is a loop region,
- * innermost first, as long as it overlaps no region already chosen.
+ * innermost first, as long as it overlaps no region already chosen and lies
+ * within one function (chunks of `chunk` instructions). Returns each
+ * instruction's region.
  */
-function loopRegions(program: Program, fuel: boolean): LoopRegion[] {
+function loopRegions(program: Program, fuel: boolean, chunk: number): (LoopRegion | undefined)[] {
   const jumps: [from: number, to: number][] = [];
   program.instructions.forEach((ins, i) => {
     if (ins.op === "br" || ins.op === "jmp" || ins.op === "call") {
@@ -295,7 +440,12 @@ function loopRegions(program: Program, fuel: boolean): LoopRegion[] {
     }
   });
   const candidates = jumps
-    .filter(([from, to]) => to <= from && program.instructions[from]!.op !== "call")
+    .filter(
+      ([from, to]) =>
+        to <= from &&
+        program.instructions[from]!.op !== "call" &&
+        Math.floor(to / chunk) === Math.floor(from / chunk),
+    )
     .map(([from, to]) => ({ head: to, last: from }))
     .sort((a, b) => a.last - a.head - (b.last - b.head) || a.head - b.head);
   const targets = dispatchTargets(program, fuel);
@@ -309,13 +459,24 @@ function loopRegions(program: Program, fuel: boolean): LoopRegion[] {
     }
     chosen.push({ ...r, entered });
   }
-  return chosen;
+  const regionOf = new Array<LoopRegion | undefined>(program.instructions.length).fill(undefined);
+  for (const r of chosen) for (let k = r.head; k <= r.last; k++) regionOf[k] = r;
+  return regionOf;
 }
 
+/**
+ * The body of one function: instructions `base..end - 1` of the program
+ * (all of it when the module is one function).
+ */
 class WasmLowering {
   readonly #program: Program;
   readonly #fuel: boolean;
+  /** Instructions in the whole program: a `ret` dispatches `pc = n`. */
   readonly #n: number;
+  readonly #base: number;
+  readonly #end: number;
+  /** Whether the program is split into several functions (this is one of them). */
+  readonly #chunked: boolean;
   readonly #out: WasmInstruction[] = [];
   /** Labels of the open blocks, loops and ifs, innermost last. */
   readonly #labels: string[] = [];
@@ -325,30 +486,30 @@ class WasmLowering {
   #i = 0;
   /** The loop region the current instruction is in, if any. */
   #region: LoopRegion | undefined;
-  readonly #regionOf: (LoopRegion | undefined)[];
+  readonly #regionOf: readonly (LoopRegion | undefined)[];
   /** Whether some region is entered past its head (then the dispatch sets `entry`). */
   #entries = false;
 
-  /** The most entries one br_table gets (see WASM_MAX_BR_TABLE). */
-  readonly #maxTable: number;
-  /** Table jumps split so far: names their chunk blocks apart. */
-  #splits = 0;
-
-  /** Whether some table jump was split (the module then declares the `choice` local). */
-  get split(): boolean {
-    return this.#splits > 0;
-  }
-
-  constructor(program: Program, fuel: boolean, maxTable: number) {
+  constructor(
+    program: Program,
+    fuel: boolean,
+    regionOf: readonly (LoopRegion | undefined)[],
+    base: number,
+    end: number,
+  ) {
     this.#program = program;
     this.#fuel = fuel;
-    this.#maxTable = maxTable;
     this.#n = program.instructions.length;
-    this.#regionOf = new Array<LoopRegion | undefined>(this.#n).fill(undefined);
-    for (const r of loopRegions(program, fuel)) {
-      for (let k = r.head; k <= r.last; k++) this.#regionOf[k] = r;
-      if (r.entered) this.#entries = true;
-    }
+    this.#base = base;
+    this.#end = end;
+    this.#chunked = base > 0 || end < this.#n;
+    this.#regionOf = regionOf;
+    for (let k = base; k < end; k++) if (regionOf[k]?.entered) this.#entries = true;
+  }
+
+  /** Whether instruction `t` is in this function. */
+  #here(t: number): boolean {
+    return t >= this.#base && t < this.#end;
   }
 
   /** Whether instruction `k` has a block in the outer nest (the dispatch can reach it). */
@@ -387,78 +548,32 @@ class WasmLowering {
       ["i32.ge_u"],
       ["br_if", 0],
     );
-    this.#tableJump(
-      [["local.get", ENTRY], ["i32.const", r.head + 2], ["i32.sub"]],
-      span,
-      (j) => this.#depth(`b${r.head + 1 + j}`),
-      "entered",
-      [
-        ["i32.const", 0],
-        ["local.set", ENTRY],
-      ],
+    out.push(
+      ["local.get", ENTRY],
+      ["i32.const", r.head + 2],
+      ["i32.sub"],
+      ["i32.const", 0],
+      ["local.set", ENTRY],
     );
+    this.#table(span, (j) => this.#depth(`b${r.head + 1 + j}`), "entered");
     this.#close("entered");
   }
 
   /**
-   * `br_table` on the i32 that `get` pushes, over `count` targets (`target(k)`
-   * gives the depth of entry k, computed where the table is emitted) and a
-   * default. Over the engine's limit it becomes two levels: chunk blocks
-   * around a table that picks a chunk by `value / maxTable`, and after each
-   * chunk block's end that chunk's own table on `value - base`:
-   *
-   * ```
-   *   block $c<m-1> … block $c0
-   *     get; maxTable; div_u; br_table $c0 … $c<m-1>, default
-   *   end $c0      get; 0; sub;           br_table (entries 0 ..)
-   *   end $c1      get; maxTable; sub;    br_table (entries maxTable ..)
-   *   …
-   * ```
-   *
-   * `after` runs once the value is taken (the region entry clears `entry`).
+   * `br_table` over `count` targets on the i32 on the operand stack
+   * (`target(k)` gives the depth of entry k, computed where the table is
+   * emitted) and a default. A table has at most a function's instructions,
+   * which {@link WASM_MAX_BR_TABLE} bounds.
    */
-  #tableJump(
-    get: readonly WasmInstruction[],
-    count: number,
-    target: (k: number) => number,
-    otherwise: string,
-    after: readonly WasmInstruction[] = [],
-  ): void {
-    const out = this.#out;
-    const max = this.#maxTable;
-    if (count <= max) {
-      const table = Array.from({ length: count }, (_, k) => target(k));
-      out.push(...get, ...after, ["br_table", table, this.#depth(otherwise)]);
-      return;
-    }
-    const site = this.#splits++;
-    const chunks = Math.ceil(count / max);
-    out.push(...get, ["local.set", CHOICE], ...after);
-    for (let j = chunks - 1; j >= 0; j--) this.#open("block", `split${site}_${j}`);
-    const pick = Array.from({ length: chunks }, (_, j) => this.#depth(`split${site}_${j}`));
-    out.push(
-      ["local.get", CHOICE],
-      ["i32.const", max],
-      ["i32.div_u"],
-      ["br_table", pick, this.#depth(otherwise)],
-    );
-    for (let j = 0; j < chunks; j++) {
-      this.#close(`split${site}_${j}`);
-      const base = j * max;
-      const size = Math.min(max, count - base);
-      const table = Array.from({ length: size }, (_, i) => target(base + i));
-      out.push(
-        ["local.get", CHOICE],
-        ["i32.const", base],
-        ["i32.sub"],
-        ["br_table", table, this.#depth(otherwise)],
-      );
-    }
+  #table(count: number, target: (k: number) => number, otherwise: string): void {
+    const table = Array.from({ length: count }, (_, k) => target(k));
+    this.#out.push(["br_table", table, this.#depth(otherwise)]);
   }
 
   #open(kind: "block" | "loop" | "if", label: string): void {
     this.#out.push(OPEN[kind]);
-    this.#where.set(label, this.#labels.length);
+    // Nothing branches to an `if` by name: only blocks and loops are looked up.
+    if (kind !== "if") this.#where.set(label, this.#labels.length);
     this.#labels.push(label);
   }
 
@@ -486,21 +601,25 @@ class WasmLowering {
 
   run(): WasmInstruction[] {
     const out = this.#out;
-    const n = this.#n;
+    const base = this.#base;
+    const end = this.#end;
     this.#prologue();
     this.#open("block", "exit");
     this.#open("loop", "dispatch");
-    for (let k = n - 1; k >= 0; k--) if (this.#outer(k)) this.#open("block", `b${k}`);
+    for (let k = end - 1; k >= base; k--) if (this.#outer(k)) this.#open("block", `b${k}`);
     this.#open("block", "ret");
     this.#open("block", "unreachable");
     if (this.#entries)
       out.push(["local.get", PC], ["i32.const", 1], ["i32.add"], ["local.set", ENTRY]);
-    this.#tableJump([["local.get", PC]], n, (k) => this.#dispatchDepth(k, "unreachable"), "ret");
+    out.push(["local.get", PC]);
+    if (base > 0) out.push(["i32.const", base], ["i32.sub"]);
+    this.#table(end - base, (k) => this.#dispatchDepth(base + k, "unreachable"), "ret");
     this.#close("unreachable");
     out.push(["unreachable"]);
     this.#close("ret");
     this.#returnCheck();
-    this.#program.instructions.forEach((ins, i) => {
+    for (let i = base; i < end; i++) {
+      const ins = this.#program.instructions[i]!;
       const region = this.#regionOf[i];
       if (region?.head === i) {
         this.#close(`b${i}`);
@@ -516,7 +635,9 @@ class WasmLowering {
       if (this.#fuel) this.#fuelCheck();
       this.#lower(ins);
       if (region?.last === i) this.#close(`loop${region.head}`);
-    });
+    }
+    // The last instruction here may fall through to the next function's first.
+    if (end < this.#n) this.#transfer(end);
     this.#close("dispatch");
     this.#close("exit");
     this.#epilogue();
@@ -544,6 +665,17 @@ class WasmLowering {
     }
     if (this.#fuel)
       out.push(["local.get", BLOCK], ["i64.load", WORD, TCB.fuel], ["local.set", FUEL]);
+    if (this.#chunked) {
+      // A return handed over from another function (pc = n): the word and the ret's index.
+      out.push(
+        ["local.get", BLOCK],
+        ["i64.load", WORD, TCB.trapIndex],
+        ["local.set", INDEX],
+        ["local.get", BLOCK],
+        ["i32.load", HALF, TCB.trapInstruction],
+        ["local.set", INS],
+      );
+    }
   }
 
   #epilogue(): void {
@@ -573,19 +705,32 @@ class WasmLowering {
 
   /**
    * Where the dispatch's default leads: `index` holds the word a `ret` read
-   * and `ins` that `ret`'s index. Emitted inside `$b0`, before any
-   * instruction's code, so every `$b<k>` is a branch target from here.
+   * and `ins` that `ret`'s index. Emitted inside the first instruction's
+   * block, before any instruction's code, so every `$b<k>` is a branch
+   * target from here. A word in another function's range is handed over to
+   * it with `pc = n` (the driver sends it to that function's return check);
+   * the word stays on the stack until a return check pops it.
    */
   #returnCheck(): void {
     const out = this.#out;
     const n = this.#n;
-    const sites = new Set<number>();
-    this.#program.instructions.forEach((ins, i) => {
-      if (ins.op === "call" && i + 1 < n) sites.add(i + 1);
-    });
+    const base = this.#base;
+    const size = this.#end - base;
+    const program = this.#program.instructions;
     out.push(["comment", "return check: pop the word in $index and enter it if it follows a call"]);
     this.#open("block", "bad");
     out.push(["local.get", INDEX], ["i64.const", BigInt(n)], ["i64.ge_u"], ["br_if", 0]);
+    if (this.#chunked) {
+      out.push(
+        ["local.get", INDEX],
+        ["i32.wrap_i64"],
+        ["i32.const", base],
+        ["i32.sub"],
+        ["i32.const", size],
+        ["i32.ge_u"],
+      );
+      this.#if(() => this.#transfer(n));
+    }
     this.#open("block", "undo");
     out.push(["local.get", SP], ["i32.const", 8], ["i32.add"], ["local.set", SP]);
     if (this.#entries) {
@@ -597,10 +742,15 @@ class WasmLowering {
         ["local.set", ENTRY],
       );
     }
-    this.#tableJump(
-      [["local.get", INDEX], ["i32.wrap_i64"]],
-      n,
-      (k) => (sites.has(k) ? this.#dispatchDepth(k, "undo") : this.#depth("undo")),
+    out.push(["local.get", INDEX], ["i32.wrap_i64"]);
+    if (base > 0) out.push(["i32.const", base], ["i32.sub"]);
+    // A return site is an instruction right after a call.
+    this.#table(
+      size,
+      (k) =>
+        base + k > 0 && program[base + k - 1]!.op === "call"
+          ? this.#dispatchDepth(base + k, "undo")
+          : this.#depth("undo"),
       "undo",
     );
     this.#close("undo");
@@ -623,7 +773,8 @@ class WasmLowering {
    */
   #jump(t: number): void {
     const direct = this.#direct(t);
-    if (direct !== undefined) this.#br(direct);
+    if (!this.#here(t)) this.#transfer(t);
+    else if (direct !== undefined) this.#br(direct);
     else {
       this.#out.push(["i32.const", t], ["local.set", PC]);
       this.#br("dispatch");
@@ -639,8 +790,24 @@ class WasmLowering {
   #direct(t: number): string | undefined {
     const here = this.#region;
     if (here !== undefined && t === here.head && t <= this.#i) return `loop${t}`;
+    if (!this.#here(t)) return undefined;
     if (t > this.#i && (this.#outer(t) || this.#regionOf[t] === here)) return `b${t}`;
     return undefined;
+  }
+
+  /**
+   * Continue at instruction `t` of another function: return {@link TRANSFER}
+   * to the driver with `pc = t` (every local the next function needs is
+   * stored by the epilogue and loaded by its prologue).
+   */
+  #transfer(t: number): void {
+    this.#out.push(
+      ["i32.const", t],
+      ["local.set", PC],
+      ["i32.const", TRANSFER],
+      ["local.set", KIND],
+    );
+    this.#br("exit");
   }
 
   #if(body: () => void): void {

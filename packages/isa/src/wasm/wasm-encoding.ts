@@ -62,6 +62,7 @@ export const WASM_OPCODES = {
   end: 0x0b,
   return: 0x0f,
   drop: 0x1a,
+  select: 0x1b,
   "i32.eqz": 0x45,
   "i32.eq": 0x46,
   "i32.ne": 0x47,
@@ -112,7 +113,8 @@ export type WasmPlainOp = keyof typeof WASM_OPCODES;
 /**
  * Opcodes of the instructions with immediates (§5.4.1, §5.4.4, §5.4.6,
  * §5.4.7): block, loop and if take a block type (always the empty one here,
- * 0x40); branches take label depths; locals an index; memory accesses an
+ * 0x40); branches take label depths; `call` a function index (functions
+ * are numbered in the order of {@link WasmModule}`.functions`); locals an index; memory accesses an
  * alignment (log2) and an offset; constants a signed LEB128 value.
  *
  * @example
@@ -128,6 +130,7 @@ export const WASM_IMMEDIATE_OPCODES = {
   br: 0x0c,
   br_if: 0x0d,
   br_table: 0x0e,
+  call: 0x10,
   "local.get": 0x20,
   "local.set": 0x21,
   "local.tee": 0x22,
@@ -157,6 +160,7 @@ export type WasmInstruction =
   | readonly [op: WasmPlainOp]
   | readonly [op: "block" | "loop" | "if"]
   | readonly [op: "br" | "br_if", depth: number]
+  | readonly [op: "call", functionIndex: number]
   | readonly [op: "br_table", depths: readonly number[], otherwise: number]
   | readonly [op: "local.get" | "local.set" | "local.tee", index: number]
   | readonly [
@@ -225,8 +229,47 @@ const IMPORT_MEMORY = 0x02;
 const EXPORT_FUNCTION = 0x00;
 const LIMITS_MIN_ONLY = 0x00;
 
+/**
+ * Bytes being written: a byte array that doubles when full. A module at the
+ * isa's instruction limit is tens of megabytes; as a JavaScript array of
+ * numbers it took eight bytes of heap per byte, and more while it grew.
+ */
+class Bytes {
+  #bytes = new Uint8Array(64);
+  #length = 0;
+
+  get length(): number {
+    return this.#length;
+  }
+
+  push(...values: number[]): void {
+    this.#reserve(values.length);
+    for (const v of values) this.#bytes[this.#length++] = v;
+  }
+
+  append(other: Bytes): void {
+    this.#reserve(other.#length);
+    this.#bytes.set(other.view(), this.#length);
+    this.#length += other.#length;
+  }
+
+  #reserve(more: number): void {
+    if (this.#length + more <= this.#bytes.length) return;
+    let size = this.#bytes.length * 2;
+    while (size < this.#length + more) size *= 2;
+    const larger = new Uint8Array(size);
+    larger.set(this.view());
+    this.#bytes = larger;
+  }
+
+  /** The bytes written (a view: later writes may move them). */
+  view(): Uint8Array {
+    return this.#bytes.subarray(0, this.#length);
+  }
+}
+
 /** Appends the unsigned LEB128 of `value` (checked by the caller or by {@link unsignedLeb128}). */
-function pushUnsigned(out: number[], value: number): void {
+function pushUnsigned(out: Bytes, value: number): void {
   let v = value;
   for (;;) {
     const byte = v % 128;
@@ -259,13 +302,13 @@ function checkU32(value: number): void {
  */
 export function unsignedLeb128(value: number): number[] {
   checkU32(value);
-  const out: number[] = [];
+  const out = new Bytes();
   pushUnsigned(out, value);
-  return out;
+  return [...out.view()];
 }
 
 /** Appends the signed LEB128 of `value`, which fits in `bits` bits. */
-function pushSigned(out: number[], value: bigint, bits: 32 | 64): void {
+function pushSigned(out: Bytes, value: bigint, bits: 32 | 64): void {
   if (BigInt.asIntN(bits, value) !== value) {
     throw new IsaError(
       "OPERAND_OUT_OF_RANGE",
@@ -294,30 +337,31 @@ function pushSigned(out: number[], value: bigint, bits: 32 | 64): void {
  * ```
  */
 export function signedLeb128(value: bigint, bits: 32 | 64): number[] {
-  const out: number[] = [];
+  const out = new Bytes();
   pushSigned(out, value, bits);
-  return out;
+  return [...out.view()];
 }
 
 /** Appends a UTF-8 name, prefixed with its length (§5.2.4). */
-function pushName(out: number[], text: string): void {
+function pushName(out: Bytes, text: string): void {
   const bytes = new TextEncoder().encode(text);
   pushUnsigned(out, bytes.length);
   for (const b of bytes) out.push(b);
 }
 
 /** A section: its id, its size, its contents (§5.5.2). */
-function section(id: number, contents: readonly number[]): Uint8Array {
-  const head: number[] = [id];
+function section(id: number, contents: Bytes): Uint8Array {
+  const head = new Bytes();
+  head.push(id);
   pushUnsigned(head, contents.length);
   const bytes = new Uint8Array(head.length + contents.length);
-  bytes.set(head);
-  bytes.set(contents, head.length);
+  bytes.set(head.view());
+  bytes.set(contents.view(), head.length);
   return bytes;
 }
 
 /** Appends the bytes of one instruction (nothing for a comment). */
-function pushInstruction(out: number[], ins: WasmInstruction): void {
+function pushInstruction(out: Bytes, ins: WasmInstruction): void {
   switch (ins[0]) {
     case "comment":
       return;
@@ -328,6 +372,7 @@ function pushInstruction(out: number[], ins: WasmInstruction): void {
       return;
     case "br":
     case "br_if":
+    case "call":
     case "local.get":
     case "local.set":
     case "local.tee":
@@ -338,10 +383,12 @@ function pushInstruction(out: number[], ins: WasmInstruction): void {
     case "br_table":
       out.push(WASM_IMMEDIATE_OPCODES.br_table);
       pushUnsigned(out, ins[1].length);
-      for (const d of [...ins[1], ins[2]]) {
+      for (const d of ins[1]) {
         checkU32(d);
         pushUnsigned(out, d);
       }
+      checkU32(ins[2]);
+      pushUnsigned(out, ins[2]);
       return;
     case "i32.load":
     case "i64.load":
@@ -384,14 +431,14 @@ function pushInstruction(out: number[], ins: WasmInstruction): void {
  * ```
  */
 export function encodeInstruction(ins: WasmInstruction): number[] {
-  const out: number[] = [];
+  const out = new Bytes();
   pushInstruction(out, ins);
-  return out;
+  return [...out.view()];
 }
 
 /** Appends a function's entry of the code section: size, locals as `(count, type)` runs, body, `end` (§5.5.13). */
-function pushFunctionBody(out: number[], f: WasmFunction): void {
-  const code: number[] = [];
+function pushFunctionBody(out: Bytes, f: WasmFunction): void {
+  const code = new Bytes();
   const groups: [number, WasmValueType][] = [];
   for (const t of f.locals) {
     const last = groups.at(-1);
@@ -404,6 +451,7 @@ function pushFunctionBody(out: number[], f: WasmFunction): void {
     code.push(VALUE_TYPE[t]);
   }
   let open = 0;
+  // Read once: a lowered function may compute its body on each read.
   for (const ins of f.body) {
     if (ins[0] === "block" || ins[0] === "loop" || ins[0] === "if") open++;
     else if (ins[0] === "end") open--;
@@ -423,7 +471,7 @@ function pushFunctionBody(out: number[], f: WasmFunction): void {
   }
   code.push(WASM_OPCODES.end);
   pushUnsigned(out, code.length);
-  for (let i = 0; i < code.length; i++) out.push(code[i]!);
+  out.append(code);
 }
 
 /**
@@ -452,7 +500,7 @@ export function encodeWasmModule(module: WasmModule): Uint8Array {
     if (index < 0) index = signatures.push(key) - 1;
     return index;
   });
-  const types: number[] = [];
+  const types = new Bytes();
   pushUnsigned(types, signatures.length);
   signatures.forEach((_, index) => {
     const f = module.functions[typeOf.indexOf(index)]!;
@@ -462,26 +510,27 @@ export function encodeWasmModule(module: WasmModule): Uint8Array {
     pushUnsigned(types, f.results.length);
     for (const t of f.results) types.push(VALUE_TYPE[t]);
   });
-  const imports: number[] = [1];
+  const imports = new Bytes();
+  imports.push(1);
   pushName(imports, module.memory.module);
   pushName(imports, module.memory.name);
   checkU32(module.memory.minimumPages);
   imports.push(IMPORT_MEMORY, LIMITS_MIN_ONLY);
   pushUnsigned(imports, module.memory.minimumPages);
-  const functions: number[] = [];
+  const functions = new Bytes();
   pushUnsigned(functions, typeOf.length);
   for (const t of typeOf) pushUnsigned(functions, t);
   const exported = module.functions.flatMap((f, index) =>
     f.export === undefined ? [] : [{ f, index }],
   );
-  const exports: number[] = [];
+  const exports = new Bytes();
   pushUnsigned(exports, exported.length);
   for (const { f, index } of exported) {
     pushName(exports, f.export!);
     exports.push(EXPORT_FUNCTION);
     pushUnsigned(exports, index);
   }
-  const code: number[] = [];
+  const code = new Bytes();
   pushUnsigned(code, module.functions.length);
   for (const f of module.functions) pushFunctionBody(code, f);
   const parts = [

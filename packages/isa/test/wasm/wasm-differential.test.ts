@@ -4,6 +4,7 @@
  * the lowering corpus, and on random programs with random budgets.
  */
 import { describe, expect, test } from "vitest";
+import { IsaError } from "../../src/errors.js";
 import { parseProgram } from "../../src/language/parse.js";
 import type { Program } from "../../src/language/program.js";
 import { verifyProgram } from "../../src/language/verify.js";
@@ -52,39 +53,33 @@ describe("the lowering corpus", () => {
   });
 });
 
-describe("split dispatch tables", () => {
-  // Programs longer than one br_table may hold get a table of tables; with a tiny maximum every
-  // dispatch, return check and region entry of the corpus is split, and traps must not change.
+describe("programs split into several functions", () => {
+  // A program longer than one function may hold is split into functions and a driver; with
+  // functions of 1 to 3 instructions nearly every jump, call, return, fall-through and resume
+  // crosses from one function to another, and traps must not change.
   test.each(CORPUS)(
-    "$name, with at most 3 entries per table",
+    "$name, in functions of 1, 2 and 3 instructions",
     ({ source, budget, stackSize = 8192 }) => {
       const program = parseProgram(source);
-      for (const maxTable of [1, 3]) {
-        const split = host.compile(program, budget !== undefined, maxTable);
+      for (const chunkSize of [1, 2, 3]) {
+        const split = host.compile(program, budget !== undefined, chunkSize);
         expect(api.validate(split.bytes)).toBe(true);
-        expectSameTraps(
-          split,
-          { stackSize, budget, maxTraps: 500 },
-          `${source}
-maxTable ${maxTable}`,
-        );
-        const fueled = host.compile(program, true, maxTable);
+        const what = `${source}\nchunkSize ${chunkSize}`;
+        expectSameTraps(split, { stackSize, budget, maxTraps: 500 }, what);
+        const fueled = host.compile(program, true, chunkSize);
+        expect(api.validate(fueled.bytes)).toBe(true);
         for (const b of [1n, 3n]) {
-          expectSameTraps(
-            fueled,
-            { stackSize, budget: b, maxTraps: 5000 },
-            `${source}
-budget ${b}, maxTable ${maxTable}`,
-          );
+          expectSameTraps(fueled, { stackSize, budget: b, maxTraps: 5000 }, `${what}, budget ${b}`);
         }
       }
     },
   );
 
-  test("500 random programs with loops, calls and returns, split into tables of 2", () => {
+  test("600 random programs with loops, calls, returns and host calls, in functions of 1 to 3", () => {
     const r = xorshift(4242);
     let checked = 0;
-    while (checked < 500) {
+    let withoutFuel = 0;
+    while (checked < 600) {
       const source = randomProgramText(r, 12);
       let program: Program;
       try {
@@ -94,18 +89,34 @@ budget ${b}, maxTable ${maxTable}`,
         continue;
       }
       checked++;
-      const compiled = host.compile(program, true, 2);
+      const chunkSize = 1 + (checked % 3);
+      const what = `${source}\nchunkSize ${chunkSize}`;
+      const compiled = host.compile(program, true, chunkSize);
       expect(api.validate(compiled.bytes)).toBe(true);
-      expectSameTraps(compiled, { stackSize: 1024, budget: 5n, maxTraps: 200 }, source);
+      expectSameTraps(compiled, { stackSize: 1024, budget: 5n, maxTraps: 200 }, what);
+      // Without fuel, when the reference machine shows the run is short.
+      const bounded = runReference(program, {
+        stackWords: stackCapacityWords(1024),
+        budget: 20_000n,
+        answer,
+        maxTraps: 60,
+      });
+      if (bounded.every((t) => t.kind !== "budget")) {
+        const plain = host.compile(program, false, chunkSize);
+        expect(api.validate(plain.bytes)).toBe(true);
+        expect(host.run(plain, { stackSize: 1024, maxTraps: 60 }), what).toEqual(bounded);
+        withoutFuel++;
+      }
     }
+    expect(withoutFuel).toBeGreaterThan(300);
   }, 120_000);
 
-  test("a maximum outside 1..WASM_MAX_BR_TABLE is an IsaError", () => {
+  test("a chunk size outside 1..WASM_MAX_BR_TABLE is an IsaError", () => {
     const program = parseProgram("exit 0");
-    expect(() => lowerProgramToWasm(program, { maxTable: 0 })).toThrow(
-      /maxTable must be a whole number/,
+    expect(() => lowerProgramToWasm(program, { chunkSize: 0 })).toThrow(
+      /chunkSize must be a whole number/,
     );
-    expect(() => lowerProgramToWasm(program, { maxTable: 60_001 })).toThrow(/maxTable/);
+    expect(() => lowerProgramToWasm(program, { chunkSize: 60_001 })).toThrow(IsaError);
   });
 });
 

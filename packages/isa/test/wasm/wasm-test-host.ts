@@ -44,9 +44,10 @@ export class WasmTestHost {
     this.memory = new api.Memory({ initial: pages });
   }
 
-  compile(program: Program, fuel: boolean, maxTable?: number): CompiledProgram {
+  /** `chunkSize`: instructions per function (several functions for a longer program). */
+  compile(program: Program, fuel: boolean, chunkSize?: number): CompiledProgram {
     const bytes = encodeWasmModule(
-      lowerProgramToWasm(program, maxTable === undefined ? { fuel } : { fuel, maxTable }),
+      lowerProgramToWasm(program, chunkSize === undefined ? { fuel } : { fuel, chunkSize }),
     );
     const instance = new api.Instance(new api.Module(bytes), {
       [WASM_INTERFACE.module]: { [WASM_INTERFACE.memory]: this.memory },

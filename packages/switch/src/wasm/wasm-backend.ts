@@ -5,7 +5,9 @@
  * Where the native addon cannot load (a browser, Deno, a platform without a
  * prebuild) this is the fast fallback. Per program, the isa lowers it to a
  * module (`lowerProgramToWasm`) that imports this backend's one linear
- * memory and exports `resume(block)`; the module is compiled and
+ * memory and exports `resume(block)` (a program of more than 16,384
+ * instructions is several functions behind it, so that every program the
+ * isa accepts stays within the engine's limits); the module is compiled and
  * instantiated once, and every thread of the program shares the instance.
  * Per thread, the backend carves a thread block and a stack out of the
  * memory:
@@ -151,7 +153,7 @@ export class WasmBackend extends BackendBase<WasmProgram, WasmThread> {
     try {
       instance = new this.#api.Instance(new this.#api.Module(bytes), this.#imports);
     } catch (cause) {
-      // The engine's limits (a function of at most a few megabytes) bound the program's size.
+      // Every program the isa accepts fits V8's limits; another engine's, or its memory, may not.
       throw new SwitchError(
         "OUT_OF_MEMORY",
         `wasm backend: load: the engine cannot compile the program's ${bytes.length}-byte module (${cause instanceof Error ? cause.message : String(cause)}); split the program or use the native or emulated backend`,
