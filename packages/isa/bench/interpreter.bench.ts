@@ -16,16 +16,11 @@
  *
  * Run: pnpm --filter @greenthreads/isa bench
  */
-import {
-  type AbiName,
-  getAbi,
-  INTERPRETED_LAYOUT,
-  InterpretedHost,
-  parseProgram,
-  ReferenceMachine,
-} from "../src/index.js";
+import { type AbiName, getAbi, parseProgram, protocol, ReferenceMachine } from "../src/index.js";
 import { quickMode, rowFromSamples, writeBenchRows } from "./bench-json.js";
 import { cpuNs } from "./bench-measure.js";
+
+const { INTERPRETED_LAYOUT, InterpretedHost } = protocol;
 
 const ABIS: readonly AbiName[] = (process.env.GREENTHREADS_BENCH_ABIS?.split(",") as
   | AbiName[]

@@ -13,7 +13,7 @@
  * Run: pnpm --filter @greenthreads/switch bench:wasm
  */
 import { appendFileSync } from "node:fs";
-import { getAbi, hostAbi, parseProgram, webAssembly } from "@greenthreads/isa";
+import { getAbi, hostAbi, wasm as isaWasm, parseProgram } from "@greenthreads/isa";
 import {
   type Backend,
   EmulatedBackend,
@@ -21,6 +21,8 @@ import {
   NativeBackend,
   WasmBackend,
 } from "../src/index.js";
+
+const { webAssembly } = isaWasm;
 
 interface Row {
   name: string;

@@ -26,7 +26,7 @@ import {
   IsaError,
   PROGRAM_LIMITS,
   type Program,
-  type ThreadControl,
+  type protocol,
   type Trap,
   toBudget,
   verifyProgram,
@@ -44,6 +44,8 @@ import {
   type SpawnOptions,
 } from "./backend.js";
 import { SwitchError } from "./errors.js";
+
+type ThreadControl = protocol.ThreadControl;
 
 /**
  * A loaded program as a backend keeps it, apart from the {@link LoadedProgram}

@@ -44,13 +44,10 @@ import {
   getArch,
   lowerProgram,
   type Program,
-  resumeSlots,
-  routineSymbol,
+  protocol,
+  routines,
   stackCapacityWords,
-  TCB,
-  ThreadControl,
   type Trap,
-  threadStackLimit,
 } from "@greenthreads/isa";
 import { inGuard, type Stack, writeInitialFrame } from "@greenthreads/stack";
 import type { LoadedProgram } from "../backend.js";
@@ -61,6 +58,10 @@ import { BufferMemory } from "./buffer-memory.js";
 import { NativeStackAllocator } from "./native-stack-allocator.js";
 import { coverSignalsIfDue, watchSignalListeners } from "./signal-coverage.js";
 import { threadBlock } from "./thread-blocks.js";
+
+const { TCB, ThreadControl, resumeSlots, threadStackLimit } = protocol;
+const { routineSymbol } = routines;
+type ThreadControl = protocol.ThreadControl;
 
 /** Offset of the saved context in a thread block: the control block, rounded up to a cache line. */
 const CONTEXT_OFFSET = Math.ceil(TCB.size / 64) * 64;

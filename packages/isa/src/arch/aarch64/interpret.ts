@@ -338,8 +338,8 @@ function shiftOperand(v: bigint, sh: S, amount: bigint): bigint {
  *
  * @example
  * ```ts
- * import { Memory, aarch64, assemble } from "@greenthreads/isa";
- * const mem = new Memory();
+ * import { aarch64, assemble, memory } from "@greenthreads/isa";
+ * const mem = new memory.Memory();
  * mem.map(0x1000n, 4096, "rx");
  * const code = assemble(aarch64, [{ op: "movz", rd: "x0", imm: 7 }, { op: "brk", imm: 0 }], 0x1000n);
  * mem.poke(0x1000n, code.bytes);

@@ -309,9 +309,9 @@ function decode(
  *
  * @example
  * ```ts
- * import { assemble, Memory, riscv64 } from "@greenthreads/isa";
+ * import { assemble, memory, riscv64 } from "@greenthreads/isa";
  * const code = assemble(riscv64, riscv64.select([{ op: "li", dst: "a0", imm: 7n }]), 0x1000n);
- * const mem = new Memory();
+ * const mem = new memory.Memory();
  * mem.map(0x1000n, 4096, "rx");
  * const cpu = new riscv64.Cpu(mem);
  * cpu.load(code);

@@ -288,8 +288,8 @@ function decode(
  *
  * @example
  * ```ts
- * import { Memory, assemble, x86_64 } from "@greenthreads/isa";
- * const mem = new Memory();
+ * import { assemble, memory, x86_64 } from "@greenthreads/isa";
+ * const mem = new memory.Memory();
  * mem.map(0x1000n, 4096, "rx");
  * const code = assemble(x86_64, [{ op: "movi", dst: "rax", imm: 7n }, { op: "nop" }], 0x1000n);
  * mem.poke(0x1000n, code.bytes);
