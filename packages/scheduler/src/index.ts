@@ -82,6 +82,7 @@ export {
   STEP_BLOCK,
   STEP_RETURN,
   STEP_THROW,
+  STEP_TURNS,
   STEP_YIELD,
   type StepResult,
   setStepValue,
@@ -99,3 +100,4 @@ export {
   type TraceThread,
   TracingScheduler,
 } from "./trace.js";
+export { resumesPlainly, turnsTaken, turnTimeLimit, upcomingThreads } from "./turn-taking.js";

@@ -5,6 +5,10 @@
  * current thread, step it once through its driver, and look at what happened:
  *   - it yielded  -> it is ready again (scheduler.onYield)
  *   - anything else (it blocked, returned or threw) -> Runtime._afterStep
+ * A driver may run several threads in one step (STEP_TURNS, see
+ * turn-taking.ts): it gets how many more switches the loop may make, and the
+ * loop counts the switches it made, so limits and the slice clock hold.
+ *
  * This is the hot path, and it allocates nothing: no objects or closures per
  * switch, no Map lookups; policies keep ready threads in rings, bitsets or
  * heaps of preallocated arrays. It has no try/finally and no state check
@@ -18,6 +22,7 @@
  */
 import { processWide } from "./process-wide.js";
 import type { Runtime } from "./runtime.js";
+import { STEP_TURNS } from "./thread-driver.js";
 
 /** Why a loop returned: nothing is ready. */
 export const LOOP_IDLE = 0;
@@ -44,9 +49,10 @@ export function runLoop(rt: Runtime, limit: number): number {
     // A running thread keeps _state READY: "running" is `current === t`.
     register.current = t;
     n++;
-    const r = t._driver.step(t);
+    const r = t._driver.step(t, limit - n);
     if (r === 0)
       s.onYield(t); // STEP_YIELD
+    else if (r === STEP_TURNS) n += takeTurns(rt);
     else rt._afterStep(t, r);
   }
   rt._switches += n;
@@ -60,16 +66,22 @@ export function runSlice(rt: Runtime, deadline: number, sliceMs: number, limit: 
   const clock = rt._clock;
   let n = 0;
   let countdown = clock.every;
+  rt._deadline = deadline;
   try {
     while (n < limit) {
       const t = s.pick();
       if (t === undefined) return LOOP_IDLE;
       register.current = t;
       n++;
-      const r = t._driver.step(t);
+      // Turns inside a step stop where the loop would look at the clock.
+      const r = t._driver.step(t, Math.min(limit - n, countdown - 1));
       if (r === 0)
         s.onYield(t); // STEP_YIELD
-      else rt._afterStep(t, r);
+      else if (r === STEP_TURNS) {
+        const k = takeTurns(rt);
+        n += k;
+        countdown -= k;
+      } else rt._afterStep(t, r);
       if (--countdown === 0) {
         const t0 = now();
         if (t0 >= deadline) return LOOP_SLICE;
@@ -87,6 +99,13 @@ export function runSlice(rt: Runtime, deadline: number, sliceMs: number, limit: 
   } finally {
     rt._switches += n;
   }
+}
+
+/** The switches a step made in turns (turnsTaken), to add to the loop's count. */
+function takeTurns(rt: Runtime): number {
+  const k = rt._turns;
+  rt._turns = 0;
+  return k;
 }
 
 /** How often runSlice() reads the clock: every `every` switches; `last` is the last reading. */

@@ -175,6 +175,8 @@ export class Runtime {
   /** @internal sleep timers and awaited promises not yet settled */ _pending = 0;
   /** @internal MODE_IDLE | MODE_SYNC | MODE_ASYNC */ _mode = MODE_IDLE;
   /** @internal switches made over the runtime's life (the loop adds to it) */ _switches = 0;
+  /** @internal switches made inside steps (turnsTaken), for the loop to count */ _turns = 0;
+  /** @internal when the current runAsync() slice ends (the clock of run-loop's now()) */ _deadline = 0;
   /** @internal how often runAsync()'s loop reads the clock */
   readonly _clock: SliceClock = { every: 1, last: 0 };
   /** Holds taken by hold() and not released: read only when runAsync() is idle. */

@@ -249,4 +249,12 @@ export class Recorder implements Scheduler {
   onRunEnd(): void {
     this.inner.onRunEnd?.();
   }
+
+  /**
+   * The inner policy's upcoming threads. There is no `advance`: the turns
+   * come back one pick at a time, so each is recorded.
+   */
+  upcoming(out: Thread[], max: number): number {
+    return this.inner.upcoming === undefined ? -1 : this.inner.upcoming(out, max);
+  }
 }

@@ -94,6 +94,22 @@ export interface Scheduler {
    * one more decision of the schedule, so recorded runs replay it exactly.
    */
   choose?(n: number): number;
+  /**
+   * Optional: the threads `pick()` would return next, in order, if every
+   * thread picked went back at once through `onYield`, when those picks are
+   * a fixed cycle now (a ring's rotation): fill `out` with up to `max` of
+   * them and return how many; return -1 when they are not (a woken thread
+   * waits to be slotted in, or picks depend on chance or priorities). It
+   * lets a driver run several threads in one step (`turn-taking.ts`);
+   * without it every switch goes through the loop, which is always right.
+   * Must not change the policy's state.
+   */
+  upcoming?(out: Thread[], max: number): number;
+  /**
+   * Optional: the same as `k` times `onYield(pick())`, right after an
+   * `upcoming()` that did not return -1 (so a rotation), done faster.
+   */
+  advance?(k: number): void;
 }
 
 /** Checks that `s` looks like a Scheduler; used by the Runtime constructor. */

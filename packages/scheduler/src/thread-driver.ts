@@ -25,7 +25,9 @@
  *
  * The whole contract: the interface, the four step results, the three resume
  * modes, `takeResumeMode`, `takeResumeValue`, `setStepValue`, `parkOn`,
- * `thread.body`, and `runtime.spawnWith(driver, body)`. JavaScript threads
+ * `thread.body`, and `runtime.spawnWith(driver, body)`. A driver that can run
+ * several of its threads in one step, in the order the policy would pick
+ * them, may also answer {@link STEP_TURNS} (see `turn-taking.ts`). JavaScript threads
  * (generator bodies) are one driver; machine threads
  * (`@greenthreads/scheduler/machine`) are another, written against this
  * contract alone.
@@ -145,6 +147,19 @@ export const STEP_RETURN = 2;
  */
 export const STEP_THROW = 3;
 /**
+ * The thread yielded, and then the driver ran other ready threads in turn
+ * within the same step, in the order the policy would have picked them, and
+ * told the policy and the loop so with {@link turnsTaken} (which returns this
+ * value). Only a driver that uses {@link upcomingThreads} answers it.
+ *
+ * @example
+ * ```ts
+ * import { STEP_TURNS } from "@greenthreads/scheduler";
+ * console.log(STEP_TURNS); // 4
+ * ```
+ */
+export const STEP_TURNS = 4;
+/**
  * What {@link ThreadDriver.step} reports: one of {@link STEP_YIELD},
  * {@link STEP_BLOCK}, {@link STEP_RETURN}, {@link STEP_THROW}. A small integer,
  * not an object, so the runtime's loop allocates nothing per switch.
@@ -163,7 +178,7 @@ export const STEP_THROW = 3;
  * console.log(describeStep(STEP_BLOCK)); // "blocked"
  * ```
  */
-export type StepResult = 0 | 1 | 2 | 3;
+export type StepResult = 0 | 1 | 2 | 3 | 4;
 
 /**
  * How the runtime resumes one kind of thread (see the module comment for the
@@ -214,8 +229,13 @@ export interface ThreadDriver {
   readonly runtime: Runtime;
   /** Shown in reports and as `thread.kind`: "generator", "machine", ... */
   readonly kind: string;
-  /** Resume the thread once, until it yields, blocks, returns or throws. */
-  step(thread: Thread): StepResult;
+  /**
+   * Resume the thread once, until it yields, blocks, returns or throws.
+   * `left` is how many more switches the loop may make after this one
+   * (Infinity when the run has no limit): a driver that runs other threads
+   * within this step ({@link STEP_TURNS}) runs at most that many.
+   */
+  step(thread: Thread, left: number): StepResult;
   /** Called once when the thread is done, to free what its body holds. */
   dispose?(thread: Thread): void;
 }

@@ -10,7 +10,8 @@
         "addon/signal_info.c",
         "addon/signals_posix.c",
         "addon/stack.c",
-        "addon/thread.c"
+        "addon/thread.c",
+        "addon/turns.c"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags": ["-std=gnu11", "-O2", "-fvisibility=hidden", "-Wall", "-Wextra"],

@@ -23,7 +23,7 @@ if [ ! -f "$NODE_INCLUDE/node_api.h" ]; then
 fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-SOURCES=(addon fault_win32 memory_win32 region signal_info signals_win32 stack thread)
+SOURCES=(addon fault_win32 memory_win32 region signal_info signals_win32 stack thread turns)
 ASM=(switch_x86_64_win64_pe_gas start_x86_64_win64_pe_gas)
 CFLAGS=(-std=gnu11 -O2 -Wall -Wextra -Werror -DNAPI_VERSION=8 -I"$NODE_INCLUDE")
 objects=()

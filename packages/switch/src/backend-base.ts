@@ -12,6 +12,10 @@
  *     └─► control.leave() → Trap      isa: decode the block (CORRUPT_THREAD if invalid)
  * ```
  *
+ * `runTurns` is that resume in a loop over a ring of threads (`turns.ts`):
+ * here in TypeScript for every backend, replaced by the native backend with
+ * the same loop in the addon.
+ *
  * A loaded program's code is freed when it is unloaded (explicitly, or when
  * the caller drops the {@link LoadedProgram} and the garbage collector
  * finalizes it) and its last thread is released: a thread keeps its
@@ -26,7 +30,7 @@ import {
   IsaError,
   PROGRAM_LIMITS,
   type Program,
-  type protocol,
+  protocol,
   type Trap,
   toBudget,
   verifyProgram,
@@ -44,7 +48,16 @@ import {
   type SpawnOptions,
 } from "./backend.js";
 import { SwitchError } from "./errors.js";
+import {
+  checkTurnArguments,
+  TURN_BUDGET_PASS,
+  TURN_BUDGET_STAY,
+  TURN_YIELD,
+  type TurnResult,
+  type TurnRing,
+} from "./turns.js";
 
+const { TRAP_KIND } = protocol;
 type ThreadControl = protocol.ThreadControl;
 
 /**
@@ -401,7 +414,7 @@ export abstract class BackendBase<P extends ProgramRecord, T extends ThreadRecor
     try {
       trap = this.runUntilTrap(record) ?? control.leave();
     } catch (cause) {
-      throw this.#corrupt(cause);
+      throw this.corrupt(cause);
     }
     const kind = trap.kind;
     record.stateCode =
@@ -409,7 +422,54 @@ export abstract class BackendBase<P extends ProgramRecord, T extends ThreadRecor
     return trap;
   }
 
-  #corrupt(cause: unknown): SwitchError {
+  runTurns(
+    ring: TurnRing,
+    limit: number = Number.POSITIVE_INFINITY,
+    timeLimitMs: number = Number.POSITIVE_INFINITY,
+  ): TurnResult {
+    checkTurnArguments(this.kind, ring, limit, timeLimitMs);
+    if (ring.length === 0 || limit < 1) return NO_TURNS;
+    return this.takeTurns(ring, limit, timeLimitMs);
+  }
+
+  /**
+   * The turns themselves (arguments checked, the ring not empty): resume in
+   * ring order under the TURN_* rules. A backend that can run the loop
+   * closer to the machine overrides it, with the same results.
+   */
+  protected takeTurns(ring: TurnRing, limit: number, timeLimitMs: number): TurnResult {
+    const { threads, how, length } = ring;
+    const until = timeLimitMs === Number.POSITIVE_INFINITY ? timeLimitMs : now() + timeLimitMs;
+    let head = 0;
+    let turns = 0;
+    let runs = 0;
+    let clock = RUNS_PER_CLOCK;
+    while (runs < limit) {
+      if (until !== Number.POSITIVE_INFINITY && --clock === 0) {
+        if (now() >= until) break;
+        clock = RUNS_PER_CLOCK;
+      }
+      const thread = threads[head]!;
+      const bits = how[head]!;
+      if (ThreadRecord.ownerOf(thread) !== this || !answerable(thread as T, bits)) break;
+      runs++;
+      let trap: Trap;
+      try {
+        trap = this.resume(thread);
+        while (trap.kind === "budget" && (bits & TURN_BUDGET_STAY) !== 0)
+          trap = this.resume(thread);
+      } catch (error) {
+        return { turns, pending: undefined, error };
+      }
+      if (!endsTurn(trap, bits)) return { turns, pending: trap };
+      turns++;
+      head = head + 1 === length ? 0 : head + 1;
+    }
+    return { turns, pending: undefined };
+  }
+
+  /** A failure inside a resume as the SwitchError resume throws (CORRUPT_THREAD unless it is one). */
+  protected corrupt(cause: unknown): SwitchError {
     if (cause instanceof SwitchError) return cause;
     return new SwitchError(
       "CORRUPT_THREAD",
@@ -495,6 +555,37 @@ export abstract class BackendBase<P extends ProgramRecord, T extends ThreadRecor
       `${this.kind} backend: ${what}: the thread was not spawned by this backend; use the backend that spawned it`,
     );
   }
+}
+
+/** A run of turns that ran nothing. */
+const NO_TURNS: TurnResult = Object.freeze({ turns: 0, pending: undefined });
+
+/** Runs between two looks at the clock in runTurns (as in the addon). */
+const RUNS_PER_CLOCK = 16;
+
+const now: () => number =
+  typeof performance !== "undefined" ? () => performance.now() : () => Date.now();
+
+/**
+ * Whether a turn may answer the thread's last trap as `resume(thread)`
+ * would: it is new, or it stopped at a yield or budget trap its bits allow.
+ */
+export function answerable(thread: ThreadRecord, bits: number): boolean {
+  const code = thread.stateCode;
+  if (code === THREAD_NEW) return true;
+  if (code !== THREAD_SUSPENDED) return false;
+  const kind = thread.control.lastKind;
+  return kind === TRAP_KIND.yield
+    ? (bits & TURN_YIELD) !== 0
+    : kind === TRAP_KIND.budget && (bits & (TURN_BUDGET_PASS | TURN_BUDGET_STAY)) !== 0;
+}
+
+/** Whether `trap` ends a turn under `bits` (else the run stops with it pending). */
+function endsTurn(trap: Trap, bits: number): boolean {
+  const kind = trap.kind;
+  return kind === "yield"
+    ? (bits & TURN_YIELD) !== 0
+    : kind === "budget" && (bits & TURN_BUDGET_PASS) !== 0;
 }
 
 /** The label each lowered instruction starts at, to map a machine pc back to a program instruction. */

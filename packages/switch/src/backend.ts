@@ -34,6 +34,7 @@
  */
 import type { Abi, Program, Trap } from "@greenthreads/isa";
 import type { Stack, StackAllocator } from "@greenthreads/stack";
+import type { TurnResult, TurnRing } from "./turns.js";
 
 /**
  * Which kind of backend runs the threads.
@@ -226,6 +227,17 @@ export interface Backend {
    * `FOREIGN_THREAD`, `BAD_VALUE`.
    */
   resume(thread: MachineThread, value?: bigint): Trap;
+  /**
+   * Runs the ring's threads in turn, each until its next trap, as the same
+   * number of `resume(thread)` calls in ring order would, without returning
+   * to the caller between threads (see {@link TurnRing} and `turns.ts`). A
+   * turn ends at a yield or budget trap that the thread's TURN_* bits allow;
+   * the run stops at any other trap (returned as `pending`), before a thread
+   * it may not answer, after `limit` runs (turns, and the pending run) or
+   * when `timeLimitMs` has passed. Throws {@link SwitchError} `BAD_OPTIONS`
+   * for bad arguments; a foreign or finished thread simply stops the run.
+   */
+  runTurns(ring: TurnRing, limit?: number, timeLimitMs?: number): TurnResult;
   /** Gives the thread's stack back and forgets it. Throws {@link SwitchError} `THREAD_RELEASED` the second time. */
   release(thread: MachineThread): void;
   /**

@@ -26,6 +26,7 @@ import {
   stackCapacityWords,
 } from "@greenthreads/isa";
 import { expect } from "vitest";
+import { addonProtocol, CONTEXT_OFFSET } from "../src/native/block-layout.js";
 import { testWhen } from "./native-test.js";
 import { stormProgram } from "./storm-program.js";
 
@@ -112,7 +113,8 @@ function plan(sources: readonly { source: string; depth?: number }[], extra: obj
   return JSON.stringify({
     programs,
     contextSize: abi.context.size,
-    contextOffset: Math.ceil(TCB.size / 64) * 64,
+    contextOffset: CONTEXT_OFFSET,
+    protocol: Array.from(addonProtocol()),
     context,
     spDelta: Number(frame.sp - high),
     stackSize: STACK_SIZE,

@@ -267,6 +267,22 @@ export class ThreadControl {
   }
 
   /**
+   * The backend answered the thread's traps and ran it again by itself (a
+   * native backend's turns, which never return to JavaScript between
+   * threads): takes the last trap's kind and instruction from the block
+   * again, without decoding it. For a thread stopped at a yield or a budget
+   * trap, the only ones a backend answers by itself; call
+   * {@link ThreadControl.leave} for any other.
+   */
+  sync(): void {
+    const halves = this.halves;
+    const kind = halves[KIND_HALF]!;
+    this.lastKind = kind;
+    this.lastInstruction = halves[INSTRUCTION_HALF]!;
+    this.#kept = kind === TRAP_KIND.budget ? BUDGET : undefined;
+  }
+
+  /**
    * Records a fault the backend found itself (a machine fault the lowered
    * code did not report: a signal natively, a memory fault in the
    * interpreter), as the thread's last trap.

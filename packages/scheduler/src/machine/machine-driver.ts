@@ -30,9 +30,42 @@
  * trap ends the step (so do 64 host calls in one step), and the loop's slice
  * clock sees it: the host's timers run at least every `sliceMs` or so.
  * `budget: Infinity` opts out (no fuel: a little faster, never preempted).
+ *
+ * Turns. When a thread yields (or is preempted by its budget) and the policy
+ * can say which threads it picks next (round robin, FIFO: see
+ * `turn-taking.ts`), the driver hands those that are machine threads of the
+ * same backend to `backend.runTurns`, which runs them one after another
+ * until one needs JavaScript, without coming back between them (the native
+ * backend does it in the addon):
+ *
+ * ```
+ *   ring: the upcoming threads, then t   how: TURN_YIELD without onYield,
+ *   (cut at the first that cannot run    budget: STAY under run() with the
+ *   there: another kind of thread, a     default budget, PASS otherwise
+ *   resume value waiting, a host call's
+ *   operation running...; a ring cut
+ *   short is not a cycle: each of its
+ *   threads runs at most once)
+ *
+ *   runTurns → k turns, maybe a pending trap of the thread at the head
+ *   turnsTaken(t, k): the policy rotates k times, the loop counts k
+ *   the pending trap waits in that thread's body: its next step (the loop's
+ *   very next pick) answers it instead of resuming
+ * ```
+ *
+ * A run that ends early compared with the ring it was given costs the ring's
+ * setup for little: after such a run the driver leaves turns alone for as
+ * many steps as the ring was long.
  */
 import type { Trap } from "@greenthreads/isa";
-import type { Backend, MachineThread } from "@greenthreads/switch";
+import {
+  type Backend,
+  type MachineThread,
+  TURN_BUDGET_PASS,
+  TURN_BUDGET_STAY,
+  TURN_YIELD,
+  TurnRing,
+} from "@greenthreads/switch";
 import { generatorNext, generatorReturn, generatorThrow } from "../generator-methods.js";
 import {
   type Blocker,
@@ -41,6 +74,7 @@ import {
   RESUME_RETURN,
   RESUME_THROW,
   type Runtime,
+  resumesPlainly,
   SchedulerError,
   STEP_BLOCK,
   STEP_RETURN,
@@ -52,6 +86,9 @@ import {
   type ThreadDriver,
   takeResumeMode,
   takeResumeValue,
+  turnsTaken,
+  turnTimeLimit,
+  upcomingThreads,
   wake,
 } from "../index.js";
 import { MachineFaultError } from "./machine-fault-error.js";
@@ -90,22 +127,37 @@ export function defaultBudgetOf(backend: Backend): number {
 const HOSTCALLS_PER_STEP = 64;
 
 /** What a machine thread's body is: the machine thread and how to answer its traps. */
-export interface MachineBody {
-  readonly backend: Backend;
-  readonly machine: MachineThread;
-  readonly hostcalls: Readonly<Record<string, HostCall>>;
-  readonly onYield: MachineSpawnOptions["onYield"];
-  /** Budget traps come from DEFAULT_BUDGET, not from the caller: preempt only under runAsync(). */
-  readonly defaultBudget: boolean;
+export class MachineBody {
   /** Host calls answered in the current step (see HOSTCALLS_PER_STEP). */
-  calls: number;
+  calls = 0;
   /** The value the next resume passes (a host call's or onYield's answer). */
-  next: bigint;
-  released: boolean;
+  next = 0n;
+  released = false;
   /** A host call's green operation still running, or null. */
-  op: Generator<unknown, unknown, unknown> | null;
+  op: Generator<unknown, unknown, unknown> | null = null;
   /** The thread was cancelled while `op` ran: it ends once `op` has. */
-  cancelled: boolean;
+  cancelled = false;
+  /** A trap its last run in another thread's turns stopped at: its next step answers it. */
+  pending: Trap | undefined = undefined;
+  /** What resume threw in another thread's turns (then `failed` is true): its next step fails. */
+  error: unknown = undefined;
+  failed = false;
+
+  constructor(
+    readonly backend: Backend,
+    readonly machine: MachineThread,
+    readonly hostcalls: Readonly<Record<string, HostCall>>,
+    readonly onYield: MachineSpawnOptions["onYield"],
+    /** Budget traps come from DEFAULT_BUDGET, not from the caller: preempt only under runAsync(). */
+    readonly defaultBudget: boolean,
+  ) {}
+}
+
+/** What a machine thread's turn may end at (TURN_* bits); `stay` is how a default budget trap goes. */
+function turnBits(body: MachineBody, stay: number): number {
+  return (
+    (body.onYield === undefined ? TURN_YIELD : 0) | (body.defaultBudget ? stay : TURN_BUDGET_PASS)
+  );
 }
 
 /** What driveOp() says when the operation is done and the program goes on. */
@@ -167,7 +219,7 @@ export class MachineDriver implements ThreadDriver {
     this.runtime = runtime;
   }
 
-  step(t: Thread): StepResult {
+  step(t: Thread, left: number): StepResult {
     const body = t.body as MachineBody;
     const mode = takeResumeMode(t);
     if (body.op !== null) {
@@ -188,19 +240,24 @@ export class MachineDriver implements ThreadDriver {
       }
     }
     body.calls = 0;
+    if (body.failed) return this.#fail(t, body, body.error);
     for (;;) {
-      let trap: Trap;
-      try {
-        trap = body.backend.resume(body.machine, body.next);
-      } catch (e) {
-        return this.#fail(t, body, e);
+      let trap = body.pending;
+      if (trap !== undefined) {
+        body.pending = undefined; // it ran already, in another thread's turns
+      } else {
+        try {
+          trap = body.backend.resume(body.machine, body.next);
+        } catch (e) {
+          return this.#fail(t, body, e);
+        }
       }
       body.next = 0n;
       switch (trap.kind) {
         case "budget":
           if (body.defaultBudget && this.runtime.sliceMs === undefined) continue;
           this.runtime.trace?.note(t, "budget");
-          return STEP_YIELD;
+          return this.#turns(t, body, left);
         case "yield":
           if (body.onYield !== undefined) {
             try {
@@ -208,8 +265,9 @@ export class MachineDriver implements ThreadDriver {
             } catch (e) {
               return this.#fail(t, body, e);
             }
+            return STEP_YIELD;
           }
-          return STEP_YIELD;
+          return this.#turns(t, body, left);
         case "exit":
           this.#release(body);
           setStepValue(t, trap.code);
@@ -257,6 +315,74 @@ export class MachineDriver implements ThreadDriver {
 
   dispose(t: Thread): void {
     this.#release(t.body as MachineBody);
+  }
+
+  /** Steps to skip turns for, after a run of turns that ended early. */
+  #cooldown = 0;
+  /** The upcoming threads (upcomingThreads fills it). */
+  readonly #upcoming: Thread[] = [];
+  /** The ring handed to the backend, and its threads as the runtime's. */
+  readonly #ring = new TurnRing();
+  readonly #ringThreads: Thread[] = [];
+
+  /**
+   * `t` yielded (or its budget preempted it): let the upcoming machine
+   * threads of its backend take turns from here (see the module comment).
+   * STEP_YIELD when there is nothing to gain or it is not sound.
+   */
+  #turns(t: Thread, body: MachineBody, left: number): StepResult {
+    if (left < 1) return STEP_YIELD;
+    if (this.#cooldown > 0) {
+      this.#cooldown--;
+      return STEP_YIELD;
+    }
+    const upcoming = this.#upcoming;
+    const m = upcomingThreads(t, upcoming, left);
+    if (m < 0) return STEP_YIELD;
+    const backend = body.backend;
+    const ring = this.#ring;
+    const threads = this.#ringThreads;
+    const stay = this.runtime.sliceMs === undefined ? TURN_BUDGET_STAY : TURN_BUDGET_PASS;
+    ring.clear();
+    let whole = m < left; // the list is the whole cycle: t comes after it
+    for (let i = 0; i < m; i++) {
+      const x = upcoming[i]!;
+      const xb = x.body;
+      if (
+        !(xb instanceof MachineBody) ||
+        xb.backend !== backend ||
+        xb.op !== null ||
+        xb.pending !== undefined ||
+        xb.failed ||
+        !resumesPlainly(x)
+      ) {
+        whole = false;
+        break;
+      }
+      threads[ring.length] = x;
+      ring.add(xb.machine, turnBits(xb, stay));
+    }
+    upcoming.fill(undefined as unknown as Thread, 0, m);
+    if (whole) {
+      threads[ring.length] = t;
+      ring.add(body.machine, turnBits(body, stay));
+    }
+    const n = ring.length;
+    if (n === 0) return STEP_YIELD;
+    // A ring cut short must not go round: after its last thread comes another the ring does not hold.
+    const run = backend.runTurns(ring, whole ? left : n, turnTimeLimit(t));
+    const k = run.turns;
+    if (run.pending !== undefined || run.error !== undefined) {
+      const ub = threads[k % n]!.body as MachineBody;
+      ub.pending = run.pending;
+      if (run.pending === undefined) {
+        ub.failed = true;
+        ub.error = run.error;
+      }
+    }
+    threads.fill(undefined as unknown as Thread, 0, n);
+    if (k * 4 < n) this.#cooldown = n;
+    return k === 0 ? STEP_YIELD : turnsTaken(t, k);
   }
 
   /**

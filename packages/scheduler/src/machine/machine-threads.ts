@@ -23,7 +23,7 @@
 import { budgetProblem, type Program, parseProgram, verifyProgram } from "@greenthreads/isa";
 import { type Backend, loadBackend } from "@greenthreads/switch";
 import { type Runtime, SchedulerError, type Thread } from "../index.js";
-import { defaultBudgetOf, type MachineBody, MachineDriver } from "./machine-driver.js";
+import { defaultBudgetOf, MachineBody, MachineDriver } from "./machine-driver.js";
 import type { MachineSpawnOptions } from "./machine-spawn-options.js";
 import { loadObject, loadText, textKey } from "./program-cache.js";
 
@@ -123,18 +123,7 @@ export function spawnMachine(
     driver = new MachineDriver(rt);
     drivers.set(rt, driver);
   }
-  const body: MachineBody = {
-    backend,
-    machine,
-    hostcalls,
-    onYield: options.onYield,
-    defaultBudget,
-    calls: 0,
-    next: 0n,
-    released: false,
-    op: null,
-    cancelled: false,
-  };
+  const body = new MachineBody(backend, machine, hostcalls, options.onYield, defaultBudget);
   try {
     return rt.spawnWith<bigint>(driver, body, options);
   } catch (e) {

@@ -146,6 +146,40 @@ export class RoundRobin implements Scheduler {
     return this.slots[ws];
   }
 
+  /** While no spawned or woken thread waits to be slotted in, the picks are the ring's rotation. */
+  upcoming(out: Thread[], max: number): number {
+    if (this.wokenCount !== 0) return -1;
+    const n = Math.min(this.size, max);
+    const { items, mask, head } = this;
+    for (let i = 0; i < n; i++) out[i] = items[(head + i) & mask]!;
+    return n;
+  }
+
+  advance(k: number): void {
+    const size = this.size;
+    if (k === 0 || size === 0) return;
+    if (this.wokenCount !== 0) {
+      for (let i = 0; i < k; i++) this.onYield(this.pick()!);
+      return;
+    }
+    // Rotating by the ring's size changes nothing: move the first k % size to the back.
+    const items = this.items;
+    const mask = this.mask;
+    let head = this.head;
+    const r = k % size;
+    if (size === mask + 1) {
+      head = (head + r) & mask; // a full ring: the rotation is the head's move alone
+    } else {
+      for (let i = 0; i < r; i++) {
+        items[(head + size) & mask] = items[head];
+        items[head] = undefined;
+        head = (head + 1) & mask;
+      }
+    }
+    this.head = head;
+    this.lastIsTail = 1;
+  }
+
   private mark(slot: number): void {
     const w = slot >>> 5;
     this.words[w]! |= 1 << (slot & 31);

@@ -54,21 +54,41 @@ static napi_value gt_info(napi_env env, napi_callback_info info) {
 }
 
 /*
- * configure(contextSize, contextOffset) → host context address: the ABI's
- * context size (from @greenthreads/isa) and where a thread's context starts
- * in its block (after the control block). Fixed once threads exist.
+ * configure(contextSize, contextOffset, protocol) → host context address:
+ * the ABI's context size (from @greenthreads/isa), where a thread's context
+ * starts in its block (after the control block and the addon's refill
+ * word), and the control-block fields turns read and write (a Uint32Array:
+ * words, kind half, instruction half, fuel word, refill word, yield kind,
+ * budget kind; see gt_protocol). Fixed once threads exist.
  */
 static napi_value gt_configure(napi_env env, napi_callback_info info) {
-  napi_value argv[2], v;
-  size_t argc = 2;
+  napi_value argv[3], v;
+  size_t argc = 3;
   gt_instance *instance;
   uint32_t size, offset;
   GT_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, (void **)&instance));
-  if (argc < 2 || napi_get_value_uint32(env, argv[0], &size) != napi_ok || size == 0 ||
+  if (argc < 3 || napi_get_value_uint32(env, argv[0], &size) != napi_ok || size == 0 ||
       size > GT_CONTEXT_CAPACITY || napi_get_value_uint32(env, argv[1], &offset) != napi_ok ||
       offset % 64 != 0 || offset > 4096) {
     return gt_throw(env, "BAD_ARGUMENT",
-                    "configure(contextSize, contextOffset): 1..contextCapacity bytes, offset a multiple of 64");
+                    "configure(contextSize, contextOffset, protocol): 1..contextCapacity bytes, offset a multiple of 64");
+  }
+  bool is_typed = false;
+  napi_typedarray_type type;
+  size_t length = 0;
+  void *data = NULL;
+  if (napi_is_typedarray(env, argv[2], &is_typed) != napi_ok || !is_typed ||
+      napi_get_typedarray_info(env, argv[2], &type, &length, &data, NULL, NULL) != napi_ok ||
+      type != napi_uint32_array || length != 7) {
+    return gt_throw(env, "BAD_ARGUMENT", "configure: protocol must be a Uint32Array of 7 fields");
+  }
+  const uint32_t *f = data;
+  gt_protocol protocol = {f[0], f[1], f[2], f[3], f[4], f[5], f[6]};
+  /* Every field inside the block before the context: turns write the fuel and register words. */
+  if (protocol.words == 0 || protocol.refill_word * 8 + 8 > offset || protocol.fuel_word >= protocol.words ||
+      protocol.kind_half >= 2 * protocol.words || protocol.instruction_half >= 2 * protocol.words ||
+      protocol.words * 8 > offset) {
+    return gt_throw(env, "BAD_ARGUMENT", "configure: the protocol's fields must lie before the context");
   }
   size_t stride = ((size_t)offset + size + 63) / 64 * 64;
   if (instance->chunk_count > 0 &&
@@ -78,6 +98,7 @@ static napi_value gt_configure(napi_env env, napi_callback_info info) {
   instance->context_size = size;
   instance->context_offset = offset;
   instance->block_stride = stride;
+  instance->protocol = protocol;
   GT_CALL(env, napi_create_bigint_uint64(env, (uint64_t)(uintptr_t)instance->host_context, &v));
   return v;
 }
@@ -129,6 +150,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"threadBlocks", NULL, gt_thread_blocks, NULL, NULL, NULL, napi_default, instance},
       {"resume", NULL, gt_thread_resume, NULL, NULL, NULL, napi_default, instance},
       {"resumeMany", NULL, gt_thread_resume_many, NULL, NULL, NULL, napi_default, instance},
+      {"runTurns", NULL, gt_thread_run_turns, NULL, NULL, NULL, napi_default, instance},
       {"threadRelease", NULL, gt_thread_release, NULL, NULL, NULL, napi_default, instance},
       {"threadFault", NULL, gt_thread_fault, NULL, NULL, NULL, napi_default, instance},
       {"faultHandlerInstalled", NULL, gt_fault_handler_installed, NULL, NULL, NULL, napi_default,

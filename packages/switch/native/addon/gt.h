@@ -160,6 +160,9 @@ typedef struct gt_region {
   size_t guard;    /* no-access bytes at base (stacks) */
   int freed;       /* memory given back */
   int holders;     /* table slot or JS handle, and threads: the struct lives while > 0 */
+  /* Code: per instruction of the program, the control-block word a resume value goes to, or -1. */
+  int32_t *slots;
+  uint32_t slot_count;
 } gt_region;
 
 /*
@@ -169,6 +172,7 @@ typedef struct gt_region {
  */
 typedef struct gt_thread {
   gt_region *stack;
+  gt_region *code; /* its program's code region (held: turns read its resume slots) */
   uint8_t *tcb;
   void *context;
   uint32_t next_free; /* free-list link while the slot is unused */
@@ -193,6 +197,28 @@ typedef struct gt_chunk {
   gt_thread threads[GT_CHUNK_THREADS];
 } gt_chunk;
 
+/*
+ * The control-block fields the addon itself reads and writes when threads
+ * take turns (turns.c), as 32-bit half or 64-bit word indexes: given by
+ * JavaScript from the isa's layout in configure(), so the layout has one
+ * source. A zero `words` means not configured: turns refuse to run.
+ */
+typedef struct gt_protocol {
+  uint32_t words;            /* 64-bit words of the control block */
+  uint32_t kind_half;        /* trap kind */
+  uint32_t instruction_half; /* trapping instruction */
+  uint32_t fuel_word;        /* fuel left */
+  uint32_t refill_word;      /* fuel a budget trap refills (after the block, the addon's word) */
+  uint32_t yield_kind;
+  uint32_t budget_kind;
+} gt_protocol;
+
+/* An entry of runTurns' ring: a thread checked to be runnable (or NULL: the run stops there). */
+typedef struct gt_turn {
+  struct gt_thread *thread;
+  uint32_t how;
+} gt_turn;
+
 /* Per addon instance (main thread or worker): the host context, threads and stacks. */
 typedef struct gt_instance {
   _Alignas(64) uint8_t host_context[GT_CONTEXT_CAPACITY];
@@ -202,6 +228,7 @@ typedef struct gt_instance {
   size_t context_size;   /* bytes of the ABI's context, set by configure() */
   size_t context_offset; /* where a block's context starts, set by configure() */
   size_t block_stride;   /* bytes per block, a multiple of 64 */
+  gt_protocol protocol;  /* where the control block keeps what turns read and write */
   gt_region **stacks;    /* live stacks by id */
   uint32_t *stack_next;  /* free-list links of stack ids */
   uint32_t stack_capacity;
@@ -216,6 +243,9 @@ typedef struct gt_instance {
    * only a request: resume() checks it against the table like any id.
    */
   _Alignas(64) uint32_t selected[2];
+  /* runTurns' ring as thread pointers and their TURN_* bits (turns.c), grown as needed. */
+  struct gt_turn *turns;
+  uint32_t turn_capacity;
 } gt_instance;
 
 /* What the signal handlers need to know about this OS thread. */
@@ -237,6 +267,10 @@ extern GT_THREAD_LOCAL gt_running gt_current;
 /* region.c: code pages */
 napi_value gt_code_map(napi_env env, napi_callback_info info);
 napi_value gt_region_release(napi_env env, napi_callback_info info);
+/* The code region behind a handle (NULL and an exception if it is not one). */
+gt_region *gt_code_of(napi_env env, napi_value handle);
+/* Lets go of one hold on a code region: the last one frees it. */
+void gt_code_drop(gt_region *region);
 
 /* memory_posix.c / memory_win32.c: pages from the operating system */
 typedef struct gt_map_budget {
@@ -278,6 +312,53 @@ napi_value gt_thread_resume_many(napi_env env, napi_callback_info info);
 napi_value gt_thread_release(napi_env env, napi_callback_info info);
 napi_value gt_thread_fault(napi_env env, napi_callback_info info);
 void gt_instance_free_threads(gt_instance *instance);
+/* The thread with this id if it is live, or NULL. */
+gt_thread *gt_thread_of_id(gt_instance *instance, uint32_t id);
+
+/*
+ * Runs the thread until it traps: 0, its trap is in its control block; or
+ * until the CPU faults on it: 1, the thread is dead and its block says
+ * GT_TRAP_MACHINE_FAULT. The caller checked that it may run. Inline: it is
+ * the body of every resume and turn.
+ */
+static inline int gt_thread_run(gt_instance *instance, gt_thread *thread) {
+  if (thread->fresh) {
+    thread->fresh = 0;
+    gt_context_prepare(thread);
+  }
+  thread->running = 1;
+  gt_current.thread = thread;
+  gt_current.host_context = instance->host_context;
+  uint64_t how = gt_enter(instance->host_context, thread->context, 0);
+  gt_current.thread = NULL;
+  thread->running = 0;
+  if (how != GT_FAULT_VALUE) return 0;
+  thread->dead = 1;
+  ((uint64_t *)thread->tcb)[0] = GT_TRAP_MACHINE_FAULT;
+  gt_stack_rearm(thread->stack);
+  return 1;
+}
+
+/* turns.c */
+napi_value gt_thread_run_turns(napi_env env, napi_callback_info info);
+
+/* A monotonic clock in nanoseconds, for the time limit of a turn run. */
+#if defined(_WIN32)
+#include <windows.h>
+static inline uint64_t gt_now_ns(void) {
+  LARGE_INTEGER count, frequency;
+  QueryPerformanceCounter(&count);
+  QueryPerformanceFrequency(&frequency);
+  return (uint64_t)((double)count.QuadPart * 1e9 / (double)frequency.QuadPart);
+}
+#else
+#include <time.h>
+static inline uint64_t gt_now_ns(void) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+}
+#endif
 
 /* fault_posix.c / fault_win32.c */
 int gt_fault_install(void);

@@ -50,6 +50,11 @@ static gt_thread *slot_of(gt_instance *instance, uint32_t id) {
                                        : NULL;
 }
 
+gt_thread *gt_thread_of_id(gt_instance *instance, uint32_t id) {
+  gt_thread *thread = slot_of(instance, id);
+  return thread && thread->live ? thread : NULL;
+}
+
 static gt_thread *thread_of(napi_env env, gt_instance *instance, napi_value id_value) {
   uint32_t id;
   gt_thread *thread = NULL;
@@ -86,16 +91,18 @@ static int chunk_add(gt_instance *instance) {
   return 1;
 }
 
-/* threadCreate(stackId) → id, with its block zeroed. */
+/* threadCreate(stackId, code) → id, with its block zeroed; the thread holds its program's code region. */
 napi_value gt_thread_create(napi_env env, napi_callback_info info) {
-  napi_value argv[1];
-  size_t argc = 1;
+  napi_value argv[2];
+  size_t argc = 2;
   gt_instance *instance;
   uint32_t stack_id;
   GT_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, (void **)&instance));
-  if (argc < 1 || napi_get_value_uint32(env, argv[0], &stack_id) != napi_ok) {
-    return gt_throw(env, "BAD_ARGUMENT", "threadCreate(stackId)");
+  if (argc < 2 || napi_get_value_uint32(env, argv[0], &stack_id) != napi_ok) {
+    return gt_throw(env, "BAD_ARGUMENT", "threadCreate(stackId, code)");
   }
+  gt_region *code = gt_code_of(env, argv[1]);
+  if (!code) return NULL;
   gt_region *stack = gt_stack_of(instance, stack_id);
   if (!stack || stack->freed || instance->block_stride == 0) {
     return gt_throw(env, "BAD_ARGUMENT", "threadCreate: no live stack with this id, or not configured");
@@ -109,6 +116,8 @@ napi_value gt_thread_create(napi_env env, napi_callback_info info) {
   thread->next_free = GT_NO_ID;
   thread->stack = stack;
   stack->holders++;
+  thread->code = code;
+  code->holders++;
   thread->live = 1;
   thread->dead = 0;
   thread->running = 0;
@@ -167,21 +176,7 @@ napi_value gt_thread_resume(napi_env env, napi_callback_info info) {
       gt_current.thread != NULL) {
     return gt_throw(env, "BAD_THREAD", "the thread cannot run: it faulted, or its memory was released");
   }
-  if (thread->fresh) {
-    thread->fresh = 0;
-    gt_context_prepare(thread);
-  }
-  thread->running = 1;
-  gt_current.thread = thread;
-  gt_current.host_context = instance->host_context;
-  uint64_t how = gt_enter(instance->host_context, thread->context, 0);
-  gt_current.thread = NULL;
-  thread->running = 0;
-  if (how == GT_FAULT_VALUE) {
-    thread->dead = 1;
-    ((uint64_t *)thread->tcb)[0] = GT_TRAP_MACHINE_FAULT;
-    gt_stack_rearm(thread->stack);
-  }
+  gt_thread_run(instance, thread);
   return NULL;
 }
 
@@ -203,22 +198,9 @@ napi_value gt_thread_resume_many(napi_env env, napi_callback_info info) {
     return gt_throw(env, "BAD_THREAD", "the thread cannot run");
   }
   uint32_t done = 0;
-  if (thread->fresh) {
-    thread->fresh = 0;
-    gt_context_prepare(thread);
-  }
-  gt_current.host_context = instance->host_context;
   for (; done < n; done++) {
-    gt_current.thread = thread;
-    uint64_t how = gt_enter(instance->host_context, thread->context, 0);
-    gt_current.thread = NULL;
-    if (how == GT_FAULT_VALUE) {
-      thread->dead = 1;
-      ((uint64_t *)thread->tcb)[0] = GT_TRAP_MACHINE_FAULT;
-      gt_stack_rearm(thread->stack);
-      break;
-    }
-    if (((uint64_t *)thread->tcb)[0] != 1) break;
+    if (gt_thread_run(instance, thread)) break;
+    if (((uint32_t *)thread->tcb)[instance->protocol.kind_half] != instance->protocol.yield_kind) break;
   }
   napi_value result;
   GT_CALL(env, napi_create_uint32(env, done, &result));
@@ -259,6 +241,8 @@ napi_value gt_thread_release(napi_env env, napi_callback_info info) {
   thread->live = 0;
   gt_region_drop(thread->stack);
   thread->stack = NULL;
+  gt_code_drop(thread->code);
+  thread->code = NULL;
   thread->next_free = instance->free_thread;
   instance->free_thread = id;
   return NULL;
@@ -268,12 +252,18 @@ void gt_instance_free_threads(gt_instance *instance) {
   for (uint32_t c = 0; c < instance->chunk_count; c++) {
     gt_chunk *chunk = instance->chunks[c];
     for (uint32_t i = 0; i < GT_CHUNK_THREADS; i++) {
-      if (chunk->threads[i].live) gt_region_drop(chunk->threads[i].stack);
+      if (chunk->threads[i].live) {
+        gt_region_drop(chunk->threads[i].stack);
+        gt_code_drop(chunk->threads[i].code);
+      }
     }
     gt_aligned_free(chunk->blocks);
     gt_aligned_free(chunk);
   }
   free(instance->chunks);
   instance->chunks = NULL;
+  free(instance->turns);
+  instance->turns = NULL;
+  instance->turn_capacity = 0;
   instance->chunk_count = 0;
 }

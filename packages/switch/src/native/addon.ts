@@ -67,8 +67,11 @@ export type RegionHandle = { readonly __region: unique symbol };
 export interface NativeAddon {
   empty(): void;
   info(): AddonInfo;
-  /** Sets the ABI's context size and where contexts start in a block; returns the host context's address. */
-  configure(contextSize: number, contextOffset: number): bigint;
+  /**
+   * Sets the ABI's context size, where contexts start in a block, and the
+   * control-block fields turns use (block-layout.ts); returns the host context's address.
+   */
+  configure(contextSize: number, contextOffset: number, protocol: Uint32Array): bigint;
   /** Maps a stack: [id, low, headroom bytes]. Throws MAP_LIMIT near vm.max_map_count. */
   stackMap(size: number, guard: number): [number, bigint, number];
   /** Unmaps a stack now. */
@@ -79,10 +82,11 @@ export interface NativeAddon {
   stackPoke(id: number, offset: number, bytes: Uint8Array): void;
   /** The mapping budget; `recount` counts the process's mappings now. */
   mappings(recount?: boolean): MappingBudget;
-  codeMap(bytes: Uint8Array): [RegionHandle, undefined, bigint];
+  /** Maps code read-execute, with its program's resume slots (per instruction, a register word or -1). */
+  codeMap(bytes: Uint8Array, slots?: Int32Array): [RegionHandle, undefined, bigint];
   regionRelease(handle: RegionHandle): void;
-  /** Takes a thread slot for a live stack; returns its id. Its block is zeroed. */
-  threadCreate(stackId: number): number;
+  /** Takes a thread slot for a live stack and its program's code; returns its id. Its block is zeroed. */
+  threadCreate(stackId: number, code: RegionHandle): number;
   /** The blocks of a chunk of thread slots as one ArrayBuffer, and its address. Call once per chunk. */
   threadBlocks(chunk: number): [ArrayBuffer, bigint];
   /** Resumes the thread whose id is in `selection[0]` (as a uint32). Throws BAD_THREAD for a stale id. */
@@ -91,6 +95,18 @@ export interface NativeAddon {
   readonly selection: ArrayBuffer;
   /** Resumes `n` times without returning to JavaScript (stops at a trap that is not a yield); returns how many ran. */
   resumeMany(id: number, n: number): number;
+  /**
+   * Runs threads in turn (turns.c): `ids[0..count)` in ring order, `how`
+   * their TURN_* bits; at most `maxRuns` runs, `timeNs` 0 for no time limit.
+   * Returns runs * 2 + 1 if the last run's trap is pending, runs * 2 if not.
+   */
+  runTurns(
+    ids: Uint32Array,
+    how: Uint8Array,
+    count: number,
+    maxRuns: number,
+    timeNs: number,
+  ): number;
   /** Frees a thread slot now. */
   threadRelease(id: number): void;
   /** [signal, fault address, pc] of the machine fault that stopped a thread. */

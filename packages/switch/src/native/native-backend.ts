@@ -43,6 +43,7 @@ import {
   getAbi,
   getArch,
   lowerProgram,
+  MAX_BUDGET,
   type Program,
   protocol,
   routines,
@@ -51,21 +52,32 @@ import {
 } from "@greenthreads/isa";
 import { inGuard, type Stack, writeInitialFrame } from "@greenthreads/stack";
 import type { LoadedProgram } from "../backend.js";
-import { BackendBase, instructionAt, type ProgramRecord, ThreadRecord } from "../backend-base.js";
+import {
+  BackendBase,
+  instructionAt,
+  type ProgramRecord,
+  THREAD_EXITED,
+  THREAD_FAULTED,
+  THREAD_NEW,
+  THREAD_SUSPENDED,
+  ThreadRecord,
+} from "../backend-base.js";
 import { SwitchError } from "../errors.js";
+import type { TurnResult, TurnRing } from "../turns.js";
 import { type AddonInfo, loadAddon, type NativeAddon, type RegionHandle } from "./addon.js";
+import { addonProtocol, CONTEXT_OFFSET, REFILL_OFFSET } from "./block-layout.js";
 import { BufferMemory } from "./buffer-memory.js";
 import { NativeStackAllocator } from "./native-stack-allocator.js";
 import { coverSignalsIfDue, watchSignalListeners } from "./signal-coverage.js";
 import { threadBlock } from "./thread-blocks.js";
 
-const { TCB, ThreadControl, resumeSlots, threadStackLimit } = protocol;
+const { ThreadControl, resumeSlots, threadStackLimit } = protocol;
 const { routineSymbol } = routines;
 type ThreadControl = protocol.ThreadControl;
 
-/** Offset of the saved context in a thread block: the control block, rounded up to a cache line. */
-const CONTEXT_OFFSET = Math.ceil(TCB.size / 64) * 64;
 const PREFIX = "gtp_";
+/** An id no thread has: it stops a run of turns where a thread cannot be run. */
+const NO_THREAD = 0xffff_ffff;
 
 /** Frees the slot of a thread dropped without release, and lets its program's code go. */
 const droppedThreads = new FinalizationRegistry<{
@@ -131,6 +143,8 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
   readonly #blockStride: number;
   /** The trap kind the addon writes after a machine fault (a field: read on every resume). */
   readonly #machineFaultKind: number;
+  /** The ring of a run of turns as thread ids (grown as needed). */
+  #turnIds = new Uint32Array(64);
 
   constructor(options: { stacks?: NativeStackAllocator } = {}) {
     super();
@@ -152,7 +166,11 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
         `native backend: the ${this.abi.name} context (${this.abi.context.size} bytes) exceeds the addon's ${this.info.contextCapacity}; rebuild the addon`,
       );
     }
-    this.#hostContext = this.#addon.configure(this.abi.context.size, CONTEXT_OFFSET);
+    this.#hostContext = this.#addon.configure(
+      this.abi.context.size,
+      CONTEXT_OFFSET,
+      addonProtocol(),
+    );
     this.#blockStride = Math.ceil((CONTEXT_OFFSET + this.abi.context.size) / 64) * 64;
     this.stacks = options.stacks ?? new NativeStackAllocator();
     watchSignalListeners(this.#addon);
@@ -180,8 +198,9 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
   ): NativeProgram {
     let handle: RegionHandle;
     let address: bigint;
+    const slots = resumeSlots(program);
     try {
-      [handle, , address] = this.#addon.codeMap(bytes);
+      [handle, , address] = this.#addon.codeMap(bytes, slots);
     } catch (cause) {
       throw new SwitchError(
         "OUT_OF_MEMORY",
@@ -192,7 +211,7 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
     return {
       program,
       fuel,
-      slots: resumeSlots(program),
+      slots,
       codeSize: bytes.length,
       handle,
       address,
@@ -231,7 +250,7 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
     const addon = this.#addon;
     coverSignalsIfDue(addon);
     const capacityWords = stackCapacityWords(stack.size);
-    const id = addon.threadCreate(this.stacks.idOf(stack)!);
+    const id = addon.threadCreate(this.stacks.idOf(stack)!, program.handle);
     try {
       const block = threadBlock(addon, this.info.threadsPerChunk, this.#blockStride, id);
       const blockMemory = new BufferMemory(
@@ -242,6 +261,9 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
         this.#blockStride,
       );
       const context = block.address + BigInt(CONTEXT_OFFSET);
+      // What a budget trap refills when the addon answers it in turns (ThreadControl refills the same).
+      new BigUint64Array(block.buffer, block.byteOffset + REFILL_OFFSET, 1)[0] =
+        budget ?? MAX_BUDGET;
       const frame = writeInitialFrame(stack, this.abi, blockMemory, context, {
         entry: program.entry,
         argument: block.address,
@@ -288,6 +310,62 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
     return control.halves[0] === this.#machineFaultKind
       ? control.fault(this.#machineFault(thread))
       : undefined;
+  }
+
+  /**
+   * The turns in the addon (`turns.c`): one call for the whole run. The ring
+   * goes over as thread ids (a thread of another backend, or one that may not
+   * run, as an id that stops the run), and afterwards the threads that ran
+   * take their last trap from their blocks (ThreadControl.sync); the pending
+   * one has it decoded, as resume would.
+   */
+  protected override takeTurns(ring: TurnRing, limit: number, timeLimitMs: number): TurnResult {
+    const { threads, length } = ring;
+    let ids = this.#turnIds;
+    if (ids.length < length) {
+      ids = new Uint32Array(Math.max(length, ids.length * 2));
+      this.#turnIds = ids;
+    }
+    for (let i = 0; i < length; i++) {
+      const thread = threads[i]!;
+      ids[i] =
+        ThreadRecord.ownerOf(thread) === this &&
+        (thread as NativeThread).stateCode <= THREAD_SUSPENDED
+          ? (thread as NativeThread).id
+          : NO_THREAD;
+    }
+    const result = this.#addon.runTurns(
+      ids,
+      ring.how,
+      length,
+      limit,
+      timeLimitMs === Number.POSITIVE_INFINITY ? 0 : Math.max(1, timeLimitMs * 1e6),
+    );
+    const pending = result % 2;
+    const runs = (result - pending) / 2;
+    const turns = runs - pending;
+    const ran = Math.min(runs, length);
+    for (let i = 0; i < ran; i++) {
+      const thread = threads[i] as NativeThread;
+      thread.control.sync();
+      if (thread.stateCode === THREAD_NEW) thread.stateCode = THREAD_SUSPENDED;
+    }
+    if (pending === 0) return { turns, pending: undefined };
+    const thread = threads[turns % length] as NativeThread;
+    const control = thread.control;
+    let trap: Trap;
+    try {
+      trap =
+        control.halves[0] === this.#machineFaultKind
+          ? control.fault(this.#machineFault(thread))
+          : control.leave();
+    } catch (cause) {
+      return { turns, pending: undefined, error: this.corrupt(cause) };
+    }
+    const kind = trap.kind;
+    thread.stateCode =
+      kind === "exit" ? THREAD_EXITED : kind === "fault" ? THREAD_FAULTED : THREAD_SUSPENDED;
+    return { turns, pending: trap };
   }
 
   /** A fault the CPU raised (the addon's signal handler caught it): reported as a fault trap. */

@@ -1,0 +1,173 @@
+/*
+ * Machine threads taking turns without JavaScript.
+ *
+ * A machine-thread switch through the scheduler costs two Node-API crossings
+ * and the JavaScript between them (driver, trap decoding, policy), where the
+ * switch itself is two calls of the lowered switch routine. For a policy
+ * whose next choices are a plain rotation of its ready threads (RoundRobin
+ * and FIFO while nothing waits to be woken in), JavaScript can hand that
+ * rotation to the addon, which then switches from one thread to the next
+ * itself, and comes back only when a thread traps in a way JavaScript must
+ * answer:
+ *
+ *   JavaScript                     runTurns                     threads
+ *   ──────────                     ────────                     ───────
+ *   ring: ids[] in pick order
+ *   how[]: what each may do  ──►   head = 0
+ *                                  answer ids[head]'s last trap:
+ *                                    yield: 0 into its dst word
+ *                                    budget: fuel = refill
+ *                                  run it ───────────────────►  … until it traps
+ *                                  ◄────────────────────────────
+ *                                  yield / budget allowed by how[head]:
+ *                                    a turn: head = head + 1 (mod count)
+ *                                    (the thread is now last in the ring)
+ *                                  anything else: pending, stop
+ *   ◄── started * 2 + pending      stop also: a thread that cannot run or
+ *                                  whose trap it may not answer is at the
+ *                                  head; maxStarts runs; the time is up
+ *
+ * Every thread that yields goes to the back, so the ring is always full and
+ * a turn is one increment of head: after `t` turns the ring is the one given,
+ * rotated by `t`, which is exactly what the policy's own pick/onYield would
+ * have made of it. JavaScript replays that rotation into the policy and
+ * hands a pending trap to the thread's next step.
+ *
+ * A budget trap with GT_TURN_BUDGET_STAY is refilled and the same thread goes
+ * on (not a turn), as under run() with the default budget. Every id is
+ * checked like resume()'s: a stale or forged one ends the run, never a wild
+ * pointer; so does a trap index outside the program's resume slots.
+ */
+#include <stdlib.h>
+
+#include "gt.h"
+
+/* What a thread's turn may end at, per ring entry (the same bits as TURN_* in backend.ts). */
+#define GT_TURN_YIELD 1
+#define GT_TURN_BUDGET_PASS 2
+#define GT_TURN_BUDGET_STAY 4
+
+/* Runs between two looks at the clock when a time limit is given. */
+#define GT_TURNS_PER_CLOCK 16
+
+static int typed_array(napi_env env, napi_value value, napi_typedarray_type want, void **data,
+                       size_t *length) {
+  bool is_typed = false;
+  napi_typedarray_type type;
+  return napi_is_typedarray(env, value, &is_typed) == napi_ok && is_typed &&
+         napi_get_typedarray_info(env, value, &type, length, data, NULL, NULL) == napi_ok &&
+         type == want;
+}
+
+/* Answers the thread's last trap as resume(thread, 0) would, if `how` lets a turn do it; 0 if not. */
+static int answer(const gt_protocol *p, gt_thread *t, uint8_t how) {
+  if (t->fresh) return 1;
+  uint32_t *halves = (uint32_t *)t->tcb;
+  uint64_t *words = (uint64_t *)t->tcb;
+  uint32_t kind = halves[p->kind_half];
+  if (kind == p->yield_kind && (how & GT_TURN_YIELD)) {
+    uint32_t at = halves[p->instruction_half];
+    if (at >= t->code->slot_count) return 0;
+    int32_t slot = t->code->slots[at];
+    if (slot >= 0) words[slot] = 0;
+    return 1;
+  }
+  if (kind == p->budget_kind && (how & (GT_TURN_BUDGET_PASS | GT_TURN_BUDGET_STAY))) {
+    words[p->fuel_word] = words[p->refill_word];
+    return 1;
+  }
+  return 0;
+}
+
+/* The ring as thread pointers with their bits, checked once per run: no JavaScript runs during it, so none is released. */
+static gt_turn *ring_of(gt_instance *instance, const uint32_t *ids, const uint8_t *how,
+                        uint32_t count) {
+  if (count > instance->turn_capacity) {
+    gt_turn *grown = realloc(instance->turns, count * sizeof *grown);
+    if (!grown) return NULL;
+    instance->turns = grown;
+    instance->turn_capacity = count;
+  }
+  gt_turn *ring = instance->turns;
+  for (uint32_t i = 0; i < count; i++) {
+    gt_thread *t = gt_thread_of_id(instance, ids[i]);
+    ring[i].thread = t && !t->dead && !t->running && !t->stack->freed && !t->code->freed ? t : NULL;
+    ring[i].how = how[i];
+  }
+  return ring;
+}
+
+/*
+ * runTurns(ids: Uint32Array, how: Uint8Array, count, maxRuns, timeNs) →
+ * runs * 2 + pending: how many threads were run (turns, and the pending one
+ * if any) and whether the last one stopped at a trap JavaScript must
+ * answer. timeNs 0: no time limit.
+ */
+napi_value gt_thread_run_turns(napi_env env, napi_callback_info info) {
+  napi_value argv[5], result;
+  size_t argc = 5;
+  gt_instance *instance;
+  GT_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, (void **)&instance));
+  uint32_t *ids;
+  uint8_t *how;
+  size_t id_count, how_count;
+  uint32_t count;
+  double max_runs, time_ns;
+  if (argc < 5 || !typed_array(env, argv[0], napi_uint32_array, (void **)&ids, &id_count) ||
+      !typed_array(env, argv[1], napi_uint8_array, (void **)&how, &how_count) ||
+      napi_get_value_uint32(env, argv[2], &count) != napi_ok || count == 0 || count > id_count ||
+      count > how_count || napi_get_value_double(env, argv[3], &max_runs) != napi_ok ||
+      napi_get_value_double(env, argv[4], &time_ns) != napi_ok || !(time_ns >= 0)) {
+    return gt_throw(env, "BAD_ARGUMENT", "runTurns(ids, how, count, maxRuns, timeNs)");
+  }
+  if (instance->protocol.words == 0 || gt_current.thread != NULL) {
+    return gt_throw(env, "BAD_THREAD", "runTurns: not configured, or called from a thread");
+  }
+  gt_turn *ring = ring_of(instance, ids, how, count);
+  if (!ring) return gt_throw(env, "OUT_OF_MEMORY", "runTurns: no memory for the ring");
+  const gt_protocol *p = &instance->protocol;
+  uint64_t deadline = time_ns > 0 ? gt_now_ns() + (uint64_t)time_ns : 0;
+  uint32_t clock = GT_TURNS_PER_CLOCK;
+  /* Runs left, as an integer: maxRuns may be Infinity or above 2^64. */
+  const uint64_t limit = max_runs >= 18446744073709549568.0 ? UINT64_MAX : (uint64_t)max_runs;
+  uint64_t left = limit;
+  int pending = 0;
+  /*
+   * Few values live across the switch (a cursor, the end, runs left), so
+   * they stay in callee-saved registers; the next entry is read before the
+   * current thread runs, so its loads overlap the switch.
+   */
+  gt_turn *e = ring, *const end = ring + count;
+  while (left > 0) {
+    if (deadline != 0 && --clock == 0) {
+      if (gt_now_ns() >= deadline) break;
+      clock = GT_TURNS_PER_CLOCK;
+    }
+    gt_thread *t = e->thread;
+    uint32_t h = e->how;
+    if (!t || !answer(p, t, (uint8_t)h)) break;
+    gt_turn *next = e + 1 == end ? ring : e + 1;
+    if (next->thread) __builtin_prefetch(next->thread->context);
+    left--;
+    for (;;) {
+      if (gt_thread_run(instance, t)) {
+        pending = 1;
+        goto done;
+      }
+      const uint32_t kind = ((const uint32_t *)t->tcb)[p->kind_half];
+      if (kind == p->yield_kind ? (h & GT_TURN_YIELD) != 0
+                                : kind == p->budget_kind && (h & GT_TURN_BUDGET_PASS) != 0) {
+        break; /* a turn */
+      }
+      if (!(kind == p->budget_kind && (h & GT_TURN_BUDGET_STAY))) {
+        pending = 1;
+        goto done;
+      }
+      ((uint64_t *)t->tcb)[p->fuel_word] = ((uint64_t *)t->tcb)[p->refill_word];
+    }
+    e = next;
+  }
+done:
+  GT_CALL(env, napi_create_double(env, (double)(limit - left) * 2 + pending, &result));
+  return result;
+}
