@@ -22,7 +22,7 @@
  * ```
  *
  * An instruction set supplies only `decode` (placed instruction → record, at
- * first execution) and `execute` (record → next pc). The program counter
+ * first execution) and `[EXECUTE]` (record → next pc), a method of its CPU. The program counter
  * lives in a local during the run and is written back to the CPU when the
  * run stops, however it stops.
  *
@@ -33,17 +33,27 @@ import type { ArchName, AssembledCode, PlacedInstruction, StopReason } from "./a
 import { CodeIndex, type DecodedInstruction } from "./code-index.js";
 
 /**
- * An instruction set's part of a step: executes one decoded instruction at
- * `pc` and returns the address of the next one, or the reason why it is
- * illegal (having changed nothing). A memory access that faults throws a
- * {@link MemoryFault} before any register changes.
+ * The key of an interpreter's part of a step. A symbol, not a name: the
+ * method is not part of the interpreter's public shape, and the loop calls
+ * it directly (no closure between them on the hot path).
  *
  * @internal
  */
-export type ExecuteInstruction<D extends DecodedInstruction> = (
-  instruction: D,
-  pc: bigint,
-) => bigint | string;
+export const EXECUTE: unique symbol = Symbol("execute");
+
+/**
+ * What the loop runs: a program counter, and the instruction set's part of a
+ * step, which executes one decoded instruction at `pc` and returns the
+ * address of the next one, or the reason why it is illegal (having changed
+ * nothing). A memory access that faults throws a {@link MemoryFault} before
+ * any register changes.
+ *
+ * @internal
+ */
+export interface SteppingCpu<D extends DecodedInstruction> {
+  pc: bigint;
+  [EXECUTE](instruction: D, pc: bigint): bigint | string;
+}
 
 /**
  * Turns a placed instruction into the record `execute` takes, resolving
@@ -65,18 +75,11 @@ export type DecodeInstruction<D extends DecodedInstruction> = (
 export class InterpreterLoop<D extends DecodedInstruction> {
   readonly #arch: ArchName;
   readonly #code: CodeIndex<D>;
-  readonly #execute: ExecuteInstruction<D>;
   #steps = 0;
 
-  constructor(
-    arch: ArchName,
-    memory: Memory,
-    decode: DecodeInstruction<D>,
-    execute: ExecuteInstruction<D>,
-  ) {
+  constructor(arch: ArchName, memory: Memory, decode: DecodeInstruction<D>) {
     this.#arch = arch;
     this.#code = new CodeIndex<D>(arch, memory, decode);
-    this.#execute = execute;
   }
 
   /** Instructions executed since creation. */
@@ -90,11 +93,10 @@ export class InterpreterLoop<D extends DecodedInstruction> {
   }
 
   /** Runs `cpu` from its program counter until a stop; leaves `cpu.pc` where it stopped. */
-  run(cpu: { pc: bigint }, options: { stopAt: readonly bigint[]; maxSteps?: number }): StopReason {
+  run(cpu: SteppingCpu<D>, options: { stopAt: readonly bigint[]; maxSteps?: number }): StopReason {
     const stops = new Set(options.stopAt.map(Number));
     const limit = options.maxSteps ?? Number.POSITIVE_INFINITY;
     const code = this.#code;
-    const execute = this.#execute;
     code.beginRun();
     let pc = cpu.pc;
     let n = 0;
@@ -115,7 +117,7 @@ export class InterpreterLoop<D extends DecodedInstruction> {
           stop = { kind: "illegal", pc, reason };
           break;
         }
-        const next = execute(d, pc);
+        const next = cpu[EXECUTE](d, pc);
         if (typeof next === "string") {
           stop = { kind: "illegal", pc, reason: next };
           break;

@@ -30,7 +30,7 @@ import { IsaError } from "../../errors.js";
 import type { Reg } from "../../lir/lir.js";
 import { type Memory, MemoryFault } from "../../memory/memory.js";
 import type { AssembledCode, Cpu, StopReason } from "../arch.js";
-import { InterpreterLoop } from "../interpreter-loop.js";
+import { EXECUTE, InterpreterLoop } from "../interpreter-loop.js";
 import { A64_CONDITIONS, type A64Instruction } from "./instructions.js";
 import {
   a64CanonicalRegister,
@@ -362,16 +362,13 @@ export class A64Cpu implements Cpu {
   #z = false;
   #c = false;
   #vf = false;
-  /** Loaded code and the step loop every interpreter shares; this class supplies `#execute`. */
+  /** Loaded code and the step loop every interpreter shares; this class supplies `[EXECUTE]`. */
   readonly #loop: InterpreterLoop<Decoded>;
 
   constructor(memory: Memory) {
     this.memory = memory;
-    this.#loop = new InterpreterLoop<Decoded>(
-      "aarch64",
-      memory,
-      (p, labels) => decode(p.instruction as A64Instruction, p.address, p.size, labels),
-      (op) => this.#execute(op),
+    this.#loop = new InterpreterLoop<Decoded>("aarch64", memory, (p, labels) =>
+      decode(p.instruction as A64Instruction, p.address, p.size, labels),
     );
   }
 
@@ -447,11 +444,13 @@ export class A64Cpu implements Cpu {
   }
 
   /**
-   * Executes one instruction; returns the next pc, or why it is illegal
-   * (nothing changed then). Writes to the zero register vanish: it is reset
-   * after every instruction.
+   * Executes one instruction for the step loop; returns the next pc, or why
+   * it is illegal (nothing changed then). Writes to the zero register vanish:
+   * it is reset after every instruction.
+   *
+   * @internal
    */
-  #execute(op: Decoded): bigint | string {
+  [EXECUTE](op: Decoded): bigint | string {
     const r = this.#x;
     const v = this.#v;
     const mem = this.memory;

@@ -23,7 +23,7 @@ import { IsaError } from "../../errors.js";
 import type { Reg } from "../../lir/lir.js";
 import type { Memory } from "../../memory/memory.js";
 import type { AssembledCode, Cpu, StopReason } from "../arch.js";
-import { InterpreterLoop } from "../interpreter-loop.js";
+import { EXECUTE, InterpreterLoop } from "../interpreter-loop.js";
 import type { RvInstruction } from "./instructions.js";
 import {
   isRvFloatRegister,
@@ -328,16 +328,13 @@ export class RvCpu implements Cpu {
   readonly #s = new BigInt64Array(this.#buffer);
   readonly #f = new BigUint64Array(32);
   #fcsr = 0n;
-  /** Loaded code and the step loop every interpreter shares; this class supplies `#execute`. */
+  /** Loaded code and the step loop every interpreter shares; this class supplies `[EXECUTE]`. */
   readonly #loop: InterpreterLoop<Decoded>;
 
   constructor(memory: Memory) {
     this.memory = memory;
-    this.#loop = new InterpreterLoop<Decoded>(
-      "riscv64",
-      memory,
-      (p, labels) => decode(p.instruction as RvInstruction, p.address, p.size, labels),
-      (d, pc) => this.#execute(d, pc),
+    this.#loop = new InterpreterLoop<Decoded>("riscv64", memory, (p, labels) =>
+      decode(p.instruction as RvInstruction, p.address, p.size, labels),
     );
   }
 
@@ -396,8 +393,13 @@ export class RvCpu implements Cpu {
     return this.#loop.run(this, options);
   }
 
-  /** Executes one instruction; returns the next pc, or why it is illegal (nothing changed then). */
-  #execute(d: Decoded, pc: bigint): bigint | string {
+  /**
+   * Executes one instruction for the step loop; returns the next pc, or why
+   * it is illegal (nothing changed then).
+   *
+   * @internal
+   */
+  [EXECUTE](d: Decoded, pc: bigint): bigint | string {
     const u = this.#u;
     const s = this.#s;
     const mem = this.memory;

@@ -33,7 +33,7 @@ import { IsaError } from "../../errors.js";
 import type { Reg } from "../../lir/lir.js";
 import type { Memory } from "../../memory/memory.js";
 import type { AssembledCode, Cpu, StopReason } from "../arch.js";
-import { InterpreterLoop } from "../interpreter-loop.js";
+import { EXECUTE, InterpreterLoop } from "../interpreter-loop.js";
 import type { X86Instruction } from "./instructions.js";
 import { X86_CONDITIONS } from "./instructions.js";
 import { aluImm32, checkDisp, shiftCount, signed64 } from "./operands.js";
@@ -313,16 +313,13 @@ export class X86Cpu implements Cpu {
   #sf = false;
   #of = false;
   #pfByte = 0;
-  /** Loaded code and the step loop every interpreter shares; this class supplies `#execute`. */
+  /** Loaded code and the step loop every interpreter shares; this class supplies `[EXECUTE]`. */
   readonly #loop: InterpreterLoop<Decoded>;
 
   constructor(memory: Memory) {
     this.memory = memory;
-    this.#loop = new InterpreterLoop<Decoded>(
-      "x86_64",
-      memory,
-      (p, labels) => decode(p.instruction as X86Instruction, p.address, p.size, labels),
-      (d) => this.#execute(d),
+    this.#loop = new InterpreterLoop<Decoded>("x86_64", memory, (p, labels) =>
+      decode(p.instruction as X86Instruction, p.address, p.size, labels),
     );
   }
 
@@ -487,8 +484,13 @@ export class X86Cpu implements Cpu {
     return (this.#r[base]! + disp) & M64;
   }
 
-  /** Executes one instruction; returns the next pc, or why it is illegal (nothing changed then). */
-  #execute(d: Decoded): bigint | string {
+  /**
+   * Executes one instruction for the step loop; returns the next pc, or why
+   * it is illegal (nothing changed then).
+   *
+   * @internal
+   */
+  [EXECUTE](d: Decoded): bigint | string {
     const r = this.#r;
     const mem = this.memory;
     let next = d.next;
