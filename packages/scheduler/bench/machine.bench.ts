@@ -9,14 +9,16 @@
  * Each thread runs `loop: yield 0; jmp loop`, so every switch is one resume
  * that ends in a yield trap. "raw" resumes the same kind of thread in a plain
  * loop; "runtime" lets a RoundRobin runtime pick among `threads` machine
- * threads; "C round trip" (native) loops the same resume inside the addon,
- * without JavaScript. The ratios are the runtime's cost per switch over each.
+ * threads (they take turns without JavaScript between them); "through the
+ * loop" is the same runtime with the policy's upcoming picks hidden, so
+ * every switch goes thread → JavaScript → thread; "C round trip" (native)
+ * loops the same resume inside the addon, without JavaScript. The ratios are the runtime's cost per switch over each.
  * With GREENTHREADS_BENCH_JSON set, the figures are also appended as JSON
  * lines for the report (tinybench's median iteration, and its fastest and
  * slowest as the spread).
  */
 import { parseProgram } from "@greenthreads/isa";
-import { RoundRobin, Runtime } from "@greenthreads/scheduler";
+import { RoundRobin, Runtime, type Scheduler } from "@greenthreads/scheduler";
 import { spawnMachine } from "@greenthreads/scheduler/machine";
 import { type Backend, loadBackend, type NativeBackend } from "@greenthreads/switch";
 import { Bench, type Task } from "tinybench";
@@ -64,14 +66,29 @@ function row(
   return rowFromLatency(fields, latencyOf(task), perIteration, peer);
 }
 
+/** A policy with its upcoming picks hidden: every switch goes through the run loop. */
+function throughTheLoop(inner: Scheduler): Scheduler {
+  return {
+    name: inner.name,
+    onSpawn: (t, o) => inner.onSpawn(t, o),
+    onYield: (t) => inner.onYield(t),
+    onBlock: (t) => inner.onBlock(t),
+    onWake: (t) => inner.onWake(t),
+    onExit: (t) => inner.onExit(t),
+    pick: () => inner.pick(),
+  };
+}
+
 const json: BenchRow[] = [];
-const rows: { backend: string; c: number; raw: number; runtime: number }[] = [];
+const rows: { backend: string; c: number; raw: number; runtime: number; loop: number }[] = [];
 for (const backend of backends()) {
   const batch = backend.kind === "native" ? 10_000 : 50;
   const loaded = backend.load(SPIN);
   const rawThread = backend.spawn(loaded);
   const rt = new Runtime({ scheduler: new RoundRobin() });
   for (let i = 0; i < THREADS; i++) spawnMachine(rt, SPIN, { backend });
+  const looped = new Runtime({ scheduler: throughTheLoop(new RoundRobin()) });
+  for (let i = 0; i < THREADS; i++) spawnMachine(looped, SPIN, { backend });
   const bench = new Bench({ time, warmup: true });
   // The floor: the same round trip (switch in, yield trap, switch back) looped inside C.
   const addon = backend.kind === "native" ? (backend as NativeBackend).addon : undefined;
@@ -87,6 +104,9 @@ for (const backend of backends()) {
   bench.add("runtime", () => {
     rt.run({ maxSwitches: batch });
   });
+  bench.add("through the loop", () => {
+    looped.run({ maxSwitches: batch });
+  });
   await bench.run();
   const ns = (name: string) => (latencyOf(bench.getTask(name)).mean * 1e6) / batch;
   const name = `${backend.kind} ${backend.abi.name}`;
@@ -95,6 +115,7 @@ for (const backend of backends()) {
     c: addon ? ns("C round trip") : Number.NaN,
     raw: ns("raw"),
     runtime: ns("runtime"),
+    loop: ns("through the loop"),
   });
   const group = "scheduler-machine";
   const raw = row(
@@ -110,6 +131,16 @@ for (const backend of backends()) {
         group,
       },
       bench.getTask("runtime"),
+      batch,
+      raw,
+    ),
+    row(
+      {
+        name: `machine-thread switch through the run loop (no turns), ${name}, ${THREADS} threads`,
+        unit: "ns",
+        group,
+      },
+      bench.getTask("through the loop"),
       batch,
       raw,
     ),
@@ -143,8 +174,10 @@ console.table(
     "raw resume ns": Number(r.raw.toFixed(1)),
     [`runtime switch ns (${THREADS} threads)`]: Number(r.runtime.toFixed(1)),
     "runtime / raw": Number((r.runtime / r.raw).toFixed(2)),
+    "through the loop ns": Number(r.loop.toFixed(1)),
     "C round trip ns": Number(r.c.toFixed(1)),
     "runtime / C round trip": Number((r.runtime / r.c).toFixed(2)),
+    "loop / C round trip": Number((r.loop / r.c).toFixed(2)),
   })),
 );
 

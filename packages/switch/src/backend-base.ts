@@ -570,7 +570,7 @@ const now: () => number =
  * Whether a turn may answer the thread's last trap as `resume(thread)`
  * would: it is new, or it stopped at a yield or budget trap its bits allow.
  */
-export function answerable(thread: ThreadRecord, bits: number): boolean {
+function answerable(thread: ThreadRecord, bits: number): boolean {
   const code = thread.stateCode;
   if (code === THREAD_NEW) return true;
   if (code !== THREAD_SUSPENDED) return false;

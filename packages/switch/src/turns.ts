@@ -91,15 +91,16 @@ export const TURN_BUDGET_STAY = 4;
  * ```
  */
 export class TurnRing {
-  /** The threads, in turn order; entries at `length` and beyond are stale. */
-  readonly threads: MachineThread[] = [];
+  /** The threads, in turn order (the first `length` entries). */
+  readonly threads: (MachineThread | undefined)[] = [];
   /** Per thread, the TURN_* bits of what its turn may end at. */
   how: Uint8Array = new Uint8Array(64);
   /** Threads in the ring. */
   length = 0;
 
-  /** Empties the ring (keeps its memory for the next run). */
+  /** Empties the ring (keeps its memory for the next run, not its threads). */
   clear(): void {
+    this.threads.fill(undefined, 0, this.length);
     this.length = 0;
   }
 

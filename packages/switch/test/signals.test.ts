@@ -86,6 +86,19 @@ storm(
 );
 
 storm(
+  "a storm of SIGUSR2 and SIGCHLD with listeners while the threads take turns in the addon: every thread equals the reference machine",
+  () => {
+    const signals = ["SIGUSR2", "SIGCHLD"];
+    const report = run([String(COUNT), signals.join(","), "1", "0", "1"]);
+    expectIntact(report, signals);
+    expect(report.received).toEqual({ SIGUSR2: 2000, SIGCHLD: 2001 });
+    expect(report.belowSpTouched).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(report.headroomTouched).toEqual([0, 0, 0, 0, 0, 0]);
+  },
+  240_000,
+);
+
+storm(
   "under node --cpu-prof, a storm with listeners: threads equal the reference, listeners run once per signal, and the profile is written",
   () => {
     const dir = mkdtempSync(join(tmpdir(), "gt-cpu-prof-"));

@@ -31,9 +31,11 @@ import {
   stackCapacityWords,
 } from "@greenthreads/isa";
 import { afterAll, beforeAll, describe, expect } from "vitest";
+import { loadBackend } from "../src/index.js";
 import { answer, CORPUS } from "./corpus.js";
 import { fiberTranscript } from "./fiber-round-robin.js";
 import { testWhen } from "./native-test.js";
+import { turnScenario } from "./turn-scenario.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const nodeDir =
@@ -69,6 +71,7 @@ interface Report {
   readNull: unknown;
   secondOverflow: unknown;
   afterFaults: unknown[];
+  turns: ReturnType<typeof turnScenario>;
   timing: { resumeYieldNs: number; emptyCallNs: number };
   error?: string;
 }
@@ -159,6 +162,13 @@ describe("the win32-x64 prebuild under wine", () => {
       expect(report?.corpus[entry.name]).toEqual(asJson(reference));
     });
   }
+
+  underWine("threads take turns in the addon as the emulated backend's runTurns says", () => {
+    const expected = turnScenario(loadBackend({ prefer: "emulated", abi: "x86_64-win64" }));
+    expect(expected.runs.length).toBeGreaterThan(3);
+    expect(report?.turns).toEqual(asJson(expected));
+    expect(report?.turns.timed).toBe(true);
+  });
 
   underWine(
     "the book's fibers run as machine threads with the reference machine's transcript",

@@ -55,7 +55,9 @@
  *
  * A run that ends early compared with the ring it was given costs the ring's
  * setup for little: after such a run the driver leaves turns alone for as
- * many steps as the ring was long.
+ * many steps as the ring was long, twice as many after two such runs in a
+ * row, and so on up to 256 times, so threads that call the host between
+ * every two yields pay almost nothing for a chance they never take.
  */
 import type { Trap } from "@greenthreads/isa";
 import {
@@ -152,6 +154,9 @@ export class MachineBody {
     readonly defaultBudget: boolean,
   ) {}
 }
+
+/** A run of turns that ended early waits at most 2^this times the ring's length before the next. */
+const MAX_BACKOFF = 8;
 
 /** What a machine thread's turn may end at (TURN_* bits); `stay` is how a default budget trap goes. */
 function turnBits(body: MachineBody, stay: number): number {
@@ -319,6 +324,8 @@ export class MachineDriver implements ThreadDriver {
 
   /** Steps to skip turns for, after a run of turns that ended early. */
   #cooldown = 0;
+  /** Runs of turns in a row that ended early: each one doubles the next cooldown. */
+  #misses = 0;
   /** The upcoming threads (upcomingThreads fills it). */
   readonly #upcoming: Thread[] = [];
   /** The ring handed to the backend, and its threads as the runtime's. */
@@ -381,7 +388,12 @@ export class MachineDriver implements ThreadDriver {
       }
     }
     threads.fill(undefined as unknown as Thread, 0, n);
-    if (k * 4 < n) this.#cooldown = n;
+    if (k * 4 < n) {
+      this.#cooldown = n << Math.min(this.#misses, MAX_BACKOFF);
+      this.#misses++;
+    } else {
+      this.#misses = 0;
+    }
     return k === 0 ? STEP_YIELD : turnsTaken(t, k);
   }
 

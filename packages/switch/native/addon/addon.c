@@ -150,6 +150,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"threadBlocks", NULL, gt_thread_blocks, NULL, NULL, NULL, napi_default, instance},
       {"resume", NULL, gt_thread_resume, NULL, NULL, NULL, napi_default, instance},
       {"resumeMany", NULL, gt_thread_resume_many, NULL, NULL, NULL, napi_default, instance},
+      {"turnBuffer", NULL, gt_turn_buffer, NULL, NULL, NULL, napi_default, instance},
       {"runTurns", NULL, gt_thread_run_turns, NULL, NULL, NULL, napi_default, instance},
       {"threadRelease", NULL, gt_thread_release, NULL, NULL, NULL, napi_default, instance},
       {"threadFault", NULL, gt_thread_fault, NULL, NULL, NULL, napi_default, instance},

@@ -246,6 +246,10 @@ typedef struct gt_instance {
   /* runTurns' ring as thread pointers and their TURN_* bits (turns.c), grown as needed. */
   struct gt_turn *turns;
   uint32_t turn_capacity;
+  /* The turn buffer JavaScript writes rings into (turns.c), and every one made, freed at the end. */
+  struct gt_turn_header *turn_header;
+  void **turn_buffers;
+  uint32_t turn_buffer_count;
 } gt_instance;
 
 /* What the signal handlers need to know about this OS thread. */
@@ -340,6 +344,7 @@ static inline int gt_thread_run(gt_instance *instance, gt_thread *thread) {
 }
 
 /* turns.c */
+napi_value gt_turn_buffer(napi_env env, napi_callback_info info);
 napi_value gt_thread_run_turns(napi_env env, napi_callback_info info);
 
 /* A monotonic clock in nanoseconds, for the time limit of a turn run. */

@@ -264,6 +264,11 @@ void gt_instance_free_threads(gt_instance *instance) {
   instance->chunks = NULL;
   free(instance->turns);
   instance->turns = NULL;
+  for (uint32_t i = 0; i < instance->turn_buffer_count; i++) gt_aligned_free(instance->turn_buffers[i]);
+  free(instance->turn_buffers);
+  instance->turn_buffers = NULL;
+  instance->turn_buffer_count = 0;
+  instance->turn_header = NULL;
   instance->turn_capacity = 0;
   instance->chunk_count = 0;
 }

@@ -39,6 +39,7 @@
  * pointer; so does a trap index outside the program's resume slots.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "gt.h"
 
@@ -49,15 +50,6 @@
 
 /* Runs between two looks at the clock when a time limit is given. */
 #define GT_TURNS_PER_CLOCK 16
-
-static int typed_array(napi_env env, napi_value value, napi_typedarray_type want, void **data,
-                       size_t *length) {
-  bool is_typed = false;
-  napi_typedarray_type type;
-  return napi_is_typedarray(env, value, &is_typed) == napi_ok && is_typed &&
-         napi_get_typedarray_info(env, value, &type, length, data, NULL, NULL) == napi_ok &&
-         type == want;
-}
 
 /* Answers the thread's last trap as resume(thread, 0) would, if `how` lets a turn do it; 0 if not. */
 static int answer(const gt_protocol *p, gt_thread *t, uint8_t how) {
@@ -98,37 +90,88 @@ static gt_turn *ring_of(gt_instance *instance, const uint32_t *ids, const uint8_
 }
 
 /*
- * runTurns(ids: Uint32Array, how: Uint8Array, count, maxRuns, timeNs) →
- * runs * 2 + pending: how many threads were run (turns, and the pending one
- * if any) and whether the last one stopped at a trap JavaScript must
- * answer. timeNs 0: no time limit.
+ * The turn buffer, shared with JavaScript (an ArrayBuffer over the
+ * instance's memory, like the selection buffer): JavaScript writes the
+ * ring and the limits there and runTurns() takes no argument and returns
+ * nothing, which keeps a run's fixed cost to the bare Node-API call.
+ *
+ *   byte 0   count      uint32   threads in the ring
+ *        4   capacity   uint32   room for ids and bits (set by turnBuffer)
+ *        8   maxRuns    float64  at most this many runs (Infinity: no limit)
+ *       16   timeNs     float64  time limit, 0 for none
+ *       24   result     float64  runs * 2 + 1 if the last run's trap is pending
+ *       32   ids        uint32 × capacity
+ *            how        uint8 × capacity
+ */
+typedef struct gt_turn_header {
+  uint32_t count;
+  uint32_t capacity;
+  double max_runs;
+  double time_ns;
+  double result;
+} gt_turn_header;
+
+static void keep_turn_memory(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)data;
+  (void)hint;
+}
+
+/*
+ * turnBuffer(capacity) → ArrayBuffer: a turn buffer for rings of up to
+ * `capacity` threads. A larger one replaces the last; the memory of earlier
+ * ones stays the instance's until it ends (JavaScript may still hold them).
+ */
+napi_value gt_turn_buffer(napi_env env, napi_callback_info info) {
+  napi_value argv[1], buffer;
+  size_t argc = 1;
+  gt_instance *instance;
+  uint32_t capacity;
+  GT_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, (void **)&instance));
+  if (argc < 1 || napi_get_value_uint32(env, argv[0], &capacity) != napi_ok || capacity == 0 ||
+      capacity > (1u << 26)) {
+    return gt_throw(env, "BAD_ARGUMENT", "turnBuffer(capacity): 1 .. 2^26 threads");
+  }
+  size_t bytes = sizeof(gt_turn_header) + (size_t)capacity * 5;
+  void **retired = realloc(instance->turn_buffers, (instance->turn_buffer_count + 1) * sizeof *retired);
+  if (!retired) return gt_throw(env, "OUT_OF_MEMORY", "turnBuffer: no memory");
+  instance->turn_buffers = retired;
+  gt_turn_header *header = gt_aligned_alloc(bytes);
+  if (!header) return gt_throw(env, "OUT_OF_MEMORY", "turnBuffer: no memory");
+  memset(header, 0, bytes);
+  header->capacity = capacity;
+  instance->turn_buffers[instance->turn_buffer_count++] = header;
+  instance->turn_header = header;
+  GT_CALL(env, napi_create_external_arraybuffer(env, header, bytes, keep_turn_memory, NULL, &buffer));
+  return buffer;
+}
+
+/*
+ * runTurns(): runs the ring in the turn buffer (see above) and writes the
+ * result there: how many threads were run (turns, and the pending one if
+ * any) and whether the last one stopped at a trap JavaScript must answer.
  */
 napi_value gt_thread_run_turns(napi_env env, napi_callback_info info) {
-  napi_value argv[5], result;
-  size_t argc = 5;
   gt_instance *instance;
-  GT_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, (void **)&instance));
-  uint32_t *ids;
-  uint8_t *how;
-  size_t id_count, how_count;
-  uint32_t count;
-  double max_runs, time_ns;
-  if (argc < 5 || !typed_array(env, argv[0], napi_uint32_array, (void **)&ids, &id_count) ||
-      !typed_array(env, argv[1], napi_uint8_array, (void **)&how, &how_count) ||
-      napi_get_value_uint32(env, argv[2], &count) != napi_ok || count == 0 || count > id_count ||
-      count > how_count || napi_get_value_double(env, argv[3], &max_runs) != napi_ok ||
-      napi_get_value_double(env, argv[4], &time_ns) != napi_ok || !(time_ns >= 0)) {
-    return gt_throw(env, "BAD_ARGUMENT", "runTurns(ids, how, count, maxRuns, timeNs)");
+  napi_get_cb_info(env, info, NULL, NULL, NULL, (void **)&instance);
+  gt_turn_header *header = instance->turn_header;
+  if (!header || header->count == 0 || header->count > header->capacity ||
+      !(header->max_runs >= 0) || !(header->time_ns >= 0)) {
+    return gt_throw(env, "BAD_ARGUMENT", "runTurns: no turn buffer, or a bad count or limit in it");
   }
   if (instance->protocol.words == 0 || gt_current.thread != NULL) {
     return gt_throw(env, "BAD_THREAD", "runTurns: not configured, or called from a thread");
   }
+  const uint32_t count = header->count;
+  const uint32_t *ids = (const uint32_t *)(header + 1);
+  const uint8_t *how = (const uint8_t *)(ids + header->capacity);
   gt_turn *ring = ring_of(instance, ids, how, count);
   if (!ring) return gt_throw(env, "OUT_OF_MEMORY", "runTurns: no memory for the ring");
   const gt_protocol *p = &instance->protocol;
-  uint64_t deadline = time_ns > 0 ? gt_now_ns() + (uint64_t)time_ns : 0;
+  uint64_t deadline = header->time_ns > 0 ? gt_now_ns() + (uint64_t)header->time_ns : 0;
   uint32_t clock = GT_TURNS_PER_CLOCK;
   /* Runs left, as an integer: maxRuns may be Infinity or above 2^64. */
+  const double max_runs = header->max_runs;
   const uint64_t limit = max_runs >= 18446744073709549568.0 ? UINT64_MAX : (uint64_t)max_runs;
   uint64_t left = limit;
   int pending = 0;
@@ -168,6 +211,6 @@ napi_value gt_thread_run_turns(napi_env env, napi_callback_info info) {
     e = next;
   }
 done:
-  GT_CALL(env, napi_create_double(env, (double)(limit - left) * 2 + pending, &result));
-  return result;
+  header->result = (double)(limit - left) * 2 + pending;
+  return NULL;
 }

@@ -96,17 +96,13 @@ export interface NativeAddon {
   /** Resumes `n` times without returning to JavaScript (stops at a trap that is not a yield); returns how many ran. */
   resumeMany(id: number, n: number): number;
   /**
-   * Runs threads in turn (turns.c): `ids[0..count)` in ring order, `how`
-   * their TURN_* bits; at most `maxRuns` runs, `timeNs` 0 for no time limit.
-   * Returns runs * 2 + 1 if the last run's trap is pending, runs * 2 if not.
+   * A turn buffer for rings of up to `capacity` threads (turns.c: a header of
+   * count, capacity, maxRuns, timeNs and result, then the ids, then their
+   * TURN_* bits); it replaces the last one.
    */
-  runTurns(
-    ids: Uint32Array,
-    how: Uint8Array,
-    count: number,
-    maxRuns: number,
-    timeNs: number,
-  ): number;
+  turnBuffer(capacity: number): ArrayBuffer;
+  /** Runs the ring in the turn buffer; the result (runs * 2, + 1 if pending) goes into it. */
+  runTurns(): void;
   /** Frees a thread slot now. */
   threadRelease(id: number): void;
   /** [signal, fault address, pc] of the machine fault that stopped a thread. */

@@ -143,8 +143,10 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
   readonly #blockStride: number;
   /** The trap kind the addon writes after a machine fault (a field: read on every resume). */
   readonly #machineFaultKind: number;
-  /** The ring of a run of turns as thread ids (grown as needed). */
-  #turnIds = new Uint32Array(64);
+  /** The addon's turn buffer (turns.c) and views of it, made at the first run and grown as needed. */
+  #turnHeader: { count: Uint32Array; limits: Float64Array } | undefined;
+  #turnIds = new Uint32Array(0);
+  #turnHow = new Uint8Array(0);
 
   constructor(options: { stacks?: NativeStackAllocator } = {}) {
     super();
@@ -321,11 +323,10 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
    */
   protected override takeTurns(ring: TurnRing, limit: number, timeLimitMs: number): TurnResult {
     const { threads, length } = ring;
-    let ids = this.#turnIds;
-    if (ids.length < length) {
-      ids = new Uint32Array(Math.max(length, ids.length * 2));
-      this.#turnIds = ids;
-    }
+    if (this.#turnIds.length < length) this.#growTurnBuffer(length);
+    const ids = this.#turnIds;
+    const bits = this.#turnHow;
+    const how = ring.how;
     for (let i = 0; i < length; i++) {
       const thread = threads[i]!;
       ids[i] =
@@ -333,14 +334,15 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
         (thread as NativeThread).stateCode <= THREAD_SUSPENDED
           ? (thread as NativeThread).id
           : NO_THREAD;
+      bits[i] = how[i]!;
     }
-    const result = this.#addon.runTurns(
-      ids,
-      ring.how,
-      length,
-      limit,
-      timeLimitMs === Number.POSITIVE_INFINITY ? 0 : Math.max(1, timeLimitMs * 1e6),
-    );
+    const header = this.#turnHeader!;
+    header.count[0] = length;
+    header.limits[1] = limit;
+    header.limits[2] =
+      timeLimitMs === Number.POSITIVE_INFINITY ? 0 : Math.max(1, timeLimitMs * 1e6);
+    this.#addon.runTurns();
+    const result = header.limits[3]!;
     const pending = result % 2;
     const runs = (result - pending) / 2;
     const turns = runs - pending;
@@ -366,6 +368,18 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
     thread.stateCode =
       kind === "exit" ? THREAD_EXITED : kind === "fault" ? THREAD_FAULTED : THREAD_SUSPENDED;
     return { turns, pending: trap };
+  }
+
+  /** A turn buffer for rings of `length` threads (twice what was asked, at least 64). */
+  #growTurnBuffer(length: number): void {
+    const capacity = Math.max(64, length * 2);
+    const buffer = this.#addon.turnBuffer(capacity);
+    this.#turnHeader = {
+      count: new Uint32Array(buffer, 0, 2),
+      limits: new Float64Array(buffer, 0, 4),
+    };
+    this.#turnIds = new Uint32Array(buffer, 32, capacity);
+    this.#turnHow = new Uint8Array(buffer, 32 + 4 * capacity, capacity);
   }
 
   /** A fault the CPU raised (the addon's signal handler caught it): reported as a fault trap. */
