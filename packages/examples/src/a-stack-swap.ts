@@ -32,10 +32,12 @@
  *    its frame in the generator object, and resuming it runs on Node's one
  *    stack. That is why machine threads exist beside it.
  */
-import { assemble, type LabelItem, Memory, parseProgram, x86_64 } from "@greenthreads/isa";
+import { assemble, type LabelItem, memory, parseProgram, x86_64 } from "@greenthreads/isa";
 import { Runtime } from "@greenthreads/scheduler";
 import { EmulatedStackAllocator, formatAddress, type Stack } from "@greenthreads/stack";
 import { type Backend, loadBackend } from "@greenthreads/switch";
+
+const { Memory } = memory;
 
 /** What the thread prints when it wakes up: the book's line. */
 export const WAKE_UP = "I LOVE WAKING UP ON A NEW STACK!";
@@ -66,7 +68,7 @@ export interface HandMadeSwap {
   /** Instructions run before hello printed (the switch and hello's first steps). */
   readonly steps: number;
   /** The machine, stopped in hello's endless loop: for dumps. */
-  readonly memory: Memory;
+  readonly memory: memory.Memory;
   readonly stack: Stack;
 }
 
@@ -149,7 +151,7 @@ export function swapByHand(setUp?: (machine: HandMadeSwap) => void): HandMadeSwa
   return { ...base, rspInHello, printed, steps };
 }
 
-function readCString(memory: Memory, address: bigint): string {
+function readCString(memory: memory.Memory, address: bigint): string {
   const bytes: number[] = [];
   for (let a = address; ; a++) {
     const byte = memory.peek(a, 1)[0]!;

@@ -20,10 +20,12 @@ import {
   getAbi,
   getArch,
   parseProgram,
-  switchRoutine,
+  routines,
   type Trap,
 } from "@greenthreads/isa";
 import { type Backend, loadBackend } from "@greenthreads/switch";
+
+const { switchRoutine } = routines;
 
 /**
  * Uses what can differ between lowerings: a call and return, stack words

@@ -21,16 +21,14 @@ import {
   type AbiName,
   assignRegisters,
   getAbi,
-  INTERPRETED_LAYOUT,
-  InterpretedHost,
-  type InterpretedProgram,
-  type InterpretedThread,
   parseProgram,
-  TCB,
+  protocol,
   type Trap,
 } from "@greenthreads/isa";
 import type { Backend } from "@greenthreads/switch";
 import { instructionAt, type LabInstruction, type LabStep, stepOnce } from "./lab-step.js";
+
+const { INTERPRETED_LAYOUT, InterpretedHost, TCB } = protocol;
 
 /** Bytes of the lab thread's stack. */
 const STACK_SIZE = 16384;
@@ -87,9 +85,9 @@ export function runOnBackend(
 
 /** One thread program, stepped in the interpreter for one ABI. */
 export class ProgramLab {
-  readonly host: InterpretedHost;
-  readonly program: InterpretedProgram;
-  readonly thread: InterpretedThread;
+  readonly host: protocol.InterpretedHost;
+  readonly program: protocol.InterpretedProgram;
+  readonly thread: protocol.InterpretedThread;
   /** Program register i lives in machine register `programRegisters[i]` while the program runs. */
   readonly programRegisters: readonly string[];
   /** Traps so far, in order. */

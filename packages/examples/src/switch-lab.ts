@@ -39,12 +39,9 @@ import {
   type Cpu,
   getAbi,
   getArch,
-  initialFrame,
-  type LirOp,
-  Memory,
-  routineSymbol,
-  scratchRegisters,
-  threadRoutines,
+  type lir,
+  memory,
+  routines,
 } from "@greenthreads/isa";
 import { EmulatedStackAllocator, type Stack } from "@greenthreads/stack";
 import {
@@ -54,6 +51,9 @@ import {
   routineAt,
   stepOnce,
 } from "./lab-step.js";
+
+const { Memory } = memory;
+const { initialFrame, routineSymbol, scratchRegisters, threadRoutines } = routines;
 
 export type { LabChange, LabStep } from "./lab-step.js";
 
@@ -362,11 +362,11 @@ export class SwitchLab {
 }
 
 /** The green thread's body, as LIR (see the module comment). */
-function greenBody(abi: Abi, base: string): LirOp[] {
+function greenBody(abi: Abi, base: string): lir.LirOp[] {
   const [arg0, arg1, arg2] = abi.argumentRegisters as [string, string, string];
-  const data = (): LirOp => ({ op: "li", dst: base, imm: DATA });
-  const recordTls = (): LirOp[] =>
-    abi.threadInformation.flatMap((info, i): LirOp[] => [
+  const data = (): lir.LirOp => ({ op: "li", dst: base, imm: DATA });
+  const recordTls = (): lir.LirOp[] =>
+    abi.threadInformation.flatMap((info, i): lir.LirOp[] => [
       { op: "loadtls", dst: arg2, offset: info.offset },
       { op: "store", src: arg2, base, offset: D.seenTls + 8 * i },
     ]);
@@ -374,7 +374,7 @@ function greenBody(abi: Abi, base: string): LirOp[] {
     { op: "label", name: "green_entry" },
     data(),
     ...abi.calleeSavedFloat.map(
-      ({ reg, width }, i): LirOp => ({
+      ({ reg, width }, i): lir.LirOp => ({
         op: "loadf",
         dst: reg,
         base,
@@ -391,7 +391,7 @@ function greenBody(abi: Abi, base: string): LirOp[] {
     { op: "callr", reg: base },
     data(),
     ...abi.calleeSavedFloat.map(
-      ({ reg, width }, i): LirOp => ({
+      ({ reg, width }, i): lir.LirOp => ({
         op: "storef",
         src: reg,
         base,

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type AbiName, abis, getAbi, ReferenceMachine, routineSymbol } from "@greenthreads/isa";
+import { type AbiName, abis, getAbi, ReferenceMachine, routines } from "@greenthreads/isa";
 import { expect, test } from "vitest";
 import {
   BUDGET,
@@ -13,6 +13,8 @@ import {
   switchRoutineSource,
   transcript,
 } from "../src/every-abi.js";
+
+const { routineSymbol } = routines;
 
 const abiNames = Object.keys(abis) as AbiName[];
 

@@ -1,6 +1,8 @@
-import { type AbiName, abis, routineSymbol } from "@greenthreads/isa";
+import { type AbiName, abis, routines } from "@greenthreads/isa";
 import { expect, test } from "vitest";
 import { labFloat, SwitchLab } from "../src/switch-lab.js";
+
+const { routineSymbol } = routines;
 
 const names = Object.keys(abis) as AbiName[];
 

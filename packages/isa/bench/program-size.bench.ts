@@ -35,15 +35,17 @@ import { fileURLToPath } from "node:url";
 import {
   assemble,
   getAbi,
-  InterpretedHost,
   lowerProgram,
   PROGRAM_LIMITS,
   type Program,
   parseProgram,
+  protocol,
   verifyProgram,
   x86_64,
 } from "../src/index.js";
 import { quickMode } from "./bench-json.js";
+
+const { InterpretedHost } = protocol;
 
 interface Row {
   readonly name: string;

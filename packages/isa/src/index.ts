@@ -1,3 +1,6 @@
+// The face of @greenthreads/isa: what an application uses by name. What the
+// other packages need to run machine threads is grouped in namespaces below.
+
 // ABIs: calling conventions as data, and the thread context each one implies.
 export type {
   Abi,
@@ -22,6 +25,7 @@ export type {
   Instruction,
   LabelItem,
   PlacedInstruction,
+  Relaxation,
   StopReason,
 } from "./arch/arch.js";
 export { assemble } from "./arch/assemble.js";
@@ -30,6 +34,8 @@ export * as riscv64 from "./arch/riscv64/index.js";
 export * as x86_64 from "./arch/x86_64/index.js";
 
 export { IsaError, type IsaErrorCode } from "./errors.js";
+
+// Thread programs: the language, its reference semantics, and lowering.
 export {
   ProgramBuilder,
   program,
@@ -54,16 +60,8 @@ export type {
 } from "./language/program.js";
 export { PROGRAM_LIMITS } from "./language/syntax.js";
 export { diagnoseProgram, type VerifyOptions, verifyProgram } from "./language/verify.js";
-// The portable IR the routines are written in, and emulated memory.
-export {
-  type AluKind,
-  CONTROL_STORE_WIDTH,
-  type Cond,
-  type ControlRegister,
-  type LirOp,
-  type LoadWidth,
-  type Reg,
-} from "./lir/lir.js";
+// For the packages that run machine threads, and for writing a backend.
+export * as lir from "./lir/index.js";
 export {
   type LoweredProgram,
   type LowerOptions,
@@ -72,47 +70,10 @@ export {
 } from "./lowering/lower.js";
 export { assignRegisters, type RegisterAssignment } from "./lowering/register-assignment.js";
 export { stackCapacityWords } from "./lowering/stack-capacity.js";
-export { type Access, Memory, MemoryFault, PAGE_SIZE, type Permission } from "./memory/memory.js";
-export {
-  INTERPRETED_LAYOUT,
-  InterpretedHost,
-  type InterpretedProgram,
-  type InterpretedThread,
-} from "./protocol/interpreted-host.js";
-export { resumeValueOffset, TCB, TRAP_KIND } from "./protocol/thread-control-block.js";
-export {
-  type ControlBlockSetup,
-  resumeSlots,
-  ThreadControl,
-  threadStackLimit,
-} from "./protocol/thread-protocol.js";
+export * as memory from "./memory/index.js";
+export * as protocol from "./protocol/index.js";
 export type { FaultDetails, FaultKind, Trap } from "./protocol/trap.js";
-// Routines generated from ABI data.
-export {
-  DEFAULT_FLOAT_CONTROL,
-  entryStackOffset,
-  type InitialFrame,
-  type InitialFrameOptions,
-  initialFrame,
-  trampolineRegisters,
-} from "./routines/initial-frame.js";
-export {
-  keptAcrossTrap,
-  loweredFootprint,
-  loweredSwitchRoutine,
-  loweredSwitchState,
-  switchToHostRoutine,
-} from "./routines/lowered-switch.js";
-export { scratchRegisters } from "./routines/scratch-registers.js";
-export {
-  fullSwitchState,
-  type SwitchState,
-  switchBetween,
-  switchRoutine,
-} from "./routines/switch-routine.js";
-export { type RoutineName, routineSymbol } from "./routines/symbols.js";
-export { threadRoutines, trampolines } from "./routines/trampolines.js";
-// Thread programs: language, semantics, lowering, and the protocol backends share.
+export * as routines from "./routines/index.js";
 export { budgetProblem, MAX_BUDGET, toBudget } from "./semantics/budget.js";
 export {
   ReferenceMachine,
@@ -121,26 +82,4 @@ export {
   type RunReferenceOptions,
   runReference,
 } from "./semantics/reference.js";
-
-// WebAssembly: thread programs lowered to a module the wasm backend instantiates.
-export { formatWat } from "./wasm/format-wat.js";
-export {
-  lowerProgramToWasm,
-  WASM_MAX_BR_TABLE,
-  type WasmLowerOptions,
-} from "./wasm/lower-to-wasm.js";
-export type {
-  WasmFunction,
-  WasmInstruction,
-  WasmModule,
-  WasmPlainOp,
-  WasmValueType,
-} from "./wasm/wasm-encoding.js";
-export { encodeWasmModule, WASM_OPCODES } from "./wasm/wasm-encoding.js";
-export { WASM_INTERFACE, WASM_THREAD_BLOCK } from "./wasm/wasm-thread-layout.js";
-export {
-  type WasmInstanceObject,
-  type WasmJsApi,
-  type WasmMemoryObject,
-  webAssembly,
-} from "./wasm/webassembly-api.js";
+export * as wasm from "./wasm/index.js";

@@ -9,7 +9,7 @@
  * lines for the report (median run, fastest and slowest run as the spread;
  * the two pooled cases compared with the unpooled allocator).
  */
-import { Memory } from "@greenthreads/isa";
+import { memory } from "@greenthreads/isa";
 import { Bench } from "tinybench";
 import {
   type BenchRow,
@@ -18,6 +18,8 @@ import {
   writeBenchRows,
 } from "../../isa/bench/bench-json.js";
 import { EmulatedStackAllocator, PoolingAllocator, type Stack } from "../src/index.js";
+
+const { Memory } = memory;
 
 const OPS = 100_000;
 const SIZE = 16 * 1024;

@@ -41,9 +41,9 @@ export interface CheckAllocatorContractOptions {
  *
  * @example
  * ```ts
- * import { Memory } from "@greenthreads/isa";
+ * import { memory } from "@greenthreads/isa";
  * import { checkAllocatorContract, EmulatedStackAllocator } from "@greenthreads/stack";
- * const stacks = new EmulatedStackAllocator({ memory: new Memory(), base: 0x100000n, limit: 0x200000n });
+ * const stacks = new EmulatedStackAllocator({ memory: new memory.Memory(), base: 0x100000n, limit: 0x200000n });
  * console.log(checkAllocatorContract(stacks)); // []
  * ```
  */

@@ -77,7 +77,7 @@ export interface StackDumpRow {
 
 /**
  * A note on one stack word, e.g. an entry of
- * {@link @greenthreads/isa!InitialFrame}'s `stack`. When `value` is given the
+ * {@link @greenthreads/isa!routines.InitialFrame}'s `stack`. When `value` is given the
  * note applies only while the word still holds it.
  *
  * @example
@@ -128,15 +128,15 @@ export interface DumpStackOptions {
  *
  * @example
  * ```ts
- * import { Memory, getAbi } from "@greenthreads/isa";
+ * import { getAbi, memory } from "@greenthreads/isa";
  * import {
  *   EmulatedStackAllocator, dumpStack, formatStackDump, paint, writeInitialFrame,
  * } from "@greenthreads/stack";
- * const memory = new Memory();
- * memory.map(0x10000n, 4096, "rw");
- * const stack = new EmulatedStackAllocator({ memory, base: 0x100000n, limit: 0x200000n }).allocate(4096);
+ * const mem = new memory.Memory();
+ * mem.map(0x10000n, 4096, "rw");
+ * const stack = new EmulatedStackAllocator({ memory: mem, base: 0x100000n, limit: 0x200000n }).allocate(4096);
  * paint(stack);
- * const frame = writeInitialFrame(stack, getAbi("x86_64-sysv"), memory, 0x10000n, {
+ * const frame = writeInitialFrame(stack, getAbi("x86_64-sysv"), mem, 0x10000n, {
  *   entry: 0x1000n, argument: 7n, onExit: 0x1100n, start: 0x1200n, exit: 0x1210n,
  * });
  * const rows = dumpStack(stack, {

@@ -2,7 +2,7 @@
  * Stacks carved out of an emulated address space.
  *
  * The emulated backend runs machine threads in the isa's interpreter, over an
- * isa {@link @greenthreads/isa!Memory}. For its traps to match the native
+ * isa {@link @greenthreads/isa!memory.Memory}. For its traps to match the native
  * backend's, its stacks must look like native ones: page-aligned regions
  * mapped read-write, each with a no-access guard region directly below it,
  * so that an overflow faults at an address inside the guard.
@@ -33,7 +33,7 @@
  *
  * @module
  */
-import { type Memory, PAGE_SIZE } from "@greenthreads/isa";
+import { memory } from "@greenthreads/isa";
 import { AllocatorCounters } from "./allocator-counters.js";
 import { StackError } from "./errors.js";
 import { formatAddress } from "./format-address.js";
@@ -42,21 +42,23 @@ import type { StackAllocator, StackAllocatorStats } from "./stack-allocator.js";
 import { describeStack, StackHandle } from "./stack-handle.js";
 import { validateStackSize } from "./validate-stack-size.js";
 
+const { PAGE_SIZE } = memory;
+
 /**
  * Options of {@link EmulatedStackAllocator}.
  *
  * @example
  * ```ts
- * import { Memory } from "@greenthreads/isa";
+ * import { memory } from "@greenthreads/isa";
  * import type { EmulatedStackAllocatorOptions } from "@greenthreads/stack";
  * const options: EmulatedStackAllocatorOptions = {
- *   memory: new Memory(), base: 0x1000_0000n, limit: 0x2000_0000n, guardSize: 4096,
+ *   memory: new memory.Memory(), base: 0x1000_0000n, limit: 0x2000_0000n, guardSize: 4096,
  * };
  * ```
  */
 export interface EmulatedStackAllocatorOptions {
   /** The emulated memory to map stacks in. */
-  readonly memory: Memory;
+  readonly memory: memory.Memory;
   /** First address of the range the allocator owns (page aligned). */
   readonly base: bigint;
   /** One past the last address of that range (page aligned, above `base`). */
@@ -93,30 +95,30 @@ interface Mapping {
 const NAME = "EmulatedStackAllocator";
 
 /**
- * A {@link StackAllocator} over an isa {@link @greenthreads/isa!Memory}: each
+ * A {@link StackAllocator} over an isa {@link @greenthreads/isa!memory.Memory}: each
  * stack is mapped `"rw"` with a `""` (no-access) guard region directly below
  * it, inside the address range `[base, limit)`. See the module comment for the
  * layout.
  *
  * @example
  * ```ts
- * import { Memory, MemoryFault } from "@greenthreads/isa";
+ * import { memory } from "@greenthreads/isa";
  * import { EmulatedStackAllocator } from "@greenthreads/stack";
- * const memory = new Memory();
- * const stacks = new EmulatedStackAllocator({ memory, base: 0x100000n, limit: 0x200000n });
+ * const mem = new memory.Memory();
+ * const stacks = new EmulatedStackAllocator({ memory: mem, base: 0x100000n, limit: 0x200000n });
  * const stack = stacks.allocate(16384);
- * memory.write64(stack.high - 8n, 1n); // fine: inside the stack
+ * mem.write64(stack.high - 8n, 1n); // fine: inside the stack
  * try {
- *   memory.write64(stack.low - 8n, 1n); // one word below: the guard
+ *   mem.write64(stack.low - 8n, 1n); // one word below: the guard
  * } catch (e) {
- *   if (e instanceof MemoryFault) console.log("overflow at", e.address.toString(16));
+ *   if (e instanceof memory.MemoryFault) console.log("overflow at", e.address.toString(16));
  * }
  * stacks.release(stack);
  * ```
  */
 export class EmulatedStackAllocator implements StackAllocator {
   /** The memory stacks are mapped in. */
-  readonly memory: Memory;
+  readonly memory: memory.Memory;
   /** First address of the owned range. */
   readonly base: bigint;
   /** One past the last address of the owned range. */
@@ -266,9 +268,9 @@ export class EmulatedStackAllocator implements StackAllocator {
    *
    * @example
    * ```ts
-   * import { Memory } from "@greenthreads/isa";
+   * import { memory } from "@greenthreads/isa";
    * import { EmulatedStackAllocator } from "@greenthreads/stack";
-   * const stacks = new EmulatedStackAllocator({ memory: new Memory(), base: 0x100000n, limit: 0x200000n });
+   * const stacks = new EmulatedStackAllocator({ memory: new memory.Memory(), base: 0x100000n, limit: 0x200000n });
    * stacks.allocate(4096);
    * console.log(stacks.freeRanges()); // [{ start: 0x102000n, end: 0x200000n }]
    * ```

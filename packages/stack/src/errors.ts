@@ -68,9 +68,9 @@ export type StackErrorCode =
  *
  * @example
  * ```ts
- * import { Memory } from "@greenthreads/isa";
+ * import { memory } from "@greenthreads/isa";
  * import { EmulatedStackAllocator, StackError } from "@greenthreads/stack";
- * const stacks = new EmulatedStackAllocator({ memory: new Memory(), base: 0x100000n, limit: 0x200000n });
+ * const stacks = new EmulatedStackAllocator({ memory: new memory.Memory(), base: 0x100000n, limit: 0x200000n });
  * try {
  *   stacks.allocate(0);
  * } catch (e) {

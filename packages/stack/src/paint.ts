@@ -66,13 +66,13 @@ export interface PaintOptions {
  *
  * @example
  * ```ts
- * import { Memory } from "@greenthreads/isa";
+ * import { memory } from "@greenthreads/isa";
  * import { EmulatedStackAllocator, highWaterMark, paint } from "@greenthreads/stack";
- * const memory = new Memory();
- * const stacks = new EmulatedStackAllocator({ memory, base: 0x100000n, limit: 0x200000n });
+ * const mem = new memory.Memory();
+ * const stacks = new EmulatedStackAllocator({ memory: mem, base: 0x100000n, limit: 0x200000n });
  * const stack = stacks.allocate(8192);
  * paint(stack);
- * memory.write64(stack.high - 24n, 7n);
+ * mem.write64(stack.high - 24n, 7n);
  * console.log(highWaterMark(stack)); // 24
  * ```
  */
@@ -117,14 +117,14 @@ export function paint(
  *
  * @example
  * ```ts
- * import { Memory } from "@greenthreads/isa";
+ * import { memory } from "@greenthreads/isa";
  * import { EmulatedStackAllocator, highWaterMark, paint } from "@greenthreads/stack";
- * const memory = new Memory();
- * const stacks = new EmulatedStackAllocator({ memory, base: 0x100000n, limit: 0x200000n });
+ * const mem = new memory.Memory();
+ * const stacks = new EmulatedStackAllocator({ memory: mem, base: 0x100000n, limit: 0x200000n });
  * const stack = stacks.allocate(8192);
  * paint(stack);
  * console.log(highWaterMark(stack)); // 0
- * memory.write8(stack.high - 100n, 1);
+ * mem.write8(stack.high - 100n, 1);
  * console.log(highWaterMark(stack)); // 104
  * ```
  */

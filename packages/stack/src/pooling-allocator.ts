@@ -99,9 +99,9 @@ const NAME = "PoolingAllocator";
  *
  * @example
  * ```ts
- * import { Memory } from "@greenthreads/isa";
+ * import { memory } from "@greenthreads/isa";
  * import { EmulatedStackAllocator, PoolingAllocator } from "@greenthreads/stack";
- * const inner = new EmulatedStackAllocator({ memory: new Memory(), base: 0x100000n, limit: 0x1000000n });
+ * const inner = new EmulatedStackAllocator({ memory: new memory.Memory(), base: 0x100000n, limit: 0x1000000n });
  * const pool = new PoolingAllocator(inner, { maxCachedPerClass: 8 });
  * const a = pool.allocate(16384);
  * pool.release(a);
@@ -181,9 +181,9 @@ export class PoolingAllocator implements StackAllocator {
    *
    * @example
    * ```ts
-   * import { Memory } from "@greenthreads/isa";
+   * import { memory } from "@greenthreads/isa";
    * import { EmulatedStackAllocator, PoolingAllocator } from "@greenthreads/stack";
-   * const inner = new EmulatedStackAllocator({ memory: new Memory(), base: 0x100000n, limit: 0x1000000n });
+   * const inner = new EmulatedStackAllocator({ memory: new memory.Memory(), base: 0x100000n, limit: 0x1000000n });
    * console.log(new PoolingAllocator(inner).classSize(12288)); // 16384
    * ```
    */
@@ -254,9 +254,9 @@ export class PoolingAllocator implements StackAllocator {
    *
    * @example
    * ```ts
-   * import { Memory } from "@greenthreads/isa";
+   * import { memory } from "@greenthreads/isa";
    * import { EmulatedStackAllocator, PoolingAllocator } from "@greenthreads/stack";
-   * const inner = new EmulatedStackAllocator({ memory: new Memory(), base: 0x100000n, limit: 0x1000000n });
+   * const inner = new EmulatedStackAllocator({ memory: new memory.Memory(), base: 0x100000n, limit: 0x1000000n });
    * const pool = new PoolingAllocator(inner);
    * pool.release(pool.allocate(4096));
    * console.log(pool.drain(), inner.stats().live); // 1 0

@@ -72,10 +72,10 @@ export interface StackAllocatorStats {
  *
  * @example
  * ```ts
- * import { Memory } from "@greenthreads/isa";
+ * import { memory } from "@greenthreads/isa";
  * import { EmulatedStackAllocator, type StackAllocator } from "@greenthreads/stack";
  * const stacks: StackAllocator = new EmulatedStackAllocator({
- *   memory: new Memory(), base: 0x100000n, limit: 0x200000n,
+ *   memory: new memory.Memory(), base: 0x100000n, limit: 0x200000n,
  * });
  * const stack = stacks.allocate(4 * stacks.pageSize);
  * stacks.release(stack);

@@ -22,7 +22,7 @@
  * ```
  *
  * The memory a stack lives in is abstract ({@link StackMemory}): in the
- * emulated backend it is an isa {@link @greenthreads/isa!Memory}; in the
+ * emulated backend it is an isa {@link @greenthreads/isa!memory.Memory}; in the
  * native backend it is process memory behind a Node-API addon. Everything in
  * this package that reads or writes a stack (painting, the high-water mark,
  * initial frames, dumps) goes through that small interface, so it works on
@@ -34,7 +34,7 @@
 /**
  * The memory a stack lives in, as far as this package needs to touch it.
  *
- * {@link @greenthreads/isa!Memory} satisfies it as is. A native allocator
+ * {@link @greenthreads/isa!memory.Memory} satisfies it as is. A native allocator
  * implements it over real memory; it must then check every access against
  * the stacks it has mapped and throw (never crash the process) on an address
  * outside them, because these methods are reachable from JavaScript with any
@@ -44,14 +44,14 @@
  *   access): they may read and write any mapped byte, even in a guard region.
  * - `read64` and `write64` are ordinary little-endian 64-bit accesses; on a
  *   page without the needed permission they throw (the isa's
- *   {@link @greenthreads/isa!MemoryFault} in the emulated case).
+ *   {@link @greenthreads/isa!memory.MemoryFault} in the emulated case).
  * - Addresses are `bigint` byte addresses; values are unsigned 64-bit.
  *
  * @example
  * ```ts
- * import { Memory } from "@greenthreads/isa";
+ * import { memory } from "@greenthreads/isa";
  * import type { StackMemory } from "@greenthreads/stack";
- * const memory: StackMemory = new Memory();
+ * const mem: StackMemory = new memory.Memory();
  * ```
  */
 export interface StackMemory {
@@ -81,9 +81,9 @@ export interface StackMemory {
  *
  * @example
  * ```ts
- * import { Memory } from "@greenthreads/isa";
+ * import { memory } from "@greenthreads/isa";
  * import { EmulatedStackAllocator, type Stack } from "@greenthreads/stack";
- * const stacks = new EmulatedStackAllocator({ memory: new Memory(), base: 0x100000n, limit: 0x200000n });
+ * const stacks = new EmulatedStackAllocator({ memory: new memory.Memory(), base: 0x100000n, limit: 0x200000n });
  * const stack: Stack = stacks.allocate(16384);
  * console.log(stack.high - stack.low === BigInt(stack.size)); // true
  * ```
@@ -106,9 +106,9 @@ export interface Stack {
  *
  * @example
  * ```ts
- * import { Memory } from "@greenthreads/isa";
+ * import { memory } from "@greenthreads/isa";
  * import { EmulatedStackAllocator, stackContains } from "@greenthreads/stack";
- * const stacks = new EmulatedStackAllocator({ memory: new Memory(), base: 0x100000n, limit: 0x200000n });
+ * const stacks = new EmulatedStackAllocator({ memory: new memory.Memory(), base: 0x100000n, limit: 0x200000n });
  * const stack = stacks.allocate(4096);
  * console.log(stackContains(stack, stack.high - 8n), stackContains(stack, stack.high)); // true false
  * ```
@@ -123,9 +123,9 @@ export function stackContains(stack: Stack, address: bigint): boolean {
  *
  * @example
  * ```ts
- * import { Memory } from "@greenthreads/isa";
+ * import { memory } from "@greenthreads/isa";
  * import { EmulatedStackAllocator, inGuard } from "@greenthreads/stack";
- * const stacks = new EmulatedStackAllocator({ memory: new Memory(), base: 0x100000n, limit: 0x200000n });
+ * const stacks = new EmulatedStackAllocator({ memory: new memory.Memory(), base: 0x100000n, limit: 0x200000n });
  * const stack = stacks.allocate(4096);
  * console.log(inGuard(stack, stack.low - 8n)); // true
  * ```

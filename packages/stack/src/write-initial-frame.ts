@@ -4,7 +4,7 @@
  * The isa derives, per ABI, what a new thread's context and stack must hold
  * so that the first switch to it lands in the start trampoline and the entry
  * function's return lands in the exit routine
- * ({@link @greenthreads/isa!initialFrame}). That derivation is pure data;
+ * ({@link @greenthreads/isa!routines.initialFrame}). That derivation is pure data;
  * this module is the step that puts it into memory, for any ABI and any
  * {@link StackMemory}: the words on the stack, then every context slot.
  *
@@ -27,18 +27,15 @@
  *
  * @module
  */
-import {
-  type Abi,
-  type InitialFrame,
-  type InitialFrameOptions,
-  initialFrame,
-} from "@greenthreads/isa";
+import { type Abi, routines } from "@greenthreads/isa";
 import { StackError } from "./errors.js";
 import { formatAddress } from "./format-address.js";
 import type { Stack, StackMemory } from "./stack.js";
 
+const { initialFrame } = routines;
+
 /**
- * The addresses a new thread starts with: {@link @greenthreads/isa!InitialFrameOptions}
+ * The addresses a new thread starts with: {@link @greenthreads/isa!routines.InitialFrameOptions}
  * without the stack bounds, which come from the {@link Stack}.
  *
  * @example
@@ -47,7 +44,7 @@ import type { Stack, StackMemory } from "./stack.js";
  * const start: ThreadStart = { entry: 0x1000n, argument: 7n, onExit: 0x1100n, start: 0x1200n, exit: 0x1210n };
  * ```
  */
-export type ThreadStart = Omit<InitialFrameOptions, "stackLow" | "stackHigh">;
+export type ThreadStart = Omit<routines.InitialFrameOptions, "stackLow" | "stackHigh">;
 
 /**
  * Writes the initial frame of a new thread for `abi`: the stack words into
@@ -62,16 +59,16 @@ export type ThreadStart = Omit<InitialFrameOptions, "stackLow" | "stackHigh">;
  *
  * @example
  * ```ts
- * import { Memory, getAbi } from "@greenthreads/isa";
+ * import { getAbi, memory } from "@greenthreads/isa";
  * import { EmulatedStackAllocator, writeInitialFrame } from "@greenthreads/stack";
- * const memory = new Memory();
- * memory.map(0x10000n, 4096, "rw"); // contexts live here
- * const stacks = new EmulatedStackAllocator({ memory, base: 0x100000n, limit: 0x200000n });
+ * const mem = new memory.Memory();
+ * mem.map(0x10000n, 4096, "rw"); // contexts live here
+ * const stacks = new EmulatedStackAllocator({ memory: mem, base: 0x100000n, limit: 0x200000n });
  * const stack = stacks.allocate(16384);
- * const frame = writeInitialFrame(stack, getAbi("x86_64-sysv"), memory, 0x10000n, {
+ * const frame = writeInitialFrame(stack, getAbi("x86_64-sysv"), mem, 0x10000n, {
  *   entry: 0x1000n, argument: 7n, onExit: 0x1100n, start: 0x1200n, exit: 0x1210n,
  * });
- * console.log(frame.sp === stack.high - 8n, memory.read64(frame.sp)); // true 4624n (the exit routine)
+ * console.log(frame.sp === stack.high - 8n, mem.read64(frame.sp)); // true 4624n (the exit routine)
  * ```
  */
 export function writeInitialFrame(
@@ -80,7 +77,7 @@ export function writeInitialFrame(
   contextMemory: StackMemory,
   contextAddress: bigint,
   start: ThreadStart,
-): InitialFrame {
+): routines.InitialFrame {
   const where = `writeInitialFrame(${abi.name}, stack ${formatAddress(stack.low)}..${formatAddress(stack.high)})`;
   if (typeof contextAddress !== "bigint" || contextAddress < 0n || contextAddress % 16n !== 0n) {
     throw new StackError(
@@ -89,7 +86,7 @@ export function writeInitialFrame(
         "(contexts hold 16-byte float slots that the switch may load with aligned moves)",
     );
   }
-  let frame: InitialFrame;
+  let frame: routines.InitialFrame;
   try {
     frame = initialFrame(abi, { ...start, stackLow: stack.low, stackHigh: stack.high });
   } catch (cause) {

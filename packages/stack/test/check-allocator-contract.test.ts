@@ -1,4 +1,4 @@
-import { Memory, PAGE_SIZE } from "@greenthreads/isa";
+import { memory } from "@greenthreads/isa";
 import { describe, expect, test } from "vitest";
 import {
   checkAllocatorContract,
@@ -8,6 +8,8 @@ import {
   type StackAllocator,
   type StackAllocatorStats,
 } from "../src/index.js";
+
+const { Memory, PAGE_SIZE } = memory;
 
 const BASE = 0x100000n;
 const LIMIT = 0x200000n;

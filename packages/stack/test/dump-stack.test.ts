@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { getAbi, Memory, PAGE_SIZE, routineSymbol } from "@greenthreads/isa";
+import { getAbi, memory, routines } from "@greenthreads/isa";
 import { describe, expect, test } from "vitest";
 import {
   dumpStack,
@@ -11,6 +11,9 @@ import {
   StackError,
   writeInitialFrame,
 } from "../src/index.js";
+
+const { Memory, PAGE_SIZE } = memory;
+const { routineSymbol } = routines;
 
 const CONTEXT = 0x10000n;
 const START = { entry: 0x1000n, argument: 7n, onExit: 0x1100n, start: 0x1200n, exit: 0x1210n };

@@ -1,4 +1,4 @@
-import { IsaError, Memory, MemoryFault, PAGE_SIZE } from "@greenthreads/isa";
+import { IsaError, memory } from "@greenthreads/isa";
 import { describe, expect, test } from "vitest";
 import {
   EmulatedStackAllocator,
@@ -8,6 +8,8 @@ import {
   stackContains,
 } from "../src/index.js";
 import { emulatedState } from "./allocator-state.js";
+
+const { Memory, MemoryFault, PAGE_SIZE } = memory;
 
 const BASE = 0x100000n;
 const LIMIT = 0x140000n; // 256 KiB
@@ -61,7 +63,7 @@ describe("EmulatedStackAllocator layout", () => {
       fault = e;
     }
     expect(fault).toBeInstanceOf(MemoryFault);
-    const f = fault as MemoryFault;
+    const f = fault as memory.MemoryFault;
     expect(f.access).toBe("write");
     expect(f.address).toBe(stack.low - 8n);
     expect(inGuard(stack, f.address)).toBe(true);

@@ -1,4 +1,4 @@
-import { Memory, PAGE_SIZE } from "@greenthreads/isa";
+import { memory } from "@greenthreads/isa";
 import { describe, expect, test } from "vitest";
 import {
   EmulatedStackAllocator,
@@ -7,6 +7,8 @@ import {
   STACK_PAINT_PATTERN,
   StackError,
 } from "../src/index.js";
+
+const { Memory, PAGE_SIZE } = memory;
 
 function setup(size = 4 * PAGE_SIZE) {
   const memory = new Memory();

@@ -1,4 +1,4 @@
-import { Memory, PAGE_SIZE } from "@greenthreads/isa";
+import { memory } from "@greenthreads/isa";
 import { describe, expect, test } from "vitest";
 import {
   EmulatedStackAllocator,
@@ -8,6 +8,8 @@ import {
   StackError,
 } from "../src/index.js";
 import { poolState } from "./allocator-state.js";
+
+const { Memory, PAGE_SIZE } = memory;
 
 const BASE = 0x100000n;
 const LIMIT = 0x900000n; // 8 MiB

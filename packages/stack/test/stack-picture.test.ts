@@ -1,10 +1,12 @@
-import { getAbi, Memory } from "@greenthreads/isa";
+import { getAbi, memory } from "@greenthreads/isa";
 import { expect, test } from "vitest";
 import { dumpStack } from "../src/dump-stack.js";
 import { EmulatedStackAllocator } from "../src/emulated-stack-allocator.js";
 import { paint } from "../src/paint.js";
 import { renderStackSvg } from "../src/stack-picture.js";
 import { writeInitialFrame } from "../src/write-initial-frame.js";
+
+const { Memory } = memory;
 
 function newThreadRows() {
   const memory = new Memory();

@@ -1,11 +1,4 @@
-import {
-  type Abi,
-  abis,
-  entryStackOffset,
-  Memory,
-  PAGE_SIZE,
-  trampolineRegisters,
-} from "@greenthreads/isa";
+import { type Abi, abis, memory, routines } from "@greenthreads/isa";
 import { describe, expect, test } from "vitest";
 import {
   EmulatedStackAllocator,
@@ -16,6 +9,9 @@ import {
   type ThreadStart,
   writeInitialFrame,
 } from "../src/index.js";
+
+const { Memory, PAGE_SIZE } = memory;
+const { entryStackOffset, trampolineRegisters } = routines;
 
 const CONTEXT = 0x10000n;
 const START: ThreadStart = {
@@ -37,7 +33,7 @@ function setup() {
   return { memory, stack };
 }
 
-function readSlot(memory: Memory, offset: number, width: number): bigint {
+function readSlot(memory: memory.Memory, offset: number, width: number): bigint {
   const bytes = memory.peek(CONTEXT + BigInt(offset), width);
   let v = 0n;
   for (let i = width - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]!);

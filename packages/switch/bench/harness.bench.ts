@@ -21,7 +21,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { getAbi, routineSymbol } from "@greenthreads/isa";
+import { getAbi, routines } from "@greenthreads/isa";
 import {
   type BenchRow,
   quickMode,
@@ -35,6 +35,8 @@ import {
   PACKAGE_DIR,
   runHarness,
 } from "../scripts/harness-toolchains.js";
+
+const { routineSymbol } = routines;
 
 const quick = quickMode();
 const [iterations = quick ? "1000000" : "5000000", rounds = quick ? "3" : "9"] = process.argv

@@ -16,7 +16,7 @@
  * Run: pnpm --filter @greenthreads/switch bench:wasm
  */
 import { appendFileSync } from "node:fs";
-import { getAbi, hostAbi, PROGRAM_LIMITS, parseProgram, webAssembly } from "@greenthreads/isa";
+import { getAbi, hostAbi, wasm as isaWasm, PROGRAM_LIMITS, parseProgram } from "@greenthreads/isa";
 import { quickMode } from "../../isa/bench/bench-json.js";
 import {
   type Backend,
@@ -26,6 +26,8 @@ import {
   WasmBackend,
 } from "../src/index.js";
 import { wasmLoadFigures } from "./wasm-load.bench.js";
+
+const { webAssembly } = isaWasm;
 
 interface Row {
   name: string;

@@ -19,12 +19,11 @@ import {
   type Arch,
   getAbi,
   getArch,
-  type LirOp,
-  loweredSwitchRoutine,
-  switchRoutine,
-  switchToHostRoutine,
-  trampolines,
+  type lir,
+  routines,
 } from "@greenthreads/isa";
+
+const { loweredSwitchRoutine, switchRoutine, switchToHostRoutine, trampolines } = routines;
 
 /** The ABIs that get assembler files, with their binary format. */
 export const ASM_TARGETS: readonly { abi: AbiName; format: "elf" | "pe" }[] = [
@@ -60,7 +59,7 @@ export function asmFileName(
 
 function render(operation: keyof typeof OPERATIONS, abi: Abi, format: "elf" | "pe"): string {
   const arch = getArch(abi);
-  const ops: LirOp[] = OPERATIONS[operation].ops(abi, arch);
+  const ops: lir.LirOp[] = OPERATIONS[operation].ops(abi, arch);
   const globals = ops.flatMap((op) => (op.op === "label" && op.global ? [op.name] : []));
   // Each routine starts on a 16-byte boundary, as a compiler would place a
   // function, and (ELF) its size ends where the next routine begins.

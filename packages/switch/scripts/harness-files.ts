@@ -51,21 +51,17 @@
  *
  * @module
  */
-import {
-  type Abi,
-  assignRegisters,
-  type ControlRegister,
+import { type Abi, assignRegisters, getAbi, getArch, type lir, routines } from "@greenthreads/isa";
+import { ASM_TARGETS } from "./asm-files.js";
+
+const {
   DEFAULT_FLOAT_CONTROL,
   entryStackOffset,
-  getAbi,
-  getArch,
   initialFrame,
-  type LirOp,
   loweredFootprint,
   routineSymbol,
   scratchRegisters,
-} from "@greenthreads/isa";
-import { ASM_TARGETS } from "./asm-files.js";
+} = routines;
 
 /**
  * What the harness may write into each float control register, and how many
@@ -73,16 +69,17 @@ import { ASM_TARGETS } from "./asm-files.js";
  * varied bits are rounding modes, flush-to-zero and similar control bits (and
  * sticky flags), never reserved bits, and every exception stays masked.
  */
-const CONTROL_VALUES: Record<ControlRegister, { width: number; fixed: bigint; vary: bigint }> = {
-  // Exception masks set; flags, DAZ, rounding control and FTZ varied.
-  mxcsr: { width: 4, fixed: 0x1f80n, vary: 0xe07fn },
-  // Exception masks and the reserved bit 6 set; precision and rounding control varied.
-  x87cw: { width: 2, fixed: 0x007fn, vary: 0x0f00n },
-  // AHP, DN, FZ and the rounding mode.
-  fpcr: { width: 8, fixed: 0n, vary: 0x07c0_0000n },
-  // fflags and a rounding mode 0-3 (all valid).
-  fcsr: { width: 8, fixed: 0n, vary: 0x7fn },
-};
+const CONTROL_VALUES: Record<lir.ControlRegister, { width: number; fixed: bigint; vary: bigint }> =
+  {
+    // Exception masks set; flags, DAZ, rounding control and FTZ varied.
+    mxcsr: { width: 4, fixed: 0x1f80n, vary: 0xe07fn },
+    // Exception masks and the reserved bit 6 set; precision and rounding control varied.
+    x87cw: { width: 2, fixed: 0x007fn, vary: 0x0f00n },
+    // AHP, DN, FZ and the rounding mode.
+    fpcr: { width: 8, fixed: 0n, vary: 0x07c0_0000n },
+    // fflags and a rounding mode 0-3 (all valid).
+    fcsr: { width: 8, fixed: 0n, vary: 0x7fn },
+  };
 
 /** The C name of an ABI: `x86_64-sysv` → `x86_64_sysv`. */
 export function cName(abi: Abi): string {
@@ -93,7 +90,7 @@ const align = (n: number, to: number): number => Math.ceil(n / to) * to;
 const hex = (v: bigint): string => `0x${v.toString(16)}`;
 
 /** The routines of `check_<abi>_*.S`, as LIR. */
-export function harnessRoutines(abi: Abi): LirOp[] {
+export function harnessRoutines(abi: Abi): lir.LirOp[] {
   const arch = getArch(abi);
   const [scratch] = scratchRegisters(abi, arch, 1) as [string];
   const [a0, , a2, a3] = abi.argumentRegisters as [string, string, string, string];
@@ -102,7 +99,7 @@ export function harnessRoutines(abi: Abi): LirOp[] {
   const link = abi.returnAddress.kind === "register" ? abi.returnAddress.reg : undefined;
   const name = cName(abi);
   // `return` from a routine: pop + indirect jump where call pushed, jump to the link register elsewhere.
-  const ret = (): LirOp[] =>
+  const ret = (): lir.LirOp[] =>
     link
       ? [{ op: "jr", reg: link }]
       : [
@@ -137,8 +134,8 @@ export function harnessRoutines(abi: Abi): LirOp[] {
   const alignment = abi.stackAlignment;
   const frame = align(off + entryStackOffset(abi), alignment) - entryStackOffset(abi);
 
-  const checkThrough = (label: string, switchSymbol: string): LirOp[] => {
-    const check: LirOp[] = [
+  const checkThrough = (label: string, switchSymbol: string): lir.LirOp[] => {
+    const check: lir.LirOp[] = [
       { op: "label", name: label, global: true },
       { op: "alui", kind: "sub", dst: sp, a: sp, imm: BigInt(frame) },
       { op: "store", src: a3, base: sp, offset: outOffset },
@@ -198,7 +195,7 @@ export function harnessRoutines(abi: Abi): LirOp[] {
   );
 
   // The probe: { entry, sp, control[...], threadInformation[...] } at a0.
-  const probe: LirOp[] = [
+  const probe: lir.LirOp[] = [
     { op: "label", name: `gt_probe_entry_${name}`, global: true },
     { op: "mov", dst: scratch, src: sp },
     { op: "store", src: scratch, base: a0, offset: 8 },
@@ -218,7 +215,9 @@ export function harnessRoutines(abi: Abi): LirOp[] {
   probe.push({ op: "load", dst: scratch, base: a0, offset: 0 });
   probe.push({ op: "jr", reg: scratch });
 
-  const read: LirOp[] = [{ op: "label", name: `gt_read_thread_information_${name}`, global: true }];
+  const read: lir.LirOp[] = [
+    { op: "label", name: `gt_read_thread_information_${name}`, global: true },
+  ];
   abi.threadInformation.forEach((info, i) => {
     read.push({ op: "loadtls", dst: scratch, offset: info.offset });
     read.push({ op: "store", src: scratch, base: a0, offset: 8 * i });
@@ -240,7 +239,7 @@ export function harnessRoutines(abi: Abi): LirOp[] {
  * sequence enters it: pushed where `call` would push it, or in the link
  * register; `scratch` is clobbered.
  */
-function continuationAt(abi: Abi, back: string, scratch: string): LirOp[] {
+function continuationAt(abi: Abi, back: string, scratch: string): lir.LirOp[] {
   const sp = abi.stackPointer;
   return abi.returnAddress.kind === "stack"
     ? [
@@ -258,7 +257,7 @@ function continuationAt(abi: Abi, back: string, scratch: string): LirOp[] {
  * plus one. `pair` = { thread context, host context } stays in the
  * control-block register, which the lowered switch keeps.
  */
-export function pingPongThread(abi: Abi): LirOp[] {
+export function pingPongThread(abi: Abi): lir.LirOp[] {
   const arch = getArch(abi);
   const name = cName(abi);
   const [from, to, value] = abi.argumentRegisters as [string, string, string];
@@ -292,7 +291,7 @@ export function pingPongThread(abi: Abi): LirOp[] {
  * register). The host's `gt_check_lowered` then finds every callee-saved
  * register, float register and float control value it had.
  */
-export function clobberThread(abi: Abi): LirOp[] {
+export function clobberThread(abi: Abi): lir.LirOp[] {
   const arch = getArch(abi);
   const name = cName(abi);
   const [from, to, value] = abi.argumentRegisters as [string, string, string];
@@ -300,7 +299,7 @@ export function clobberThread(abi: Abi): LirOp[] {
   const sp = abi.stackPointer;
   const loop = `.Lgt_clobber_loop_${name}`;
   const back = `.Lgt_clobber_back_${name}`;
-  const ops: LirOp[] = [
+  const ops: lir.LirOp[] = [
     { op: "label", name: `gt_clobber_thread_${name}`, global: true },
     // Keep `pair` in the thread's own frame: every register is about to be overwritten.
     { op: "alui", kind: "sub", dst: sp, a: sp, imm: BigInt(abi.stackAlignment) },
@@ -339,7 +338,7 @@ export function clobberThread(abi: Abi): LirOp[] {
  */
 export function renderRoutines(
   abi: Abi,
-  ops: readonly LirOp[],
+  ops: readonly lir.LirOp[],
   what: string,
   generator: string,
   format: "elf" | "pe",
@@ -431,7 +430,7 @@ function renderHeader(abi: Abi, format: "elf" | "pe"): string {
   );
   const row = (s: (typeof checked)[number]): string => {
     if (s.kind === "control") {
-      const c = CONTROL_VALUES[s.name as ControlRegister];
+      const c = CONTROL_VALUES[s.name as lir.ControlRegister];
       return `  {"${s.name}", GT_KIND_CONTROL, ${s.offset}, ${c.width}, ${hex(c.fixed)}u, ${hex(c.vary)}u},`;
     }
     const kind = s.kind === "integer" ? "GT_KIND_INTEGER" : "GT_KIND_FLOAT";

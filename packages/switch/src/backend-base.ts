@@ -30,8 +30,7 @@ import {
   IsaError,
   PROGRAM_LIMITS,
   type Program,
-  type ThreadControl,
-  TRAP_KIND,
+  protocol,
   type Trap,
   toBudget,
   verifyProgram,
@@ -57,6 +56,9 @@ import {
   type TurnResult,
   type TurnRing,
 } from "./turns.js";
+
+const { TRAP_KIND } = protocol;
+type ThreadControl = protocol.ThreadControl;
 
 /**
  * A loaded program as a backend keeps it, apart from the {@link LoadedProgram}

@@ -24,7 +24,7 @@
  *
  * @module
  */
-import { type AbiName, getAbi, hostAbi, IsaError, webAssembly } from "@greenthreads/isa";
+import { type AbiName, getAbi, hostAbi, IsaError, wasm } from "@greenthreads/isa";
 import type { Backend, BackendKind } from "./backend.js";
 import { EmulatedBackend } from "./emulated/emulated-backend.js";
 import { SwitchError } from "./errors.js";
@@ -32,6 +32,8 @@ import { prebuildExists } from "./native/addon.js";
 import { NativeBackend } from "./native/native-backend.js";
 import { selfTest } from "./self-test.js";
 import { WasmBackend } from "./wasm/wasm-backend.js";
+
+const { webAssembly } = wasm;
 
 /**
  * Options of {@link loadBackend}.

@@ -17,20 +17,21 @@ import {
   assemble,
   getAbi,
   getArch,
-  initialFrame,
   lowerProgram,
   parseProgram,
+  protocol,
   ReferenceMachine,
-  resumeValueOffset,
+  routines,
   STACK_RESERVE,
   stackCapacityWords,
-  TCB,
-  TRAP_KIND,
 } from "@greenthreads/isa";
 import { expect } from "vitest";
 import { addonProtocol, CONTEXT_OFFSET } from "../src/native/block-layout.js";
 import { testWhen } from "./native-test.js";
 import { stormProgram } from "./storm-program.js";
+
+const { TCB, TRAP_KIND, resumeValueOffset } = protocol;
+const { initialFrame } = routines;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const sysroot =

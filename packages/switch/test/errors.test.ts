@@ -1,11 +1,4 @@
-import {
-  budgetProblem,
-  getAbi,
-  IsaError,
-  parseProgram,
-  TCB,
-  type ThreadControl,
-} from "@greenthreads/isa";
+import { budgetProblem, getAbi, IsaError, parseProgram, protocol } from "@greenthreads/isa";
 import { StackError } from "@greenthreads/stack";
 import { describe, expect, test } from "vitest";
 import {
@@ -15,6 +8,8 @@ import {
   NativeBackend,
   SwitchError,
 } from "../src/index.js";
+
+const { TCB } = protocol;
 
 const backends: [string, Backend | undefined][] = [
   ["emulated", new EmulatedBackend(getAbi("x86_64-sysv"))],
@@ -208,7 +203,8 @@ describe.each(backends)("%s backend", (name, maybe) => {
           const { tcb } = (thread as unknown as { interpreted: { tcb: bigint } }).interpreted;
           backend.host.memory.write64(tcb + BigInt(offset), value);
         } else {
-          (thread as unknown as { control: ThreadControl }).control.words[offset / 8] = value;
+          (thread as unknown as { control: protocol.ThreadControl }).control.words[offset / 8] =
+            value;
         }
       };
       poke(TCB.trapKind, 99n);

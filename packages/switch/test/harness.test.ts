@@ -10,15 +10,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  getAbi,
-  getArch,
-  type LirOp,
-  loweredSwitchRoutine,
-  loweredSwitchState,
-  switchRoutine,
-  switchToHostRoutine,
-} from "@greenthreads/isa";
+import { getAbi, getArch, type lir, routines } from "@greenthreads/isa";
 import { afterAll, describe, expect, test } from "vitest";
 import { generatedHarnessFiles, renderRoutines } from "../scripts/harness-files.js";
 import {
@@ -29,6 +21,8 @@ import {
   PACKAGE_DIR,
   runHarness,
 } from "../scripts/harness-toolchains.js";
+
+const { loweredSwitchRoutine, loweredSwitchState, switchRoutine, switchToHostRoutine } = routines;
 
 const ROUNDS = 2000;
 const work = mkdtempSync(join(tmpdir(), "greenthreads-harness-"));
@@ -149,7 +143,7 @@ describe("the harness catches a broken switch", () => {
         const integer = abi.calleeSavedInteger.at(-1)!;
         const float = abi.calleeSavedFloat.at(-1)?.reg;
         const control = abi.floatControl[0]!;
-        const dropped = (op: LirOp): boolean =>
+        const dropped = (op: lir.LirOp): boolean =>
           (op.op === "load" && op.dst === integer) ||
           (op.op === "loadf" && op.dst === float) ||
           (op.op === "loadctl" && op.control === control);

@@ -130,8 +130,8 @@ export type StopReason =
  *
  * @example
  * ```ts
- * import { Memory, x86_64 } from "@greenthreads/isa";
- * const cpu = x86_64.createCpu(new Memory());
+ * import { memory, x86_64 } from "@greenthreads/isa";
+ * const cpu = x86_64.createCpu(new memory.Memory());
  * cpu.set("rax", 7n);
  * console.log(cpu.get("rax")); // 7n
  * ```

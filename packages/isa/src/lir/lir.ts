@@ -43,8 +43,8 @@
  *
  * @example
  * ```ts
- * import type { Reg } from "@greenthreads/isa";
- * const r: Reg = "rbx";
+ * import type { lir } from "@greenthreads/isa";
+ * const r: lir.Reg = "rbx";
  * ```
  */
 export type Reg = string;
@@ -54,8 +54,8 @@ export type Reg = string;
  *
  * @example
  * ```ts
- * import type { AluKind } from "@greenthreads/isa";
- * const k: AluKind = "add";
+ * import type { lir } from "@greenthreads/isa";
+ * const k: lir.AluKind = "add";
  * ```
  */
 export type AluKind = "add" | "sub" | "mul" | "and" | "or" | "xor" | "shl" | "shr" | "sar";
@@ -65,8 +65,8 @@ export type AluKind = "add" | "sub" | "mul" | "and" | "or" | "xor" | "shl" | "sh
  *
  * @example
  * ```ts
- * import type { Cond } from "@greenthreads/isa";
- * const c: Cond = "ltu";
+ * import type { lir } from "@greenthreads/isa";
+ * const c: lir.Cond = "ltu";
  * ```
  */
 export type Cond = "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "ltu" | "leu" | "gtu" | "geu";
@@ -77,8 +77,8 @@ export type Cond = "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "ltu" | "leu" | "gt
  *
  * @example
  * ```ts
- * import type { ControlRegister } from "@greenthreads/isa";
- * const c: ControlRegister = "mxcsr";
+ * import type { lir } from "@greenthreads/isa";
+ * const c: lir.ControlRegister = "mxcsr";
  * ```
  */
 export type ControlRegister = "mxcsr" | "x87cw" | "fpcr" | "fcsr";
@@ -95,8 +95,8 @@ export type ControlRegister = "mxcsr" | "x87cw" | "fpcr" | "fcsr";
  *
  * @example
  * ```ts
- * import { CONTROL_STORE_WIDTH } from "@greenthreads/isa";
- * console.log(CONTROL_STORE_WIDTH.mxcsr, CONTROL_STORE_WIDTH.fcsr); // 4 8
+ * import { lir } from "@greenthreads/isa";
+ * console.log(lir.CONTROL_STORE_WIDTH.mxcsr, lir.CONTROL_STORE_WIDTH.fcsr); // 4 8
  * ```
  */
 export const CONTROL_STORE_WIDTH: Readonly<Record<ControlRegister, LoadWidth>> = {
@@ -111,8 +111,8 @@ export const CONTROL_STORE_WIDTH: Readonly<Record<ControlRegister, LoadWidth>> =
  *
  * @example
  * ```ts
- * import type { LoadWidth } from "@greenthreads/isa";
- * const w: LoadWidth = 4;
+ * import type { lir } from "@greenthreads/isa";
+ * const w: lir.LoadWidth = 4;
  * ```
  */
 export type LoadWidth = 8 | 4 | 2;
@@ -144,8 +144,8 @@ export type LoadWidth = 8 | 4 | 2;
  *
  * @example
  * ```ts
- * import type { LirOp } from "@greenthreads/isa";
- * const ops: LirOp[] = [
+ * import type { lir } from "@greenthreads/isa";
+ * const ops: lir.LirOp[] = [
  *   { op: "label", name: "answer", global: true },
  *   { op: "li", dst: "rax", imm: 42n },
  *   { op: "pop", dst: "rcx" },

@@ -22,12 +22,12 @@ import { IsaError } from "../errors.js";
  *
  * @example
  * ```ts
- * import { Memory, PAGE_SIZE } from "@greenthreads/isa";
- * const mem = new Memory();
+ * import { memory } from "@greenthreads/isa";
+ * const mem = new memory.Memory();
  * // map() and protect() take page-aligned, page-multiple ranges.
- * mem.map(0x10000n, 2 * PAGE_SIZE, "rw");
- * mem.protect(0x10000n, PAGE_SIZE, ""); // a guard page below the second one
- * console.log(mem.permission(0x10000n + BigInt(PAGE_SIZE))); // "rw"
+ * mem.map(0x10000n, 2 * memory.PAGE_SIZE, "rw");
+ * mem.protect(0x10000n, memory.PAGE_SIZE, ""); // a guard page below the second one
+ * console.log(mem.permission(0x10000n + BigInt(memory.PAGE_SIZE))); // "rw"
  * ```
  */
 export const PAGE_SIZE = 4096;
@@ -38,9 +38,9 @@ export const PAGE_SIZE = 4096;
  *
  * @example
  * ```ts
- * import type { Permission } from "@greenthreads/isa";
- * const code: Permission = "rx";
- * const guard: Permission = "";
+ * import type { memory } from "@greenthreads/isa";
+ * const code: memory.Permission = "rx";
+ * const guard: memory.Permission = "";
  * ```
  */
 export type Permission = "" | "r" | "rw" | "rx" | "x" | "w" | "rwx" | "wx";
@@ -50,8 +50,8 @@ export type Permission = "" | "r" | "rw" | "rx" | "x" | "w" | "rwx" | "wx";
  *
  * @example
  * ```ts
- * import type { Access } from "@greenthreads/isa";
- * const a: Access = "write";
+ * import type { memory } from "@greenthreads/isa";
+ * const a: memory.Access = "write";
  * ```
  */
 export type Access = "read" | "write" | "execute";
@@ -64,12 +64,12 @@ export type Access = "read" | "write" | "execute";
  *
  * @example
  * ```ts
- * import { Memory, MemoryFault } from "@greenthreads/isa";
- * const mem = new Memory();
+ * import { memory } from "@greenthreads/isa";
+ * const mem = new memory.Memory();
  * try {
  *   mem.read64(0x1000n);
  * } catch (e) {
- *   if (e instanceof MemoryFault) console.log(e.address.toString(16), e.access); // "1000 read"
+ *   if (e instanceof memory.MemoryFault) console.log(e.address.toString(16), e.access); // "1000 read"
  * }
  * ```
  */
@@ -145,8 +145,8 @@ function checkRange(address: bigint, size: number, what: string): [number, numbe
  *
  * @example
  * ```ts
- * import { Memory } from "@greenthreads/isa";
- * const mem = new Memory();
+ * import { memory } from "@greenthreads/isa";
+ * const mem = new memory.Memory();
  * mem.map(0x10000n, 4096, "rw");
  * mem.write64(0x10008n, 42n);
  * console.log(mem.read64(0x10008n)); // 42n

@@ -48,8 +48,8 @@ import type { Trap } from "./trap.js";
  *
  * @example
  * ```ts
- * import { INTERPRETED_LAYOUT } from "@greenthreads/isa";
- * console.log(INTERPRETED_LAYOUT.stacks.toString(16)); // "40000000"
+ * import { protocol } from "@greenthreads/isa";
+ * console.log(protocol.INTERPRETED_LAYOUT.stacks.toString(16)); // "40000000"
  * ```
  */
 export const INTERPRETED_LAYOUT = {
@@ -71,8 +71,8 @@ export const INTERPRETED_LAYOUT = {
  *
  * @example
  * ```ts
- * import type { InterpretedProgram } from "@greenthreads/isa";
- * function where(p: InterpretedProgram): bigint {
+ * import type { protocol } from "@greenthreads/isa";
+ * function where(p: protocol.InterpretedProgram): bigint {
  *   return p.entry;
  * }
  * ```
@@ -93,8 +93,8 @@ export interface InterpretedProgram {
  *
  * @example
  * ```ts
- * import type { InterpretedThread } from "@greenthreads/isa";
- * function words(t: InterpretedThread): number {
+ * import type { protocol } from "@greenthreads/isa";
+ * function words(t: protocol.InterpretedThread): number {
  *   return t.capacityWords;
  * }
  * ```
@@ -144,13 +144,13 @@ const FIRST_REGISTER = TCB.registers >> 3;
  *
  * @example
  * ```ts
- * import { getAbi, InterpretedHost, INTERPRETED_LAYOUT, parseProgram } from "@greenthreads/isa";
- * const host = new InterpretedHost(getAbi("aarch64-aapcs64"));
+ * import { getAbi, parseProgram, protocol } from "@greenthreads/isa";
+ * const host = new protocol.InterpretedHost(getAbi("aarch64-aapcs64"));
  * const program = host.loadProgram(parseProgram("yield 7\nexit 0"));
- * host.memory.map(INTERPRETED_LAYOUT.stacks, 16384, "rw");
+ * host.memory.map(protocol.INTERPRETED_LAYOUT.stacks, 16384, "rw");
  * const thread = host.createThread(program, {
- *   stackLow: INTERPRETED_LAYOUT.stacks,
- *   stackHigh: INTERPRETED_LAYOUT.stacks + 16384n,
+ *   stackLow: protocol.INTERPRETED_LAYOUT.stacks,
+ *   stackHigh: protocol.INTERPRETED_LAYOUT.stacks + 16384n,
  * });
  * console.log(host.resume(thread)); // { kind: "yield", value: 7n }
  * console.log(host.resume(thread)); // { kind: "exit", code: 0n }
@@ -389,18 +389,18 @@ export class InterpretedHost {
    *
    * @example
    * ```ts
-   * import { getAbi, InterpretedHost, INTERPRETED_LAYOUT, parseProgram } from "@greenthreads/isa";
-   * const host = new InterpretedHost(getAbi("x86_64-sysv"));
-   * host.memory.map(INTERPRETED_LAYOUT.stacks, 16384, "rw");
+   * import { getAbi, parseProgram, protocol } from "@greenthreads/isa";
+   * const host = new protocol.InterpretedHost(getAbi("x86_64-sysv"));
+   * host.memory.map(protocol.INTERPRETED_LAYOUT.stacks, 16384, "rw");
    * const thread = host.createThread(host.loadProgram(parseProgram("yield 7\nexit 0")), {
-   *   stackLow: INTERPRETED_LAYOUT.stacks,
-   *   stackHigh: INTERPRETED_LAYOUT.stacks + 16384n,
+   *   stackLow: protocol.INTERPRETED_LAYOUT.stacks,
+   *   stackHigh: protocol.INTERPRETED_LAYOUT.stacks + 16384n,
    * });
    * thread.control.enter(0n);
    * host.prepareRun(thread);
    * let steps = 0;
-   * while (host.cpu.pc !== INTERPRETED_LAYOUT.sentinel) {
-   *   host.cpu.run({ stopAt: [INTERPRETED_LAYOUT.sentinel], maxSteps: 1 });
+   * while (host.cpu.pc !== protocol.INTERPRETED_LAYOUT.sentinel) {
+   *   host.cpu.run({ stopAt: [protocol.INTERPRETED_LAYOUT.sentinel], maxSteps: 1 });
    *   steps++;
    * }
    * host.collectTrap(thread);
@@ -423,8 +423,8 @@ export class InterpretedHost {
    *
    * @example
    * ```ts
-   * import { InterpretedHost } from "@greenthreads/isa";
-   * const collect: InterpretedHost["collectTrap"] = (t) => {};
+   * import type { protocol } from "@greenthreads/isa";
+   * const collect: protocol.InterpretedHost["collectTrap"] = (t) => {};
    * ```
    */
   collectTrap(thread: InterpretedThread): void {

@@ -41,8 +41,8 @@ import type { FaultKind, Trap } from "./trap.js";
  *
  * @example
  * ```ts
- * import { TCB } from "@greenthreads/isa";
- * console.log(TCB.fuel, TCB.size); // 32 152
+ * import { protocol } from "@greenthreads/isa";
+ * console.log(protocol.TCB.fuel, protocol.TCB.size); // 32 152
  * ```
  */
 export const TCB = {
@@ -66,8 +66,8 @@ export const TCB = {
  *
  * @example
  * ```ts
- * import { TRAP_KIND } from "@greenthreads/isa";
- * console.log(TRAP_KIND.exit); // 4
+ * import { protocol } from "@greenthreads/isa";
+ * console.log(protocol.TRAP_KIND.exit); // 4
  * ```
  */
 export const TRAP_KIND = { yield: 1, hostcall: 2, budget: 3, exit: 4, fault: 5 } as const;
@@ -108,12 +108,12 @@ const u64 = (v: bigint): bigint => BigInt.asUintN(64, v);
  *
  * @example
  * ```ts
- * import { parseProgram, TCB } from "@greenthreads/isa";
+ * import { parseProgram, protocol } from "@greenthreads/isa";
  * import { decodeTrap } from "./thread-control-block.js";
  * const program = parseProgram("exit 3");
- * const words = new BigUint64Array(TCB.size / 8);
- * words[TCB.trapKind / 8] = 4n; // exit
- * words[TCB.trapA / 8] = 3n;
+ * const words = new BigUint64Array(protocol.TCB.size / 8);
+ * words[protocol.TCB.trapKind / 8] = 4n; // exit
+ * words[protocol.TCB.trapA / 8] = 3n;
  * console.log(decodeTrap(program, (o) => words[o / 8]!)); // { kind: "exit", code: 3n }
  * ```
  */
@@ -166,9 +166,9 @@ export function decodeTrap(program: Program, read: TcbReader): Trap {
  *
  * @example
  * ```ts
- * import { parseProgram, resumeValueOffset } from "@greenthreads/isa";
+ * import { parseProgram, protocol } from "@greenthreads/isa";
  * const program = parseProgram("hostcall now() -> r2\nexit r2");
- * console.log(resumeValueOffset(program, 0)); // 104
+ * console.log(protocol.resumeValueOffset(program, 0)); // 104
  * ```
  */
 export function resumeValueOffset(program: Program, instruction: number): number | undefined {

@@ -75,7 +75,8 @@ import type { Trap } from "./trap.js";
  *
  * @example
  * ```ts
- * import { parseProgram, resumeSlots } from "@greenthreads/isa";
+ * import { parseProgram, protocol } from "@greenthreads/isa";
+ * const { resumeSlots } = protocol;
  * const slots = resumeSlots(parseProgram("hostcall now() -> r2\nyield 1\nexit r2"));
  * console.log([...slots]); // [13, -1, -1]
  * ```
@@ -97,7 +98,8 @@ export function resumeSlots(program: Program): Int32Array {
  *
  * @example
  * ```ts
- * import { threadStackLimit } from "@greenthreads/isa";
+ * import { protocol } from "@greenthreads/isa";
+ * const { threadStackLimit } = protocol;
  * console.log(threadStackLimit(0x1000n, 0x1fc0n, 400)); // 4928n (0x1fc0 - 400 words)
  * ```
  */
@@ -117,7 +119,8 @@ export function threadStackLimit(stackLow: bigint, frameSp: bigint, capacityWord
  *
  * @example
  * ```ts
- * import type { ControlBlockSetup } from "@greenthreads/isa";
+ * import type { protocol } from "@greenthreads/isa";
+ * type ControlBlockSetup = protocol.ControlBlockSetup;
  * const setup: ControlBlockSetup = {
  *   stackLimit: 0x4000_1000n, hostContext: 0x2000_0000n,
  *   threadContext: 0x2000_0100n, switchRoutine: 0x1000_0000n,
@@ -157,7 +160,8 @@ const BUDGET: Trap = Object.freeze({ kind: "budget" });
  *
  * @example
  * ```ts
- * import { parseProgram, resumeSlots, TCB, ThreadControl } from "@greenthreads/isa";
+ * import { parseProgram, protocol } from "@greenthreads/isa";
+ * const { TCB, ThreadControl, resumeSlots } = protocol;
  * const program = parseProgram("hostcall ask() -> r1\nexit r1");
  * const block = new ArrayBuffer(TCB.size);
  * const control = new ThreadControl(program, resumeSlots(program), block, 0, undefined, {

@@ -54,8 +54,8 @@ import type { ControlRegister } from "../lir/lir.js";
  *
  * @example
  * ```ts
- * import { DEFAULT_FLOAT_CONTROL } from "@greenthreads/isa";
- * console.log(DEFAULT_FLOAT_CONTROL.mxcsr.toString(16)); // "1f80"
+ * import { routines } from "@greenthreads/isa";
+ * console.log(routines.DEFAULT_FLOAT_CONTROL.mxcsr.toString(16)); // "1f80"
  * ```
  */
 export const DEFAULT_FLOAT_CONTROL: Readonly<Record<ControlRegister, bigint>> = {
@@ -71,8 +71,8 @@ export const DEFAULT_FLOAT_CONTROL: Readonly<Record<ControlRegister, bigint>> = 
  *
  * @example
  * ```ts
- * import type { InitialFrameOptions } from "@greenthreads/isa";
- * const o: InitialFrameOptions = {
+ * import type { routines } from "@greenthreads/isa";
+ * const o: routines.InitialFrameOptions = {
  *   stackLow: 0x10000n, stackHigh: 0x20000n, entry: 0x1000n, argument: 7n,
  *   onExit: 0x1100n, start: 0x1200n, exit: 0x1210n,
  * };
@@ -100,8 +100,8 @@ export interface InitialFrameOptions {
  *
  * @example
  * ```ts
- * import type { InitialFrame } from "@greenthreads/isa";
- * function words(f: InitialFrame): number {
+ * import type { routines } from "@greenthreads/isa";
+ * function words(f: routines.InitialFrame): number {
  *   return f.stack.length;
  * }
  * ```
@@ -126,8 +126,8 @@ export interface InitialFrame {
  *
  * @example
  * ```ts
- * import { entryStackOffset, getAbi } from "@greenthreads/isa";
- * console.log(entryStackOffset(getAbi("x86_64-win64"))); // 8
+ * import { getAbi, routines } from "@greenthreads/isa";
+ * console.log(routines.entryStackOffset(getAbi("x86_64-win64"))); // 8
  * ```
  */
 export function entryStackOffset(abi: Abi): number {
@@ -141,8 +141,8 @@ export function entryStackOffset(abi: Abi): number {
  *
  * @example
  * ```ts
- * import { getAbi, trampolineRegisters } from "@greenthreads/isa";
- * console.log(trampolineRegisters(getAbi("aarch64-aapcs64"))); // { entry: "x19", argument: "x20", onExit: "x21" }
+ * import { getAbi, routines } from "@greenthreads/isa";
+ * console.log(routines.trampolineRegisters(getAbi("aarch64-aapcs64"))); // { entry: "x19", argument: "x20", onExit: "x21" }
  * ```
  */
 export function trampolineRegisters(abi: Abi): { entry: string; argument: string; onExit: string } {
@@ -165,8 +165,8 @@ export function trampolineRegisters(abi: Abi): { entry: string; argument: string
  *
  * @example
  * ```ts
- * import { getAbi, initialFrame } from "@greenthreads/isa";
- * const frame = initialFrame(getAbi("x86_64-sysv"), {
+ * import { getAbi, routines } from "@greenthreads/isa";
+ * const frame = routines.initialFrame(getAbi("x86_64-sysv"), {
  *   stackLow: 0x10000n, stackHigh: 0x20000n, entry: 0x1000n, argument: 7n,
  *   onExit: 0x1100n, start: 0x1200n, exit: 0x1210n,
  * });

@@ -97,8 +97,8 @@ import { routineSymbol } from "./symbols.js";
  *
  * @example
  * ```ts
- * import { getAbi, loweredFootprint, riscv64 } from "@greenthreads/isa";
- * console.log(loweredFootprint(getAbi("riscv64-lp64d"), riscv64).includes("s3")); // false
+ * import { getAbi, riscv64, routines } from "@greenthreads/isa";
+ * console.log(routines.loweredFootprint(getAbi("riscv64-lp64d"), riscv64).includes("s3")); // false
  * ```
  */
 export function loweredFootprint(abi: Abi, arch: Arch): Reg[] {
@@ -133,8 +133,8 @@ export function loweredFootprint(abi: Abi, arch: Arch): Reg[] {
  *
  * @example
  * ```ts
- * import { getAbi, loweredSwitchState, x86_64 } from "@greenthreads/isa";
- * console.log(loweredSwitchState(getAbi("x86_64-sysv"), x86_64).float.length); // 0
+ * import { getAbi, routines, x86_64 } from "@greenthreads/isa";
+ * console.log(routines.loweredSwitchState(getAbi("x86_64-sysv"), x86_64).float.length); // 0
  * ```
  */
 export function loweredSwitchState(abi: Abi, arch: Arch): SwitchState {
@@ -156,8 +156,8 @@ export function loweredSwitchState(abi: Abi, arch: Arch): SwitchState {
  *
  * @example
  * ```ts
- * import { getAbi, keptAcrossTrap, x86_64 } from "@greenthreads/isa";
- * console.log(keptAcrossTrap(getAbi("x86_64-sysv"), x86_64)); // ["rbx"]
+ * import { getAbi, routines, x86_64 } from "@greenthreads/isa";
+ * console.log(routines.keptAcrossTrap(getAbi("x86_64-sysv"), x86_64)); // ["rbx"]
  * ```
  */
 export function keptAcrossTrap(abi: Abi, arch: Arch): Reg[] {
@@ -176,8 +176,8 @@ export function keptAcrossTrap(abi: Abi, arch: Arch): Reg[] {
  *
  * @example
  * ```ts
- * import { getAbi, switchToHostRoutine, x86_64 } from "@greenthreads/isa";
- * console.log(x86_64.format(x86_64.select(switchToHostRoutine(getAbi("x86_64-sysv"), x86_64))));
+ * import { getAbi, routines, x86_64 } from "@greenthreads/isa";
+ * console.log(x86_64.format(x86_64.select(routines.switchToHostRoutine(getAbi("x86_64-sysv"), x86_64))));
  * ```
  */
 export function switchToHostRoutine(abi: Abi, arch: Arch): LirOp[] {
@@ -198,8 +198,8 @@ export function switchToHostRoutine(abi: Abi, arch: Arch): LirOp[] {
  *
  * @example
  * ```ts
- * import { aarch64, getAbi, loweredSwitchRoutine } from "@greenthreads/isa";
- * console.log(aarch64.format(aarch64.select(loweredSwitchRoutine(getAbi("aarch64-aapcs64"), aarch64))));
+ * import { aarch64, getAbi, routines } from "@greenthreads/isa";
+ * console.log(aarch64.format(aarch64.select(routines.loweredSwitchRoutine(getAbi("aarch64-aapcs64"), aarch64))));
  * ```
  */
 export function loweredSwitchRoutine(abi: Abi, arch: Arch): LirOp[] {

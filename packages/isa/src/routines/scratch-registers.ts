@@ -20,8 +20,8 @@ import type { Reg } from "../lir/lir.js";
  *
  * @example
  * ```ts
- * import { getAbi, scratchRegisters, x86_64 } from "@greenthreads/isa";
- * console.log(scratchRegisters(getAbi("x86_64-sysv"), x86_64)); // ["r10", "rax"]
+ * import { getAbi, routines, x86_64 } from "@greenthreads/isa";
+ * console.log(routines.scratchRegisters(getAbi("x86_64-sysv"), x86_64)); // ["r10", "rax"]
  * ```
  */
 export function scratchRegisters(abi: Abi, arch: Arch, needed = 2): Reg[] {

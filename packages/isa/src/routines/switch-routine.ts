@@ -76,8 +76,8 @@ export const CONTROL_WRITE_WHEN_CHANGED: Readonly<Record<ControlRegister, boolea
  *
  * @example
  * ```ts
- * import { getAbi, switchRoutine, x86_64 } from "@greenthreads/isa";
- * const ops = switchRoutine(getAbi("x86_64-sysv"), x86_64);
+ * import { getAbi, routines, x86_64 } from "@greenthreads/isa";
+ * const ops = routines.switchRoutine(getAbi("x86_64-sysv"), x86_64);
  * console.log(x86_64.format(x86_64.select(ops)));
  * ```
  */
@@ -93,8 +93,8 @@ export function switchRoutine(abi: Abi, arch: Arch): LirOp[] {
  *
  * @example
  * ```ts
- * import { fullSwitchState, getAbi } from "@greenthreads/isa";
- * const state = fullSwitchState(getAbi("x86_64-sysv"));
+ * import { getAbi, routines } from "@greenthreads/isa";
+ * const state = routines.fullSwitchState(getAbi("x86_64-sysv"));
  * console.log(state.integer.join(" ")); // "rbx rbp r12 r13 r14 r15"
  * ```
  */
@@ -111,8 +111,8 @@ export interface SwitchState {
  *
  * @example
  * ```ts
- * import { fullSwitchState, getAbi } from "@greenthreads/isa";
- * console.log(fullSwitchState(getAbi("aarch64-aapcs64")).control); // ["fpcr"]
+ * import { getAbi, routines } from "@greenthreads/isa";
+ * console.log(routines.fullSwitchState(getAbi("aarch64-aapcs64")).control); // ["fpcr"]
  * ```
  */
 export function fullSwitchState(abi: Abi): SwitchState {
@@ -133,9 +133,9 @@ export function fullSwitchState(abi: Abi): SwitchState {
  *
  * @example
  * ```ts
- * import { fullSwitchState, getAbi, switchBetween, x86_64 } from "@greenthreads/isa";
+ * import { getAbi, routines, x86_64 } from "@greenthreads/isa";
  * const abi = getAbi("x86_64-sysv");
- * console.log(switchBetween(abi, x86_64, "my_switch", fullSwitchState(abi)).length > 0); // true
+ * console.log(routines.switchBetween(abi, x86_64, "my_switch", routines.fullSwitchState(abi)).length > 0); // true
  * ```
  */
 export function switchBetween(

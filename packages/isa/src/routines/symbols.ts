@@ -14,8 +14,8 @@ import type { AbiName } from "../abi/abi.js";
  *
  * @example
  * ```ts
- * import type { RoutineName } from "@greenthreads/isa";
- * const r: RoutineName = "switch_lowered";
+ * import type { routines } from "@greenthreads/isa";
+ * const r: routines.RoutineName = "switch_lowered";
  * ```
  */
 export type RoutineName = "switch" | "switch_lowered" | "switch_to_host" | "start" | "exit";
@@ -25,8 +25,8 @@ export type RoutineName = "switch" | "switch_lowered" | "switch_to_host" | "star
  *
  * @example
  * ```ts
- * import { routineSymbol } from "@greenthreads/isa";
- * console.log(routineSymbol("switch", "x86_64-sysv")); // "gt_switch_x86_64_sysv"
+ * import { routines } from "@greenthreads/isa";
+ * console.log(routines.routineSymbol("switch", "x86_64-sysv")); // "gt_switch_x86_64_sysv"
  * ```
  */
 export function routineSymbol(routine: RoutineName, abi: AbiName): string {

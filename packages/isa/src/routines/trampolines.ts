@@ -36,8 +36,8 @@ import { routineSymbol } from "./symbols.js";
  *
  * @example
  * ```ts
- * import { aarch64, getAbi, trampolines } from "@greenthreads/isa";
- * console.log(aarch64.format(aarch64.select(trampolines(getAbi("aarch64-aapcs64"), aarch64))));
+ * import { aarch64, getAbi, routines } from "@greenthreads/isa";
+ * console.log(aarch64.format(aarch64.select(routines.trampolines(getAbi("aarch64-aapcs64"), aarch64))));
  * ```
  */
 export function trampolines(abi: Abi, _arch: Arch): LirOp[] {
@@ -68,8 +68,8 @@ export function trampolines(abi: Abi, _arch: Arch): LirOp[] {
  *
  * @example
  * ```ts
- * import { getAbi, riscv64, threadRoutines } from "@greenthreads/isa";
- * const ops = threadRoutines(getAbi("riscv64-lp64d"), riscv64);
+ * import { getAbi, riscv64, routines } from "@greenthreads/isa";
+ * const ops = routines.threadRoutines(getAbi("riscv64-lp64d"), riscv64);
  * console.log(ops.filter((o) => o.op === "label").map((o) => o.name));
  * ```
  */

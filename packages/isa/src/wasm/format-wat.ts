@@ -74,7 +74,8 @@ function functionText(f: WasmFunction): string[] {
  *
  * @example
  * ```ts
- * import { formatWat } from "@greenthreads/isa";
+ * import { wasm } from "@greenthreads/isa";
+ * const { formatWat } = wasm;
  * console.log(formatWat({
  *   memory: { module: "env", name: "memory", minimumPages: 1 },
  *   functions: [{ name: "one", params: [], results: ["i32"], locals: [], body: [["i32.const", 1]], export: "one" }],

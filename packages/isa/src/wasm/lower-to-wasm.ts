@@ -152,7 +152,8 @@ import { WASM_INTERFACE, WASM_THREAD_BLOCK } from "./wasm-thread-layout.js";
  *
  * @example
  * ```ts
- * import type { WasmLowerOptions } from "@greenthreads/isa";
+ * import type { wasm } from "@greenthreads/isa";
+ * type WasmLowerOptions = wasm.WasmLowerOptions;
  * const o: WasmLowerOptions = { fuel: true };
  * ```
  */
@@ -178,7 +179,8 @@ export interface WasmLowerOptions {
  *
  * @example
  * ```ts
- * import { WASM_MAX_BR_TABLE } from "@greenthreads/isa";
+ * import { wasm } from "@greenthreads/isa";
+ * const { WASM_MAX_BR_TABLE } = wasm;
  * console.log(WASM_MAX_BR_TABLE); // 60000
  * ```
  */
@@ -275,7 +277,8 @@ const HALF = 2;
  *
  * @example
  * ```ts
- * import { encodeWasmModule, formatWat, lowerProgramToWasm, parseProgram } from "@greenthreads/isa";
+ * import { parseProgram, wasm } from "@greenthreads/isa";
+ * const { encodeWasmModule, formatWat, lowerProgramToWasm } = wasm;
  * const module = lowerProgramToWasm(parseProgram("yield 1\nexit 0"), { fuel: true });
  * console.log(formatWat(module));
  * const bytes = encodeWasmModule(module); // WebAssembly.validate(bytes) === true

@@ -39,7 +39,8 @@ import { IsaError } from "../errors.js";
  *
  * @example
  * ```ts
- * import type { WasmValueType } from "@greenthreads/isa";
+ * import type { wasm } from "@greenthreads/isa";
+ * type WasmValueType = wasm.WasmValueType;
  * const t: WasmValueType = "i64";
  * ```
  */
@@ -104,7 +105,8 @@ export const WASM_OPCODES = {
  *
  * @example
  * ```ts
- * import type { WasmPlainOp } from "@greenthreads/isa";
+ * import type { wasm } from "@greenthreads/isa";
+ * type WasmPlainOp = wasm.WasmPlainOp;
  * const op: WasmPlainOp = "i64.mul";
  * ```
  */
@@ -149,7 +151,8 @@ export const WASM_IMMEDIATE_OPCODES = {
  *
  * @example
  * ```ts
- * import type { WasmInstruction } from "@greenthreads/isa";
+ * import type { wasm } from "@greenthreads/isa";
+ * type WasmInstruction = wasm.WasmInstruction;
  * const body: WasmInstruction[] = [
  *   ["local.get", 0], ["i64.const", 1n], ["i64.add"], ["local.set", 0],
  *   ["i32.const", 8], ["i64.load", 3, 16], ["drop"],
@@ -177,7 +180,8 @@ export type WasmInstruction =
  *
  * @example
  * ```ts
- * import type { WasmFunction } from "@greenthreads/isa";
+ * import type { wasm } from "@greenthreads/isa";
+ * type WasmFunction = wasm.WasmFunction;
  * const identity: WasmFunction = {
  *   name: "id", params: ["i64"], results: ["i64"], locals: [], body: [["local.get", 0]],
  *   export: "id",
@@ -204,7 +208,8 @@ export interface WasmFunction {
  *
  * @example
  * ```ts
- * import type { WasmModule } from "@greenthreads/isa";
+ * import type { wasm } from "@greenthreads/isa";
+ * type WasmModule = wasm.WasmModule;
  * const m: WasmModule = {
  *   memory: { module: "env", name: "memory", minimumPages: 1 },
  *   functions: [],
@@ -484,7 +489,8 @@ function pushFunctionBody(out: Bytes, f: WasmFunction): void {
  *
  * @example
  * ```ts
- * import { encodeWasmModule } from "@greenthreads/isa";
+ * import { wasm } from "@greenthreads/isa";
+ * const { encodeWasmModule } = wasm;
  * const bytes = encodeWasmModule({
  *   memory: { module: "env", name: "memory", minimumPages: 1 },
  *   functions: [{ name: "one", params: [], results: ["i32"], locals: [], body: [["i32.const", 1]], export: "one" }],

@@ -59,7 +59,8 @@ import { TCB } from "../protocol/thread-control-block.js";
  *
  * @example
  * ```ts
- * import { WASM_THREAD_BLOCK } from "@greenthreads/isa";
+ * import { wasm } from "@greenthreads/isa";
+ * const { WASM_THREAD_BLOCK } = wasm;
  * console.log(WASM_THREAD_BLOCK.stackPointer, WASM_THREAD_BLOCK.size); // 152 160
  * ```
  */
@@ -81,7 +82,8 @@ export const WASM_THREAD_BLOCK = {
  *
  * @example
  * ```ts
- * import { WASM_INTERFACE } from "@greenthreads/isa";
+ * import { wasm } from "@greenthreads/isa";
+ * const { WASM_INTERFACE } = wasm;
  * const memory = new WebAssembly.Memory({ initial: 2 });
  * const imports = { [WASM_INTERFACE.module]: { [WASM_INTERFACE.memory]: memory } };
  * ```

@@ -16,7 +16,8 @@
  *
  * @example
  * ```ts
- * import { webAssembly } from "@greenthreads/isa";
+ * import { wasm } from "@greenthreads/isa";
+ * const { webAssembly } = wasm;
  * const memory = new (webAssembly()!.Memory)({ initial: 1 });
  * console.log(memory.buffer.byteLength); // 65536
  * ```
@@ -31,7 +32,8 @@ export interface WasmMemoryObject {
  *
  * @example
  * ```ts
- * import type { WasmInstanceObject } from "@greenthreads/isa";
+ * import type { wasm } from "@greenthreads/isa";
+ * type WasmInstanceObject = wasm.WasmInstanceObject;
  * function resume(i: WasmInstanceObject): (block: number) => number {
  *   return i.exports.resume as (block: number) => number;
  * }
@@ -46,7 +48,8 @@ export interface WasmInstanceObject {
  *
  * @example
  * ```ts
- * import type { WasmJsApi } from "@greenthreads/isa";
+ * import type { wasm } from "@greenthreads/isa";
+ * type WasmJsApi = wasm.WasmJsApi;
  * function valid(api: WasmJsApi, bytes: Uint8Array): boolean {
  *   return api.validate(bytes);
  * }
@@ -70,7 +73,8 @@ export interface WasmJsApi {
  *
  * @example
  * ```ts
- * import { webAssembly } from "@greenthreads/isa";
+ * import { wasm } from "@greenthreads/isa";
+ * const { webAssembly } = wasm;
  * console.log(webAssembly() === undefined ? "no WebAssembly" : "WebAssembly");
  * ```
  */

@@ -23,27 +23,20 @@
  *
  * @module
  */
-import {
-  type Abi,
-  INTERPRETED_LAYOUT,
-  InterpretedHost,
-  type InterpretedProgram,
-  type InterpretedThread,
-  IsaError,
-  type Program,
-  routineSymbol,
-  type Trap,
-} from "@greenthreads/isa";
+import { type Abi, IsaError, type Program, protocol, routines, type Trap } from "@greenthreads/isa";
 import { EmulatedStackAllocator, type Stack } from "@greenthreads/stack";
 import { type LoadedProgram, MAX_STACK_SIZE } from "../backend.js";
 import { BackendBase, instructionAt, type ProgramRecord, ThreadRecord } from "../backend-base.js";
 import { SwitchError } from "../errors.js";
 
+const { INTERPRETED_LAYOUT, InterpretedHost } = protocol;
+const { routineSymbol } = routines;
+
 /** Bytes of interpreter address space given to stacks: 1 GiB. */
 const STACK_RANGE = 0x4000_0000n;
 
 interface EmulatedProgram extends ProgramRecord {
-  readonly interpreted: InterpretedProgram;
+  readonly interpreted: protocol.InterpretedProgram;
 }
 
 class EmulatedThread extends ThreadRecord {
@@ -54,7 +47,7 @@ class EmulatedThread extends ThreadRecord {
     program: LoadedProgram,
     code: EmulatedProgram,
     stack: Stack,
-    readonly interpreted: InterpretedThread,
+    readonly interpreted: protocol.InterpretedThread,
   ) {
     super(owner, program, code, stack, interpreted.capacityWords, interpreted.control);
   }
@@ -78,7 +71,7 @@ export class EmulatedBackend extends BackendBase<EmulatedProgram, EmulatedThread
   readonly abi: Abi;
   readonly stacks: EmulatedStackAllocator;
   /** The interpreter's host: its memory, CPU and routines. */
-  readonly host: InterpretedHost;
+  readonly host: protocol.InterpretedHost;
 
   constructor(abi: Abi) {
     super();

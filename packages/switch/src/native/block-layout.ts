@@ -21,7 +21,9 @@
  *
  * @module
  */
-import { TCB, TRAP_KIND } from "@greenthreads/isa";
+import { protocol } from "@greenthreads/isa";
+
+const { TCB, TRAP_KIND } = protocol;
 
 /** Byte offset of the refill word: right after the control block. */
 export const REFILL_OFFSET = TCB.size;

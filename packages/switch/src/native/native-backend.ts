@@ -45,12 +45,10 @@ import {
   lowerProgram,
   MAX_BUDGET,
   type Program,
-  resumeSlots,
-  routineSymbol,
+  protocol,
+  routines,
   stackCapacityWords,
-  ThreadControl,
   type Trap,
-  threadStackLimit,
 } from "@greenthreads/isa";
 import { inGuard, type Stack, writeInitialFrame } from "@greenthreads/stack";
 import type { LoadedProgram } from "../backend.js";
@@ -72,6 +70,10 @@ import { BufferMemory } from "./buffer-memory.js";
 import { NativeStackAllocator } from "./native-stack-allocator.js";
 import { coverSignalsIfDue, watchSignalListeners } from "./signal-coverage.js";
 import { threadBlock } from "./thread-blocks.js";
+
+const { ThreadControl, resumeSlots, threadStackLimit } = protocol;
+const { routineSymbol } = routines;
+type ThreadControl = protocol.ThreadControl;
 
 const PREFIX = "gtp_";
 /** An id no thread has: it stops a run of turns where a thread cannot be run. */

@@ -35,21 +35,13 @@
 import {
   type Abi,
   type AbiName,
-  encodeWasmModule,
   getAbi,
   hostAbi,
-  lowerProgramToWasm,
   type Program,
-  resumeSlots,
+  protocol,
   stackCapacityWords,
-  TCB,
-  ThreadControl,
   type Trap,
-  WASM_INTERFACE,
-  WASM_THREAD_BLOCK,
-  type WasmInstanceObject,
-  type WasmJsApi,
-  webAssembly,
+  wasm,
 } from "@greenthreads/isa";
 import type { Stack } from "@greenthreads/stack";
 import type { LoadedProgram } from "../backend.js";
@@ -57,6 +49,10 @@ import { BackendBase, type ProgramRecord, ThreadRecord } from "../backend-base.j
 import { SwitchError } from "../errors.js";
 import { LinearMemoryFull, WasmLinearMemory } from "./wasm-linear-memory.js";
 import { WasmStackAllocator } from "./wasm-stack-allocator.js";
+
+const { TCB, ThreadControl, resumeSlots } = protocol;
+const { WASM_INTERFACE, WASM_THREAD_BLOCK, encodeWasmModule, lowerProgramToWasm, webAssembly } =
+  wasm;
 
 interface WasmProgram extends ProgramRecord {
   /** The instance's `resume(block) -> trap kind`. */
@@ -72,7 +68,7 @@ class WasmThread extends ThreadRecord {
     code: WasmProgram,
     stack: Stack,
     capacityWords: number,
-    control: ThreadControl,
+    control: protocol.ThreadControl,
     readonly block: number,
   ) {
     super(owner, program, code, stack, capacityWords, control);
@@ -113,7 +109,7 @@ export class WasmBackend extends BackendBase<WasmProgram, WasmThread> {
   readonly abi: Abi;
   readonly stacks: WasmStackAllocator;
   readonly routineSymbols: ReadonlyMap<bigint, string> = new Map();
-  readonly #api: WasmJsApi;
+  readonly #api: wasm.WasmJsApi;
   readonly #memory: WasmLinearMemory;
   readonly #imports: Record<string, Record<string, unknown>>;
   /** Live threads, whose control blocks are viewed again when the memory grows. */
@@ -149,7 +145,7 @@ export class WasmBackend extends BackendBase<WasmProgram, WasmThread> {
 
   protected place(program: Program, fuel: boolean): WasmProgram {
     const bytes = encodeWasmModule(lowerProgramToWasm(program, { fuel }));
-    let instance: WasmInstanceObject;
+    let instance: wasm.WasmInstanceObject;
     try {
       instance = new this.#api.Instance(new this.#api.Module(bytes), this.#imports);
     } catch (cause) {

@@ -17,13 +17,10 @@
  *
  * @module
  */
-import {
-  WASM_INTERFACE,
-  WASM_THREAD_BLOCK,
-  type WasmJsApi,
-  type WasmMemoryObject,
-} from "@greenthreads/isa";
+import { wasm } from "@greenthreads/isa";
 import type { StackMemory } from "@greenthreads/stack";
+
+const { WASM_INTERFACE, WASM_THREAD_BLOCK } = wasm;
 
 /** The largest a 32-bit linear memory can be, in pages. */
 const MAX_PAGES = 65536;
@@ -36,7 +33,7 @@ export class LinearMemoryFull extends Error {}
 
 /** The backend's memory: blocks, stacks, growth, and a {@link StackMemory} view. */
 export class WasmLinearMemory implements StackMemory {
-  readonly memory: WasmMemoryObject;
+  readonly memory: wasm.WasmMemoryObject;
   /** Called after the memory grew, with the new buffer (views of the old one are detached). */
   onGrow: (buffer: ArrayBuffer) => void = () => {};
   #top: number = WASM_INTERFACE.firstAddress;
@@ -44,7 +41,7 @@ export class WasmLinearMemory implements StackMemory {
   readonly #freeStacks = new Map<number, number[]>();
   #view: DataView;
 
-  constructor(api: WasmJsApi) {
+  constructor(api: wasm.WasmJsApi) {
     this.memory = new api.Memory({ initial: 2 });
     this.#view = new DataView(this.memory.buffer);
   }

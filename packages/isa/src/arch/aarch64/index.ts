@@ -11,7 +11,7 @@
  *
  * @example
  * ```ts
- * import { assemble, aarch64 } from "@greenthreads/isa";
+ * import { aarch64, assemble } from "@greenthreads/isa";
  * const items = aarch64.select([{ op: "li", dst: "x0", imm: 0x1234_5678n }, { op: "jr", reg: "x30" }]);
  * console.log(aarch64.format(items));
  * // "  movz x0, #22136\n  movk x0, #4660, lsl #16\n  br x30\n"
@@ -117,8 +117,8 @@ export const select = sharingFrozen(a64Select);
  *
  * @example
  * ```ts
- * import { Memory, aarch64 } from "@greenthreads/isa";
- * console.log(aarch64.createCpu(new Memory()).pc); // 0n
+ * import { aarch64, memory } from "@greenthreads/isa";
+ * console.log(aarch64.createCpu(new memory.Memory()).pc); // 0n
  * ```
  */
 export function createCpu(memory: Memory): CpuContract {

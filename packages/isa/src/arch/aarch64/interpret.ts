@@ -30,7 +30,7 @@ import { IsaError } from "../../errors.js";
 import type { Reg } from "../../lir/lir.js";
 import { type Memory, MemoryFault } from "../../memory/memory.js";
 import type { AssembledCode, Cpu, StopReason } from "../arch.js";
-import { CodeIndex } from "../code-index.js";
+import { EXECUTE, InterpreterLoop } from "../interpreter-loop.js";
 import { A64_CONDITIONS, type A64Instruction } from "./instructions.js";
 import {
   a64CanonicalRegister,
@@ -338,8 +338,8 @@ function shiftOperand(v: bigint, sh: S, amount: bigint): bigint {
  *
  * @example
  * ```ts
- * import { Memory, aarch64, assemble } from "@greenthreads/isa";
- * const mem = new Memory();
+ * import { aarch64, assemble, memory } from "@greenthreads/isa";
+ * const mem = new memory.Memory();
  * mem.map(0x1000n, 4096, "rx");
  * const code = assemble(aarch64, [{ op: "movz", rd: "x0", imm: 7 }, { op: "brk", imm: 0 }], 0x1000n);
  * mem.poke(0x1000n, code.bytes);
@@ -353,7 +353,6 @@ export class A64Cpu implements Cpu {
   readonly arch = "aarch64" as const;
   readonly memory: Memory;
   pc = 0n;
-  #steps = 0;
   /** x0..x30, sp, zero. */
   readonly #x: bigint[] = new Array<bigint>(33).fill(0n);
   /** v0..v31, 128 bits each. */
@@ -363,18 +362,18 @@ export class A64Cpu implements Cpu {
   #z = false;
   #c = false;
   #vf = false;
-  /** Loaded code, decoded the first time it runs, and its fetch with the execute check. */
-  readonly #code: CodeIndex<Decoded>;
+  /** Loaded code and the step loop every interpreter shares; this class supplies `[EXECUTE]`. */
+  readonly #loop: InterpreterLoop<Decoded>;
 
   constructor(memory: Memory) {
     this.memory = memory;
-    this.#code = new CodeIndex<Decoded>("aarch64", memory, (p, labels) =>
+    this.#loop = new InterpreterLoop<Decoded>("aarch64", memory, (p, labels) =>
       decode(p.instruction as A64Instruction, p.address, p.size, labels),
     );
   }
 
   get steps(): number {
-    return this.#steps;
+    return this.#loop.steps;
   }
 
   get(reg: Reg): bigint {
@@ -437,195 +436,168 @@ export class A64Cpu implements Cpu {
   }
 
   load(code: AssembledCode): void {
-    this.#code.load(code);
+    this.#loop.load(code);
   }
 
   run(options: { stopAt: readonly bigint[]; maxSteps?: number }): StopReason {
-    const stops = new Set(options.stopAt.map(Number));
-    const limit = options.maxSteps ?? Number.POSITIVE_INFINITY;
+    return this.#loop.run(this, options);
+  }
+
+  /**
+   * Executes one instruction for the step loop; returns the next pc, or why
+   * it is illegal (nothing changed then). Writes to the zero register vanish:
+   * it is reset after every instruction.
+   *
+   * @internal
+   */
+  [EXECUTE](op: Decoded): bigint | string {
     const r = this.#x;
     const v = this.#v;
     const mem = this.memory;
-    let executed = 0;
-    let pc = this.pc;
-    const code = this.#code;
-    code.beginRun();
-    try {
-      for (;;) {
-        const at = Number(pc);
-        if (stops.has(at)) {
-          this.pc = pc;
-          return { kind: "stopped", pc };
-        }
-        if (executed >= limit) {
-          this.pc = pc;
-          return { kind: "step-limit", pc };
-        }
-        const op = code.fetch(pc);
-        if (op === undefined) {
-          this.pc = pc;
-          return {
-            kind: "illegal",
-            pc,
-            reason: `no aarch64 instruction is loaded at 0x${pc.toString(16)}`,
-          };
-        }
-        let next = op.next;
-        switch (op.k) {
-          case K.Movz:
-            r[op.d] = op.imm;
-            break;
-          case K.Movk:
-            r[op.d] = (r[op.d]! & op.aux) | op.imm;
-            break;
-          case K.Movn:
-            r[op.d] = op.imm ^ MASK64;
-            break;
-          case K.Mov:
-            r[op.d] = r[op.n]!;
-            break;
-          case K.Add:
-            r[op.d] = (r[op.n]! + op.imm + shiftOperand(r[op.m]!, op.sh, op.aux)) & MASK64;
-            break;
-          case K.Sub:
-            r[op.d] = (r[op.n]! - op.imm - shiftOperand(r[op.m]!, op.sh, op.aux)) & MASK64;
-            break;
-          case K.Adds: {
-            const a = r[op.n]!;
-            const b = op.imm + shiftOperand(r[op.m]!, op.sh, op.aux);
-            const sum = a + b;
-            const res = sum & MASK64;
-            this.#n = res >> 63n === 1n;
-            this.#z = res === 0n;
-            this.#c = sum > MASK64;
-            this.#vf = (((~(a ^ b) & (a ^ res)) >> 63n) & 1n) === 1n;
-            r[op.d] = res;
-            break;
-          }
-          case K.Subs: {
-            const a = r[op.n]!;
-            const b = op.imm + shiftOperand(r[op.m]!, op.sh, op.aux);
-            const res = (a - b) & MASK64;
-            this.#n = res >> 63n === 1n;
-            this.#z = res === 0n;
-            this.#c = a >= b;
-            this.#vf = ((((a ^ b) & (a ^ res)) >> 63n) & 1n) === 1n;
-            r[op.d] = res;
-            break;
-          }
-          case K.And:
-            r[op.d] = r[op.n]! & shiftOperand(r[op.m]!, op.sh, op.aux);
-            break;
-          case K.Orr:
-            r[op.d] = r[op.n]! | shiftOperand(r[op.m]!, op.sh, op.aux);
-            break;
-          case K.Eor:
-            r[op.d] = r[op.n]! ^ shiftOperand(r[op.m]!, op.sh, op.aux);
-            break;
-          case K.Ands: {
-            const res = r[op.n]! & shiftOperand(r[op.m]!, op.sh, op.aux);
-            this.#n = res >> 63n === 1n;
-            this.#z = res === 0n;
-            this.#c = false;
-            this.#vf = false;
-            r[op.d] = res;
-            break;
-          }
-          case K.Mul:
-            r[op.d] = (r[op.n]! * r[op.m]!) & MASK64;
-            break;
-          case K.Lslv:
-            r[op.d] = (r[op.n]! << (r[op.m]! & 63n)) & MASK64;
-            break;
-          case K.Lsrv:
-            r[op.d] = r[op.n]! >> (r[op.m]! & 63n);
-            break;
-          case K.Asrv:
-            r[op.d] = BigInt.asUintN(64, BigInt.asIntN(64, r[op.n]!) >> (r[op.m]! & 63n));
-            break;
-          case K.Lsl:
-            r[op.d] = (r[op.n]! << op.imm) & MASK64;
-            break;
-          case K.Lsr:
-            r[op.d] = r[op.n]! >> op.imm;
-            break;
-          case K.Asr:
-            r[op.d] = BigInt.asUintN(64, BigInt.asIntN(64, r[op.n]!) >> op.imm);
-            break;
-          case K.LdrX:
-            r[op.d] = mem.read64(this.#address(op));
-            break;
-          case K.StrX:
-            mem.write64(this.#address(op), r[op.d]!);
-            break;
-          case K.LdrW:
-            r[op.d] = BigInt(mem.read32(this.#address(op)));
-            break;
-          case K.StrW:
-            mem.write32(this.#address(op), Number(r[op.d]! & 0xffffffffn));
-            break;
-          case K.LdrH:
-            r[op.d] = BigInt(mem.read16(this.#address(op)));
-            break;
-          case K.LdrD:
-            v[op.d] = mem.read64(this.#address(op));
-            break;
-          case K.StrD:
-            mem.write64(this.#address(op), v[op.d]! & MASK64);
-            break;
-          case K.LdrQ:
-            v[op.d] = mem.read128(this.#address(op));
-            break;
-          case K.StrQ:
-            mem.write128(this.#address(op), v[op.d]!);
-            break;
-          case K.B:
-            next = op.target;
-            break;
-          case K.Bl:
-            r[30] = next;
-            next = op.target;
-            break;
-          case K.Bcond:
-            if (this.#holds(op.m)) next = op.target;
-            break;
-          case K.Br:
-            next = r[op.n]!;
-            break;
-          case K.Blr: {
-            const target = r[op.n]!;
-            r[30] = next;
-            next = target;
-            break;
-          }
-          case K.Adr:
-            r[op.d] = op.target;
-            break;
-          case K.Mrs:
-            r[op.d] = this.#fpcr;
-            break;
-          case K.Msr:
-            this.#fpcr = r[op.n]! & 0xffffffffn;
-            break;
-          case K.Brk:
-            this.pc = pc;
-            return { kind: "illegal", pc, reason: `${op.text}: breakpoint trap` };
-          case K.Nop:
-            break;
-        }
-        r[ZR] = 0n;
-        pc = next;
-        executed++;
-        this.#steps++;
+    let next = op.next;
+    switch (op.k) {
+      case K.Movz:
+        r[op.d] = op.imm;
+        break;
+      case K.Movk:
+        r[op.d] = (r[op.d]! & op.aux) | op.imm;
+        break;
+      case K.Movn:
+        r[op.d] = op.imm ^ MASK64;
+        break;
+      case K.Mov:
+        r[op.d] = r[op.n]!;
+        break;
+      case K.Add:
+        r[op.d] = (r[op.n]! + op.imm + shiftOperand(r[op.m]!, op.sh, op.aux)) & MASK64;
+        break;
+      case K.Sub:
+        r[op.d] = (r[op.n]! - op.imm - shiftOperand(r[op.m]!, op.sh, op.aux)) & MASK64;
+        break;
+      case K.Adds: {
+        const a = r[op.n]!;
+        const b = op.imm + shiftOperand(r[op.m]!, op.sh, op.aux);
+        const sum = a + b;
+        const res = sum & MASK64;
+        this.#n = res >> 63n === 1n;
+        this.#z = res === 0n;
+        this.#c = sum > MASK64;
+        this.#vf = (((~(a ^ b) & (a ^ res)) >> 63n) & 1n) === 1n;
+        r[op.d] = res;
+        break;
       }
-    } catch (e) {
-      if (e instanceof MemoryFault) {
-        r[ZR] = 0n;
-        this.pc = pc;
-        return { kind: "fault", pc, address: e.address, access: e.access };
+      case K.Subs: {
+        const a = r[op.n]!;
+        const b = op.imm + shiftOperand(r[op.m]!, op.sh, op.aux);
+        const res = (a - b) & MASK64;
+        this.#n = res >> 63n === 1n;
+        this.#z = res === 0n;
+        this.#c = a >= b;
+        this.#vf = ((((a ^ b) & (a ^ res)) >> 63n) & 1n) === 1n;
+        r[op.d] = res;
+        break;
       }
-      throw e;
+      case K.And:
+        r[op.d] = r[op.n]! & shiftOperand(r[op.m]!, op.sh, op.aux);
+        break;
+      case K.Orr:
+        r[op.d] = r[op.n]! | shiftOperand(r[op.m]!, op.sh, op.aux);
+        break;
+      case K.Eor:
+        r[op.d] = r[op.n]! ^ shiftOperand(r[op.m]!, op.sh, op.aux);
+        break;
+      case K.Ands: {
+        const res = r[op.n]! & shiftOperand(r[op.m]!, op.sh, op.aux);
+        this.#n = res >> 63n === 1n;
+        this.#z = res === 0n;
+        this.#c = false;
+        this.#vf = false;
+        r[op.d] = res;
+        break;
+      }
+      case K.Mul:
+        r[op.d] = (r[op.n]! * r[op.m]!) & MASK64;
+        break;
+      case K.Lslv:
+        r[op.d] = (r[op.n]! << (r[op.m]! & 63n)) & MASK64;
+        break;
+      case K.Lsrv:
+        r[op.d] = r[op.n]! >> (r[op.m]! & 63n);
+        break;
+      case K.Asrv:
+        r[op.d] = BigInt.asUintN(64, BigInt.asIntN(64, r[op.n]!) >> (r[op.m]! & 63n));
+        break;
+      case K.Lsl:
+        r[op.d] = (r[op.n]! << op.imm) & MASK64;
+        break;
+      case K.Lsr:
+        r[op.d] = r[op.n]! >> op.imm;
+        break;
+      case K.Asr:
+        r[op.d] = BigInt.asUintN(64, BigInt.asIntN(64, r[op.n]!) >> op.imm);
+        break;
+      case K.LdrX:
+        r[op.d] = mem.read64(this.#address(op));
+        break;
+      case K.StrX:
+        mem.write64(this.#address(op), r[op.d]!);
+        break;
+      case K.LdrW:
+        r[op.d] = BigInt(mem.read32(this.#address(op)));
+        break;
+      case K.StrW:
+        mem.write32(this.#address(op), Number(r[op.d]! & 0xffffffffn));
+        break;
+      case K.LdrH:
+        r[op.d] = BigInt(mem.read16(this.#address(op)));
+        break;
+      case K.LdrD:
+        v[op.d] = mem.read64(this.#address(op));
+        break;
+      case K.StrD:
+        mem.write64(this.#address(op), v[op.d]! & MASK64);
+        break;
+      case K.LdrQ:
+        v[op.d] = mem.read128(this.#address(op));
+        break;
+      case K.StrQ:
+        mem.write128(this.#address(op), v[op.d]!);
+        break;
+      case K.B:
+        next = op.target;
+        break;
+      case K.Bl:
+        r[30] = next;
+        next = op.target;
+        break;
+      case K.Bcond:
+        if (this.#holds(op.m)) next = op.target;
+        break;
+      case K.Br:
+        next = r[op.n]!;
+        break;
+      case K.Blr: {
+        const target = r[op.n]!;
+        r[30] = next;
+        next = target;
+        break;
+      }
+      case K.Adr:
+        r[op.d] = op.target;
+        break;
+      case K.Mrs:
+        r[op.d] = this.#fpcr;
+        break;
+      case K.Msr:
+        this.#fpcr = r[op.n]! & 0xffffffffn;
+        break;
+      case K.Brk:
+        return `${op.text}: breakpoint trap`;
+      case K.Nop:
+        break;
     }
+    r[ZR] = 0n;
+    return next;
   }
 
   #address(op: Decoded): bigint {

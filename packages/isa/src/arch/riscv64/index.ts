@@ -121,8 +121,8 @@ export const select = sharingFrozen(rvSelect);
  *
  * @example
  * ```ts
- * import { Memory, riscv64 } from "@greenthreads/isa";
- * console.log(riscv64.createCpu(new Memory()).pc); // 0n
+ * import { memory, riscv64 } from "@greenthreads/isa";
+ * console.log(riscv64.createCpu(new memory.Memory()).pc); // 0n
  * ```
  */
 export function createCpu(memory: Memory): CpuContract {

@@ -21,9 +21,9 @@
  */
 import { IsaError } from "../../errors.js";
 import type { Reg } from "../../lir/lir.js";
-import { type Memory, MemoryFault } from "../../memory/memory.js";
+import type { Memory } from "../../memory/memory.js";
 import type { AssembledCode, Cpu, StopReason } from "../arch.js";
-import { CodeIndex } from "../code-index.js";
+import { EXECUTE, InterpreterLoop } from "../interpreter-loop.js";
 import type { RvInstruction } from "./instructions.js";
 import {
   isRvFloatRegister,
@@ -309,9 +309,9 @@ function decode(
  *
  * @example
  * ```ts
- * import { assemble, Memory, riscv64 } from "@greenthreads/isa";
+ * import { assemble, memory, riscv64 } from "@greenthreads/isa";
  * const code = assemble(riscv64, riscv64.select([{ op: "li", dst: "a0", imm: 7n }]), 0x1000n);
- * const mem = new Memory();
+ * const mem = new memory.Memory();
  * mem.map(0x1000n, 4096, "rx");
  * const cpu = new riscv64.Cpu(mem);
  * cpu.load(code);
@@ -323,24 +323,23 @@ export class RvCpu implements Cpu {
   readonly arch = "riscv64" as const;
   readonly memory: Memory;
   pc = 0n;
-  #steps = 0;
   readonly #buffer = new ArrayBuffer(8 * 33);
   readonly #u = new BigUint64Array(this.#buffer);
   readonly #s = new BigInt64Array(this.#buffer);
   readonly #f = new BigUint64Array(32);
   #fcsr = 0n;
-  /** Loaded code, decoded the first time it runs, and its fetch with the execute check. */
-  readonly #code: CodeIndex<Decoded>;
+  /** Loaded code and the step loop every interpreter shares; this class supplies `[EXECUTE]`. */
+  readonly #loop: InterpreterLoop<Decoded>;
 
   constructor(memory: Memory) {
     this.memory = memory;
-    this.#code = new CodeIndex<Decoded>("riscv64", memory, (p, labels) =>
+    this.#loop = new InterpreterLoop<Decoded>("riscv64", memory, (p, labels) =>
       decode(p.instruction as RvInstruction, p.address, p.size, labels),
     );
   }
 
   get steps(): number {
-    return this.#steps;
+    return this.#loop.steps;
   }
 
   get(reg: Reg): bigint {
@@ -387,41 +386,20 @@ export class RvCpu implements Cpu {
   }
 
   load(code: AssembledCode): void {
-    this.#code.load(code);
+    this.#loop.load(code);
   }
 
   run(options: { stopAt: readonly bigint[]; maxSteps?: number }): StopReason {
-    const stops = new Set(options.stopAt.map(Number));
-    const limit = options.maxSteps ?? Number.POSITIVE_INFINITY;
-    const code = this.#code;
-    code.beginRun();
-    let n = 0;
-    for (;;) {
-      const pc = this.pc;
-      const at = Number(pc);
-      if (stops.has(at)) return { kind: "stopped", pc };
-      if (n >= limit) return { kind: "step-limit", pc };
-      try {
-        const d = code.fetch(pc);
-        if (d === undefined) {
-          return { kind: "illegal", pc, reason: `no instruction loaded at 0x${pc.toString(16)}` };
-        }
-        if (d.k === K.Ebreak) return { kind: "illegal", pc, reason: "ebreak (trap instruction)" };
-        const illegal = this.#execute(d, pc);
-        if (illegal !== undefined) return { kind: "illegal", pc, reason: illegal };
-      } catch (e) {
-        if (e instanceof MemoryFault) {
-          return { kind: "fault", pc, address: e.address, access: e.access };
-        }
-        throw e;
-      }
-      n++;
-      this.#steps++;
-    }
+    return this.#loop.run(this, options);
   }
 
-  /** Executes one instruction; returns a reason when it is illegal (nothing changed then). */
-  #execute(d: Decoded, pc: bigint): string | undefined {
+  /**
+   * Executes one instruction for the step loop; returns the next pc, or why
+   * it is illegal (nothing changed then).
+   *
+   * @internal
+   */
+  [EXECUTE](d: Decoded, pc: bigint): bigint | string {
     const u = this.#u;
     const s = this.#s;
     const mem = this.memory;
@@ -578,9 +556,10 @@ export class RvCpu implements Cpu {
         break;
       case K.Nop:
         break;
+      case K.Ebreak:
+        return "ebreak (trap instruction)";
     }
-    this.pc = next;
-    return undefined;
+    return next;
   }
 
   #readCsr(csr: bigint): bigint | undefined {

@@ -110,8 +110,8 @@ export const select = sharingFrozen(selectX86);
  *
  * @example
  * ```ts
- * import { Memory, x86_64 } from "@greenthreads/isa";
- * console.log(x86_64.createCpu(new Memory()).pc); // 0n
+ * import { memory, x86_64 } from "@greenthreads/isa";
+ * console.log(x86_64.createCpu(new memory.Memory()).pc); // 0n
  * ```
  */
 export function createCpu(memory: Memory): CpuContract {

@@ -9,7 +9,7 @@
  *
  * Faithfulness where the runtime depends on it:
  * - every fetch checks the page's execute permission (first and last byte,
- *   in the code index every interpreter shares), so jumping into a data page
+ *   in the step loop every interpreter shares), so jumping into a data page
  *   or a guard page faults like hardware;
  * - each instruction does its memory access before it changes any register,
  *   so a fault leaves the state as it was before the instruction and the
@@ -31,9 +31,9 @@
  */
 import { IsaError } from "../../errors.js";
 import type { Reg } from "../../lir/lir.js";
-import { type Memory, MemoryFault } from "../../memory/memory.js";
+import type { Memory } from "../../memory/memory.js";
 import type { AssembledCode, Cpu, StopReason } from "../arch.js";
-import { CodeIndex } from "../code-index.js";
+import { EXECUTE, InterpreterLoop } from "../interpreter-loop.js";
 import type { X86Instruction } from "./instructions.js";
 import { X86_CONDITIONS } from "./instructions.js";
 import { aluImm32, checkDisp, shiftCount, signed64 } from "./operands.js";
@@ -288,8 +288,8 @@ function decode(
  *
  * @example
  * ```ts
- * import { Memory, assemble, x86_64 } from "@greenthreads/isa";
- * const mem = new Memory();
+ * import { assemble, memory, x86_64 } from "@greenthreads/isa";
+ * const mem = new memory.Memory();
  * mem.map(0x1000n, 4096, "rx");
  * const code = assemble(x86_64, [{ op: "movi", dst: "rax", imm: 7n }, { op: "nop" }], 0x1000n);
  * mem.poke(0x1000n, code.bytes);
@@ -303,7 +303,6 @@ export class X86Cpu implements Cpu {
   readonly arch = "x86_64" as const;
   readonly memory: Memory;
   pc = 0n;
-  #steps = 0;
   readonly #r: bigint[] = new Array<bigint>(16).fill(0n);
   readonly #x: bigint[] = new Array<bigint>(16).fill(0n);
   #mxcsr = 0;
@@ -314,18 +313,18 @@ export class X86Cpu implements Cpu {
   #sf = false;
   #of = false;
   #pfByte = 0;
-  /** Loaded code, decoded the first time it runs, and its fetch with the execute check. */
-  readonly #code: CodeIndex<Decoded>;
+  /** Loaded code and the step loop every interpreter shares; this class supplies `[EXECUTE]`. */
+  readonly #loop: InterpreterLoop<Decoded>;
 
   constructor(memory: Memory) {
     this.memory = memory;
-    this.#code = new CodeIndex<Decoded>("x86_64", memory, (p, labels) =>
+    this.#loop = new InterpreterLoop<Decoded>("x86_64", memory, (p, labels) =>
       decode(p.instruction as X86Instruction, p.address, p.size, labels),
     );
   }
 
   get steps(): number {
-    return this.#steps;
+    return this.#loop.steps;
   }
 
   get(reg: Reg): bigint {
@@ -383,36 +382,11 @@ export class X86Cpu implements Cpu {
   }
 
   load(code: AssembledCode): void {
-    this.#code.load(code);
+    this.#loop.load(code);
   }
 
   run(options: { stopAt: readonly bigint[]; maxSteps?: number }): StopReason {
-    const stops = new Set(options.stopAt.map(Number));
-    const limit = options.maxSteps ?? Number.POSITIVE_INFINITY;
-    const code = this.#code;
-    code.beginRun();
-    let n = 0;
-    for (;;) {
-      const pc = this.pc;
-      const at = Number(pc);
-      if (stops.has(at)) return { kind: "stopped", pc };
-      if (n >= limit) return { kind: "step-limit", pc };
-      try {
-        const d = code.fetch(pc);
-        if (d === undefined) {
-          return { kind: "illegal", pc, reason: `no instruction loaded at 0x${pc.toString(16)}` };
-        }
-        if (d.k === K.Ud2) return { kind: "illegal", pc, reason: "ud2 (trap instruction)" };
-        this.#execute(d);
-      } catch (e) {
-        if (e instanceof MemoryFault) {
-          return { kind: "fault", pc, address: e.address, access: e.access };
-        }
-        throw e;
-      }
-      n++;
-      this.#steps++;
-    }
+    return this.#loop.run(this, options);
   }
 
   #zsp(r: bigint): void {
@@ -510,7 +484,13 @@ export class X86Cpu implements Cpu {
     return (this.#r[base]! + disp) & M64;
   }
 
-  #execute(d: Decoded): void {
+  /**
+   * Executes one instruction for the step loop; returns the next pc, or why
+   * it is illegal (nothing changed then).
+   *
+   * @internal
+   */
+  [EXECUTE](d: Decoded): bigint | string {
     const r = this.#r;
     const mem = this.memory;
     let next = d.next;
@@ -596,6 +576,8 @@ export class X86Cpu implements Cpu {
       }
       case K.Nop:
         break;
+      case K.Ud2:
+        return "ud2 (trap instruction)";
       case K.MovdquLoad:
         this.#x[d.r] = mem.read128(this.#address(d.s, d.v));
         break;
@@ -627,6 +609,6 @@ export class X86Cpu implements Cpu {
         mem.write64((this.#gsBase + d.v) & M64, r[d.r]!);
         break;
     }
-    this.pc = next;
+    return next;
   }
 }
