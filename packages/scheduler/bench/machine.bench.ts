@@ -18,7 +18,7 @@
  * slowest as the spread).
  */
 import { parseProgram } from "@greenthreads/isa";
-import { RoundRobin, Runtime, type Scheduler } from "@greenthreads/scheduler";
+import { RoundRobin, Runtime } from "@greenthreads/scheduler";
 import { spawnMachine } from "@greenthreads/scheduler/machine";
 import { type Backend, loadBackend, type NativeBackend } from "@greenthreads/switch";
 import { Bench, type Task } from "tinybench";
@@ -29,6 +29,7 @@ import {
   rowFromLatency,
   writeBenchRows,
 } from "../../isa/bench/bench-json.js";
+import { throughTheLoop } from "../test/through-the-loop.js";
 
 const SPIN = parseProgram("loop:\n  yield 0\n  jmp loop");
 const EXIT = parseProgram("exit 0");
@@ -64,19 +65,6 @@ function row(
   peer?: BenchRow,
 ): BenchRow {
   return rowFromLatency(fields, latencyOf(task), perIteration, peer);
-}
-
-/** A policy with its upcoming picks hidden: every switch goes through the run loop. */
-function throughTheLoop(inner: Scheduler): Scheduler {
-  return {
-    name: inner.name,
-    onSpawn: (t, o) => inner.onSpawn(t, o),
-    onYield: (t) => inner.onYield(t),
-    onBlock: (t) => inner.onBlock(t),
-    onWake: (t) => inner.onWake(t),
-    onExit: (t) => inner.onExit(t),
-    pick: () => inner.pick(),
-  };
 }
 
 const json: BenchRow[] = [];

@@ -18,6 +18,7 @@ import { type Backend, loadBackend, type TurnRing } from "@greenthreads/switch";
 import { describe, expect, test } from "vitest";
 import { FIFO, Replay, RoundRobin, Runtime, type Scheduler, type Thread } from "../src/index.js";
 import { spawnMachine } from "../src/machine/index.js";
+import { throughTheLoop } from "./through-the-loop.js";
 
 const native = loadBackend({ prefer: "native" });
 const BACKENDS: [string, () => Backend][] = [
@@ -25,19 +26,6 @@ const BACKENDS: [string, () => Backend][] = [
   ["wasm", () => loadBackend({ prefer: "wasm" })],
 ];
 if (native.kind === "native") BACKENDS.unshift(["native", () => loadBackend({ prefer: "native" })]);
-
-/** The policy with its upcoming picks hidden: every switch goes through the loop. */
-function throughTheLoop(inner: Scheduler): Scheduler {
-  return {
-    name: inner.name,
-    onSpawn: (t, o) => inner.onSpawn(t, o),
-    onYield: (t) => inner.onYield(t),
-    onBlock: (t) => inner.onBlock(t),
-    onWake: (t) => inner.onWake(t),
-    onExit: (t) => inner.onExit(t),
-    pick: () => inner.pick(),
-  };
-}
 
 /**
  * Threads of several shapes: counters that yield into a register (zeroed by

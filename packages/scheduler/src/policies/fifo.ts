@@ -10,6 +10,7 @@
 import type { Scheduler } from "../scheduler.js";
 import type { Thread } from "../thread.js";
 import { packedArray } from "./packed.js";
+import { ringUpcoming, rotateRing } from "./ring-rotation.js";
 
 /**
  * The first-in, first-out policy described above.
@@ -70,29 +71,11 @@ export class FIFO implements Scheduler {
 
   /** The picks are always the queue's rotation while threads only yield. */
   upcoming(out: Thread[], max: number): number {
-    const n = Math.min(this.size, max);
-    const { items, mask, head } = this;
-    for (let i = 0; i < n; i++) out[i] = items[(head + i) & mask]!;
-    return n;
+    return ringUpcoming(this.items, this.head, this.size, this.mask, out, max);
   }
 
   advance(k: number): void {
-    const size = this.size;
-    if (size === 0) return;
-    const items = this.items;
-    const mask = this.mask;
-    let head = this.head;
-    const r = k % size;
-    if (size === mask + 1) {
-      head = (head + r) & mask; // a full ring: the rotation is the head's move alone
-    } else {
-      for (let i = 0; i < r; i++) {
-        items[(head + size) & mask] = items[head];
-        items[head] = undefined;
-        head = (head + 1) & mask;
-      }
-    }
-    this.head = head;
+    this.head = rotateRing(this.items, this.head, this.size, this.mask, k);
   }
 
   private push(t: Thread): void {

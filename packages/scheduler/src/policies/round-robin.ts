@@ -18,6 +18,7 @@
 import type { Scheduler } from "../scheduler.js";
 import type { Thread } from "../thread.js";
 import { packedArray } from "./packed.js";
+import { ringUpcoming, rotateRing } from "./ring-rotation.js";
 
 /** Count trailing zeros of a non-zero int32. `(0 - x) | 0` keeps the negation in int32 for bit 31. */
 function ctz(x: number): number {
@@ -149,34 +150,16 @@ export class RoundRobin implements Scheduler {
   /** While no spawned or woken thread waits to be slotted in, the picks are the ring's rotation. */
   upcoming(out: Thread[], max: number): number {
     if (this.wokenCount !== 0) return -1;
-    const n = Math.min(this.size, max);
-    const { items, mask, head } = this;
-    for (let i = 0; i < n; i++) out[i] = items[(head + i) & mask]!;
-    return n;
+    return ringUpcoming(this.items, this.head, this.size, this.mask, out, max);
   }
 
   advance(k: number): void {
-    const size = this.size;
-    if (k === 0 || size === 0) return;
+    if (k === 0 || this.size === 0) return;
     if (this.wokenCount !== 0) {
       for (let i = 0; i < k; i++) this.onYield(this.pick()!);
       return;
     }
-    // Rotating by the ring's size changes nothing: move the first k % size to the back.
-    const items = this.items;
-    const mask = this.mask;
-    let head = this.head;
-    const r = k % size;
-    if (size === mask + 1) {
-      head = (head + r) & mask; // a full ring: the rotation is the head's move alone
-    } else {
-      for (let i = 0; i < r; i++) {
-        items[(head + size) & mask] = items[head];
-        items[head] = undefined;
-        head = (head + 1) & mask;
-      }
-    }
-    this.head = head;
+    this.head = rotateRing(this.items, this.head, this.size, this.mask, k);
     this.lastIsTail = 1;
   }
 
