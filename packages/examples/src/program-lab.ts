@@ -19,8 +19,8 @@
  */
 import {
   type AbiName,
-  assignRegisters,
   getAbi,
+  lowering,
   parseProgram,
   protocol,
   type Trap,
@@ -29,6 +29,7 @@ import type { Backend } from "@greenthreads/switch";
 import { instructionAt, type LabInstruction, type LabStep, stepOnce } from "./lab-step.js";
 
 const { INTERPRETED_LAYOUT, InterpretedHost, TCB } = protocol;
+const { assignRegisters } = lowering;
 
 /** Bytes of the lab thread's stack. */
 const STACK_SIZE = 16384;

@@ -35,7 +35,7 @@ import { fileURLToPath } from "node:url";
 import {
   assemble,
   getAbi,
-  lowerProgram,
+  lowering,
   PROGRAM_LIMITS,
   type Program,
   parseProgram,
@@ -46,6 +46,7 @@ import {
 import { quickMode } from "./bench-json.js";
 
 const { InterpretedHost } = protocol;
+const { lowerProgram } = lowering;
 
 interface Row {
   readonly name: string;

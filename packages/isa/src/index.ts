@@ -1,18 +1,10 @@
 // The face of @greenthreads/isa: what an application uses by name. What the
 // other packages need to run machine threads is grouped in namespaces below.
 
-// ABIs: calling conventions as data, and the thread context each one implies.
-export type {
-  Abi,
-  AbiName,
-  ContextLayout,
-  ContextSlot,
-  ContextSlotKind,
-  ReservedRegister,
-  SavedFloat,
-  ThreadInformationSlot,
-} from "./abi/abi.js";
-export { deriveContextLayout, type LayoutInputs } from "./abi/context-layout.js";
+// ABIs: calling conventions as data; the parts of a record and the thread
+// context each one implies are in `abiLayout`.
+export type { Abi, AbiName } from "./abi/abi.js";
+export * as abiLayout from "./abi/index.js";
 export { abis, getAbi, hostAbi } from "./abi/registry.js";
 
 // Instruction sets: one namespace each, of the same shape.
@@ -35,7 +27,7 @@ export * as x86_64 from "./arch/x86_64/index.js";
 
 export { IsaError, type IsaErrorCode } from "./errors.js";
 
-// Thread programs: the language, its reference semantics, and lowering.
+// Thread programs: the language and its reference semantics.
 export {
   ProgramBuilder,
   program,
@@ -62,14 +54,7 @@ export { PROGRAM_LIMITS } from "./language/syntax.js";
 export { diagnoseProgram, type VerifyOptions, verifyProgram } from "./language/verify.js";
 // For the packages that run machine threads, and for writing a backend.
 export * as lir from "./lir/index.js";
-export {
-  type LoweredProgram,
-  type LowerOptions,
-  lowerProgram,
-  STACK_RESERVE,
-} from "./lowering/lower.js";
-export { assignRegisters, type RegisterAssignment } from "./lowering/register-assignment.js";
-export { stackCapacityWords } from "./lowering/stack-capacity.js";
+export * as lowering from "./lowering/index.js";
 export * as memory from "./memory/index.js";
 export * as protocol from "./protocol/index.js";
 export type { FaultDetails, FaultKind, Trap } from "./protocol/trap.js";

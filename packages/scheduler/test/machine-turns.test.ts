@@ -8,10 +8,10 @@
  * the semantics: round robin over ReferenceMachines.
  */
 import {
+  lowering,
   type Program,
   parseProgram,
   ReferenceMachine,
-  stackCapacityWords,
   type Trap,
 } from "@greenthreads/isa";
 import { type Backend, loadBackend, type TurnRing } from "@greenthreads/switch";
@@ -19,6 +19,8 @@ import { describe, expect, test } from "vitest";
 import { FIFO, Replay, RoundRobin, Runtime, type Scheduler, type Thread } from "../src/index.js";
 import { spawnMachine } from "../src/machine/index.js";
 import { throughTheLoop } from "./through-the-loop.js";
+
+const { stackCapacityWords } = lowering;
 
 const native = loadBackend({ prefer: "native" });
 const BACKENDS: [string, () => Backend][] = [

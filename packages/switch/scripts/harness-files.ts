@@ -51,7 +51,7 @@
  *
  * @module
  */
-import { type Abi, assignRegisters, getAbi, getArch, type lir, routines } from "@greenthreads/isa";
+import { type Abi, getAbi, getArch, type lir, lowering, routines } from "@greenthreads/isa";
 import { ASM_TARGETS } from "./asm-files.js";
 
 const {
@@ -62,6 +62,7 @@ const {
   routineSymbol,
   scratchRegisters,
 } = routines;
+const { assignRegisters } = lowering;
 
 /**
  * What the harness may write into each float control register, and how many

@@ -17,13 +17,11 @@ import {
   assemble,
   getAbi,
   getArch,
-  lowerProgram,
+  lowering,
   parseProgram,
   protocol,
   ReferenceMachine,
   routines,
-  STACK_RESERVE,
-  stackCapacityWords,
 } from "@greenthreads/isa";
 import { expect } from "vitest";
 import { addonProtocol, CONTEXT_OFFSET } from "../src/native/block-layout.js";
@@ -32,6 +30,7 @@ import { stormProgram } from "./storm-program.js";
 
 const { TCB, TRAP_KIND, resumeValueOffset } = protocol;
 const { initialFrame } = routines;
+const { lowerProgram, STACK_RESERVE, stackCapacityWords } = lowering;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const sysroot =

@@ -7,10 +7,10 @@
 import {
   type AbiName,
   getAbi,
+  lowering,
   type Program,
   parseProgram,
   runReference,
-  stackCapacityWords,
   type Trap,
 } from "@greenthreads/isa";
 import { describe, expect, test } from "vitest";
@@ -18,6 +18,8 @@ import { randomProgram } from "../../isa/test/lowering/random-programs.js";
 import { type Backend, EmulatedBackend, NativeBackend } from "../src/index.js";
 import { answer, CORPUS } from "./corpus.js";
 import { runLoaded, runOn } from "./run-corpus.js";
+
+const { stackCapacityWords } = lowering;
 
 const native = (() => {
   try {

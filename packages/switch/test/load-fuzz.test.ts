@@ -4,9 +4,11 @@
  * proxies, getters that throw, cycles. What loads must run like the
  * reference machine says.
  */
-import { getAbi, parseProgram, runReference, stackCapacityWords } from "@greenthreads/isa";
+import { getAbi, lowering, parseProgram, runReference } from "@greenthreads/isa";
 import { describe, expect, test } from "vitest";
 import { type Backend, EmulatedBackend, NativeBackend, SwitchError } from "../src/index.js";
+
+const { stackCapacityWords } = lowering;
 
 const native = (() => {
   try {

@@ -9,10 +9,10 @@
  */
 import {
   getAbi,
+  lowering,
   type Program,
   parseProgram,
   ReferenceMachine,
-  stackCapacityWords,
   type Trap,
 } from "@greenthreads/isa";
 import { describe, expect } from "vitest";
@@ -30,6 +30,8 @@ import {
   WasmBackend,
 } from "../src/index.js";
 import { testWhen } from "./native-test.js";
+
+const { stackCapacityWords } = lowering;
 
 const native = (() => {
   try {

@@ -4,17 +4,13 @@
  * native backend's, where it runs), threads keep their stacks apart in the
  * one linear memory, and loadBackend picks it between native and emulated.
  */
-import {
-  PROGRAM_LIMITS,
-  parseProgram,
-  runReference,
-  stackCapacityWords,
-  type Trap,
-} from "@greenthreads/isa";
+import { lowering, PROGRAM_LIMITS, parseProgram, runReference, type Trap } from "@greenthreads/isa";
 import { describe, expect, test } from "vitest";
 import { NativeBackend, SwitchError, selfTest, WasmBackend } from "../src/index.js";
 import { answer, CORPUS } from "./corpus.js";
 import { runLoaded, runOn } from "./run-corpus.js";
+
+const { stackCapacityWords } = lowering;
 
 const native = (() => {
   try {

@@ -25,10 +25,10 @@ import { fileURLToPath } from "node:url";
 import {
   FIBER_PROGRAM_1,
   FIBER_PROGRAM_2,
+  lowering,
   parseProgram,
   ReferenceMachine,
   runReference,
-  stackCapacityWords,
 } from "@greenthreads/isa";
 import { afterAll, beforeAll, describe, expect } from "vitest";
 import { loadBackend } from "../src/index.js";
@@ -36,6 +36,8 @@ import { answer, CORPUS } from "./corpus.js";
 import { fiberTranscript } from "./fiber-round-robin.js";
 import { testWhen } from "./native-test.js";
 import { turnScenario } from "./turn-scenario.js";
+
+const { stackCapacityWords } = lowering;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const nodeDir =

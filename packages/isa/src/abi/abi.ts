@@ -38,8 +38,8 @@ export type AbiName =
  *
  * @example
  * ```ts
- * import type { SavedFloat } from "@greenthreads/isa";
- * const s: SavedFloat = { reg: "xmm6", width: 16 };
+ * import type { abiLayout } from "@greenthreads/isa";
+ * const s: abiLayout.SavedFloat = { reg: "xmm6", width: 16 };
  * ```
  */
 export interface SavedFloat {
@@ -53,8 +53,8 @@ export interface SavedFloat {
  *
  * @example
  * ```ts
- * import type { ThreadInformationSlot } from "@greenthreads/isa";
- * const s: ThreadInformationSlot = { name: "StackBase", offset: 0x08, why: "top of the stack" };
+ * import type { abiLayout } from "@greenthreads/isa";
+ * const s: abiLayout.ThreadInformationSlot = { name: "StackBase", offset: 0x08, why: "top of the stack" };
  * ```
  */
 export interface ThreadInformationSlot {
@@ -68,8 +68,8 @@ export interface ThreadInformationSlot {
  *
  * @example
  * ```ts
- * import type { ReservedRegister } from "@greenthreads/isa";
- * const r: ReservedRegister = { reg: "x18", why: "platform register" };
+ * import type { abiLayout } from "@greenthreads/isa";
+ * const r: abiLayout.ReservedRegister = { reg: "x18", why: "platform register" };
  * ```
  */
 export interface ReservedRegister {
@@ -82,8 +82,8 @@ export interface ReservedRegister {
  *
  * @example
  * ```ts
- * import type { ContextSlotKind } from "@greenthreads/isa";
- * const k: ContextSlotKind = "integer";
+ * import type { abiLayout } from "@greenthreads/isa";
+ * const k: abiLayout.ContextSlotKind = "integer";
  * ```
  */
 export type ContextSlotKind = "pc" | "sp" | "integer" | "float" | "control" | "thread-information";
@@ -94,8 +94,8 @@ export type ContextSlotKind = "pc" | "sp" | "integer" | "float" | "control" | "t
  *
  * @example
  * ```ts
- * import type { ContextSlot } from "@greenthreads/isa";
- * const s: ContextSlot = { name: "rbx", kind: "integer", offset: 16, width: 8 };
+ * import type { abiLayout } from "@greenthreads/isa";
+ * const s: abiLayout.ContextSlot = { name: "rbx", kind: "integer", offset: 16, width: 8 };
  * ```
  */
 export interface ContextSlot {

@@ -28,8 +28,8 @@ import type { ContextLayout, ContextSlot, SavedFloat, ThreadInformationSlot } fr
  *
  * @example
  * ```ts
- * import type { LayoutInputs } from "@greenthreads/isa";
- * const inputs: LayoutInputs = {
+ * import type { abiLayout } from "@greenthreads/isa";
+ * const inputs: abiLayout.LayoutInputs = {
  *   calleeSavedInteger: ["rbx"], calleeSavedFloat: [], floatControl: [], threadInformation: [],
  * };
  * ```
@@ -48,7 +48,8 @@ const align = (n: number, to: number): number => Math.ceil(n / to) * to;
  *
  * @example
  * ```ts
- * import { deriveContextLayout } from "@greenthreads/isa";
+ * import { abiLayout } from "@greenthreads/isa";
+ * const { deriveContextLayout } = abiLayout;
  * const layout = deriveContextLayout({
  *   calleeSavedInteger: ["s0", "s1"],
  *   calleeSavedFloat: [],

@@ -3,11 +3,11 @@
  * written in: a few dozen operations on named machine registers, which each
  * instruction set's `select` turns into its own instructions.
  *
- * What it is for: the generators of {@link routines} and `lowerProgram`
- * produce it, `@greenthreads/switch` passes it to `select` when it writes
- * its assembler files, and a register name ({@link lir.Reg}) is how an
- * interpreter's registers are read and written. An application needs these
- * types to write routines of its own.
+ * What it is for: the generators of {@link routines} and the lowering of
+ * thread programs ({@link lowering}) produce it, `@greenthreads/switch`
+ * passes it to `select` when it writes its assembler files, and a register
+ * name ({@link lir.Reg}) is how an interpreter's registers are read and
+ * written. An application needs these types to write routines of its own.
  *
  * @example
  * ```ts

@@ -77,8 +77,8 @@ import { assignRegisters } from "./register-assignment.js";
  *
  * @example
  * ```ts
- * import { STACK_RESERVE } from "@greenthreads/isa";
- * console.log(STACK_RESERVE); // 64
+ * import { lowering } from "@greenthreads/isa";
+ * console.log(lowering.STACK_RESERVE); // 64
  * ```
  */
 export const STACK_RESERVE = 64;
@@ -88,8 +88,8 @@ export const STACK_RESERVE = 64;
  *
  * @example
  * ```ts
- * import type { LowerOptions } from "@greenthreads/isa";
- * const o: LowerOptions = { fuel: true, prefix: "fiber1_" };
+ * import type { lowering } from "@greenthreads/isa";
+ * const o: lowering.LowerOptions = { fuel: true, prefix: "fiber1_" };
  * ```
  */
 export interface LowerOptions {
@@ -104,8 +104,8 @@ export interface LowerOptions {
  *
  * @example
  * ```ts
- * import type { LoweredProgram } from "@greenthreads/isa";
- * function entry(l: LoweredProgram): string {
+ * import type { lowering } from "@greenthreads/isa";
+ * function entry(l: lowering.LoweredProgram): string {
  *   return l.entry;
  * }
  * ```
@@ -122,7 +122,8 @@ export interface LoweredProgram {
  *
  * @example
  * ```ts
- * import { getAbi, lowerProgram, parseProgram, x86_64 } from "@greenthreads/isa";
+ * import { getAbi, lowering, parseProgram, x86_64 } from "@greenthreads/isa";
+ * const { lowerProgram } = lowering;
  * const lowered = lowerProgram(parseProgram("yield 1\nexit 0"), getAbi("x86_64-sysv"), x86_64, { fuel: true });
  * console.log(x86_64.format(x86_64.select(lowered.ops)));
  * ```

@@ -33,8 +33,8 @@ import { scratchRegisters } from "../routines/scratch-registers.js";
  *
  * @example
  * ```ts
- * import type { RegisterAssignment } from "@greenthreads/isa";
- * function describe(a: RegisterAssignment): string {
+ * import type { lowering } from "@greenthreads/isa";
+ * function describe(a: lowering.RegisterAssignment): string {
  *   return `tcb in ${a.tcb}, r0 in ${a.program[0]}`;
  * }
  * ```
@@ -55,7 +55,8 @@ export interface RegisterAssignment {
  *
  * @example
  * ```ts
- * import { assignRegisters, getAbi, x86_64 } from "@greenthreads/isa";
+ * import { getAbi, lowering, x86_64 } from "@greenthreads/isa";
+ * const { assignRegisters } = lowering;
  * console.log(assignRegisters(getAbi("x86_64-sysv"), x86_64).program);
  * ```
  */

@@ -37,7 +37,8 @@ export const FRAME_RESERVE = 64;
  *
  * @example
  * ```ts
- * import { stackCapacityWords } from "@greenthreads/isa";
+ * import { lowering } from "@greenthreads/isa";
+ * const { stackCapacityWords } = lowering;
  * console.log(stackCapacityWords(4096)); // 496
  * ```
  */

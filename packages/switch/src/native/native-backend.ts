@@ -42,12 +42,11 @@ import {
   assemble,
   getAbi,
   getArch,
-  lowerProgram,
+  lowering,
   MAX_BUDGET,
   type Program,
   protocol,
   routines,
-  stackCapacityWords,
   type Trap,
 } from "@greenthreads/isa";
 import { inGuard, type Stack, writeInitialFrame } from "@greenthreads/stack";
@@ -73,6 +72,7 @@ import { threadBlock } from "./thread-blocks.js";
 
 const { ThreadControl, resumeSlots, threadStackLimit } = protocol;
 const { routineSymbol } = routines;
+const { lowerProgram, stackCapacityWords } = lowering;
 type ThreadControl = protocol.ThreadControl;
 
 const PREFIX = "gtp_";

@@ -37,9 +37,9 @@ import {
   type AbiName,
   getAbi,
   hostAbi,
+  lowering,
   type Program,
   protocol,
-  stackCapacityWords,
   type Trap,
   wasm,
 } from "@greenthreads/isa";
@@ -51,6 +51,7 @@ import { LinearMemoryFull, WasmLinearMemory } from "./wasm-linear-memory.js";
 import { WasmStackAllocator } from "./wasm-stack-allocator.js";
 
 const { TCB, ThreadControl, resumeSlots } = protocol;
+const { stackCapacityWords } = lowering;
 const { WASM_INTERFACE, WASM_THREAD_BLOCK, encodeWasmModule, lowerProgramToWasm, webAssembly } =
   wasm;
 
