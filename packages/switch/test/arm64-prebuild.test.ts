@@ -24,11 +24,13 @@ import {
   routines,
 } from "@greenthreads/isa";
 import { expect } from "vitest";
+import { loadBackend } from "../src/index.js";
 import { addonProtocol, CONTEXT_OFFSET } from "../src/native/block-layout.js";
 import { testWhen } from "./native-test.js";
 import { stormProgram } from "./storm-program.js";
+import { TURN_COUNTER_SOURCES, TURN_RUN_LIMIT, turnScenario } from "./turn-scenario.js";
 
-const { TCB, TRAP_KIND, resumeValueOffset } = protocol;
+const { TCB, TRAP_KIND, resumeSlots, resumeValueOffset } = protocol;
 const { initialFrame } = routines;
 const { lowerProgram, STACK_RESERVE, stackCapacityWords } = lowering;
 
@@ -84,6 +86,7 @@ function plan(sources: readonly { source: string; depth?: number }[], extra: obj
     const yieldAt = program.instructions.findIndex((i) => i.op === "yield");
     return {
       code: Buffer.from(code.bytes).toString("hex"),
+      slots: Array.from(resumeSlots(program)),
       entryOffset: Number(code.labels.get(lowered.entry)),
       depth: depth ?? 0,
       resumeOffset: yieldAt >= 0 ? (resumeValueOffset(program, yieldAt) ?? -1) : -1,
@@ -168,6 +171,37 @@ for (const arm64 of [debianNode, npmNode]) {
         { kind: 1, a: "30" },
         { kind: 4, a: "30" },
       ]);
+    },
+    90_000,
+  );
+}
+
+for (const arm64 of [debianNode, npmNode]) {
+  const found = qemu && prebuilt && arm64.node !== "" && existsSync(arm64.node);
+  testWhen(found, `qemu-aarch64 or ${arm64.name} not installed`)(
+    `threads take turns in the arm64 prebuild under qemu-aarch64 on ${arm64.name}, as the emulated aarch64 backend's runTurns says`,
+    () => {
+      const sources = TURN_COUNTER_SOURCES.map((source) => ({ source }));
+      const result = spawnSync(
+        "qemu-aarch64",
+        childArgs(plan(sources, { mode: "turns", runLimit: TURN_RUN_LIMIT }), [], arm64),
+        { encoding: "utf8", timeout: 60_000 },
+      );
+      expect(result.stderr).toBe("");
+      const report = JSON.parse(result.stdout) as {
+        runs: { turns: number; pending: { kind: number; a: string } | null }[];
+      };
+      const expected = turnScenario(loadBackend({ prefer: "emulated", abi: "aarch64-aapcs64" }));
+      expect(expected.runs.length).toBeGreaterThan(3);
+      expect(report.runs).toEqual(
+        expected.runs.map(({ turns, pending }) => ({
+          turns,
+          pending:
+            pending === undefined
+              ? null
+              : { kind: 4, a: String((pending as { code: bigint }).code) },
+        })),
+      );
     },
     90_000,
   );

@@ -4,22 +4,13 @@
  * on the corpus with every budget from 1 to 8 (a budget of 1 stops before
  * every instruction), and on random programs with and without budgets.
  */
-import {
-  type AbiName,
-  getAbi,
-  lowering,
-  type Program,
-  parseProgram,
-  runReference,
-  type Trap,
-} from "@greenthreads/isa";
+import { type AbiName, getAbi, type Program, parseProgram, type Trap } from "@greenthreads/isa";
 import { describe, expect, test } from "vitest";
+import { reference as isaReference } from "../../isa/test/lowering/differential-run.js";
 import { randomProgram } from "../../isa/test/lowering/random-programs.js";
 import { type Backend, EmulatedBackend, NativeBackend } from "../src/index.js";
 import { answer, CORPUS } from "./corpus.js";
 import { runLoaded, runOn } from "./run-corpus.js";
-
-const { stackCapacityWords } = lowering;
 
 const native = (() => {
   try {
@@ -42,18 +33,14 @@ const BUDGETS = [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n];
 /** A budget sweep stops comparing after this many traps (both sides stop at the same one). */
 const SWEEP_TRAPS = 60;
 
+/** The reference machine's traps, the host answering as the corpus says. */
 function reference(
   program: Program,
   stackSize: number,
   budget: bigint | undefined,
   maxTraps: number,
 ): Trap[] {
-  return runReference(program, {
-    stackWords: stackCapacityWords(stackSize),
-    ...(budget === undefined ? {} : { budget }),
-    answer,
-    maxTraps,
-  });
+  return isaReference(program, stackSize, budget, maxTraps, answer);
 }
 
 describe.each(CORPUS)("$name", (entry) => {

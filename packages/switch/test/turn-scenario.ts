@@ -8,11 +8,14 @@ import { parseProgram } from "@greenthreads/isa";
 import { type Backend, type MachineThread, TURN_YIELD, TurnRing } from "../src/index.js";
 
 /** Counters that yield their count into a register and exit at different counts. */
-const COUNTERS = [5, 9, 14, 2].map((n) =>
-  parseProgram(
+export const TURN_COUNTER_SOURCES: readonly string[] = [5, 9, 14, 2].map(
+  (n) =>
     `  mov r1, 0\nloop:\n  add r1, r1, 1\n  add r2, r1, 9\n  yield r1 -> r2\n  add r1, r1, r2\n  blt r1, ${n}, loop\n  exit r1`,
-  ),
 );
+const COUNTERS = TURN_COUNTER_SOURCES.map((source) => parseProgram(source));
+
+/** How many runs of turns a scenario may take (each at most 7 runs). */
+export const TURN_RUN_LIMIT = 7;
 
 /** Each run of turns: how far the ring went and the trap it stopped at; then an endless ring stopped by time. */
 export function turnScenario(backend: Backend): {
@@ -26,7 +29,7 @@ export function turnScenario(backend: Backend): {
   while (live.length > 0 && runs.length < 20) {
     ring.clear();
     for (const t of live) ring.add(t, TURN_YIELD);
-    const { turns, pending } = backend.runTurns(ring, 7);
+    const { turns, pending } = backend.runTurns(ring, TURN_RUN_LIMIT);
     runs.push({ turns, pending });
     // The ring as the policy would hold it now: rotated, the thread that exited gone.
     const at = turns % live.length;
