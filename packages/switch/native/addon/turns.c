@@ -10,10 +10,11 @@
  * itself, and comes back only when a thread traps in a way JavaScript must
  * answer:
  *
- *   JavaScript                     runTurns                     threads
- *   ──────────                     ────────                     ───────
- *   ring: ids[] in pick order
- *   how[]: what each may do  ──►   head = 0
+ *   JavaScript                     runTurns()                   threads
+ *   ──────────                     ──────────                   ───────
+ *   turn buffer: ids[] in pick
+ *   order, how[] what each may
+ *   do, the limits           ──►   head = 0
  *                                  answer ids[head]'s last trap:
  *                                    yield: 0 into its dst word
  *                                    budget: fuel = refill
@@ -23,9 +24,9 @@
  *                                    a turn: head = head + 1 (mod count)
  *                                    (the thread is now last in the ring)
  *                                  anything else: pending, stop
- *   ◄── started * 2 + pending      stop also: a thread that cannot run or
- *                                  whose trap it may not answer is at the
- *                                  head; maxStarts runs; the time is up
+ *   ◄── result: runs * 2           stop also: a thread that cannot run or
+ *       + pending                  whose trap it may not answer is at the
+ *                                  head; maxRuns runs; the time is up
  *
  * Every thread that yields goes to the back, so the ring is always full and
  * a turn is one increment of head: after `t` turns the ring is the one given,
