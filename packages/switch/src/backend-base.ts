@@ -416,9 +416,7 @@ export abstract class BackendBase<P extends ProgramRecord, T extends ThreadRecor
     } catch (cause) {
       throw this.corrupt(cause);
     }
-    const kind = trap.kind;
-    record.stateCode =
-      kind === "exit" ? THREAD_EXITED : kind === "fault" ? THREAD_FAULTED : THREAD_SUSPENDED;
+    record.stateCode = stateAfter(trap);
     return trap;
   }
 
@@ -555,6 +553,12 @@ export abstract class BackendBase<P extends ProgramRecord, T extends ThreadRecor
       `${this.kind} backend: ${what}: the thread was not spawned by this backend; use the backend that spawned it`,
     );
   }
+}
+
+/** The state a thread is in after it stopped at `trap`. */
+export function stateAfter(trap: Trap): number {
+  const kind = trap.kind;
+  return kind === "exit" ? THREAD_EXITED : kind === "fault" ? THREAD_FAULTED : THREAD_SUSPENDED;
 }
 
 /** A run of turns that ran nothing. */

@@ -55,8 +55,7 @@ import {
   BackendBase,
   instructionAt,
   type ProgramRecord,
-  THREAD_EXITED,
-  THREAD_FAULTED,
+  stateAfter,
   THREAD_NEW,
   THREAD_SUSPENDED,
   ThreadRecord,
@@ -308,6 +307,11 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
   protected runUntilTrap(thread: NativeThread): Trap | undefined {
     this.#selection[0] = thread.id;
     this.#addon.resume();
+    return this.#faultTrap(thread);
+  }
+
+  /** The fault trap of a thread the CPU faulted on (the addon marked its block), else undefined. */
+  #faultTrap(thread: NativeThread): Trap | undefined {
     const control = thread.control;
     return control.halves[0] === this.#machineFaultKind
       ? control.fault(this.#machineFault(thread))
@@ -354,19 +358,13 @@ export class NativeBackend extends BackendBase<NativeProgram, NativeThread> {
     }
     if (pending === 0) return { turns, pending: undefined };
     const thread = threads[turns % length] as NativeThread;
-    const control = thread.control;
     let trap: Trap;
     try {
-      trap =
-        control.halves[0] === this.#machineFaultKind
-          ? control.fault(this.#machineFault(thread))
-          : control.leave();
+      trap = this.#faultTrap(thread) ?? thread.control.leave();
     } catch (cause) {
       return { turns, pending: undefined, error: this.corrupt(cause) };
     }
-    const kind = trap.kind;
-    thread.stateCode =
-      kind === "exit" ? THREAD_EXITED : kind === "fault" ? THREAD_FAULTED : THREAD_SUSPENDED;
+    thread.stateCode = stateAfter(trap);
     return { turns, pending: trap };
   }
 
